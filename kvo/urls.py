@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from kvo import views
+from merchants import views as merchant_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", merchant_views.switch_language, name="switch_language"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("merchants.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

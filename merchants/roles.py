@@ -1,0 +1,37 @@
+"""Roles and what each may do: the one place where role checks are decided.
+
+Views and querysets ask for a capability ("manage_shops"), never for a role, so that a new role or a
+changed rule is one edit here. Shop owners are participants with the owner flag; what they may do is
+decided per shop in `merchants.access`.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    OFFICER = "officer", _("Community police officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# Roles that see personal data or steer the partnership must log in with a second factor.
+MFA_REQUIRED_ROLES = frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "view_areas": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR, Role.AUDITOR}),
+    "manage_areas": frozenset({Role.COORDINATOR}),
+    "view_shops": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
+    "manage_shops": frozenset({Role.COORDINATOR}),
+    "manage_members": frozenset({Role.COORDINATOR}),
+    "report_incidents": frozenset({Role.PARTICIPANT}),
+}
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    try:
+        return CAPABILITIES[capability]
+    except KeyError:
+        raise ValueError(f"Unknown capability {capability!r}") from None

@@ -1,0 +1,366 @@
+"""Use cases of the ground floor. Views, commands and tests call these; each runs in one transaction
+and takes a keyword-only `actor`."""
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from merchants import access
+from merchants.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    ProtocolDeclaration,
+    ProtocolVersion,
+    Shop,
+    User,
+)
+from merchants.roles import Role
+
+
+class InvitationError(Exception):
+    """A rule stops this invitation; the message is shown to the user as it is."""
+
+
+def log_action(action, *, actor=None, partnership=None, obj=None, data=None, ip_address=None):
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        partnership=partnership,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        data=data or {},
+        ip_address=ip_address,
+    )
+
+
+# --- invitations ----------------------------------------------------------------------------------
+
+
+def _check_may_invite(actor, partnership, role, shops, is_owner):
+    if access.can(actor, partnership, "manage_members"):
+        return
+    owned = set(access.owned_shops(actor).values_list("pk", flat=True))
+    if role != Role.PARTICIPANT or is_owner or not shops or not {s.pk for s in shops} <= owned:
+        raise InvitationError(_("You may only invite staff for your own shop."))
+
+
+def invite(
+    *, partnership, email, role, shops=(), is_owner=False, actor, base_url=None
+) -> Invitation:
+    """Invite someone into a partnership with a role; for participants, into shops.
+
+    A coordinator may invite anyone; a shop owner only staff for its own shops. Refuses when the
+    person already has this role here, or when an invitation is still open (so a form posted twice
+    sends one email).
+    """
+    email = User.objects.normalize_email(email)
+    shops = list(shops)
+    _check_may_invite(actor, partnership, role, shops, is_owner)
+    if role == Role.PARTICIPANT and not shops:
+        raise InvitationError(_("Choose at least one shop for a participant."))
+    if any(shop.area.partnership_id != partnership.pk for shop in shops):
+        raise InvitationError(_("That shop is not part of this partnership."))
+    if role != Role.PARTICIPANT:
+        shops, is_owner = [], False
+
+    with transaction.atomic():
+        existing = Membership.objects.filter(
+            partnership=partnership, role=role, user__email__iexact=email, active=True
+        ).first()
+        if existing and (role != Role.PARTICIPANT or {s.pk for s in shops} <= set(
+            existing.shops.values_list("pk", flat=True)
+        )):
+            raise InvitationError(
+                _("%(email)s already has this role in %(partnership)s.")
+                % {"email": email, "partnership": partnership}
+            )
+        open_invitations = Invitation.objects.select_for_update().filter(
+            partnership=partnership,
+            email=email,
+            role=role,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        now = timezone.now()
+        for old in open_invitations:
+            if old.expires_at > now:
+                raise InvitationError(
+                    _("An invitation for %(email)s is still open. Send it again from the list.")
+                    % {"email": email}
+                )
+            old.revoked_at = now
+            old.save(update_fields=["revoked_at"])
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation(
+            partnership=partnership,
+            email=email,
+            role=role,
+            is_owner=is_owner,
+            invited_by=actor,
+            token_hash=Invitation.hash_token(token),
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        try:
+            with transaction.atomic():
+                invitation.save()
+        except IntegrityError:
+            # A concurrent request created the same invitation between our check and our insert.
+            raise InvitationError(
+                _("An invitation for %(email)s is still open. Send it again from the list.")
+                % {"email": email}
+            ) from None
+        invitation.shops.set(shops)
+        log_action(
+            "merchants.invitation.sent",
+            actor=actor,
+            partnership=partnership,
+            obj=invitation,
+            data={"role": role, "shops": [s.pk for s in shops], "owner": is_owner},
+        )
+        transaction.on_commit(
+            lambda: send_invitation_email(invitation, token, base_url=base_url)
+        )
+    return invitation
+
+
+def resend_invitation(invitation, *, actor, base_url=None) -> Invitation:
+    """A fresh link and a fresh expiry for an open or expired invitation; the old link dies."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at or invitation.revoked_at:
+            raise InvitationError(_("This invitation has already been used or withdrawn."))
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = Invitation.hash_token(token)
+        invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+        invitation.save(update_fields=["token_hash", "expires_at"])
+        log_action(
+            "merchants.invitation.resent",
+            actor=actor,
+            partnership=invitation.partnership,
+            obj=invitation,
+        )
+        transaction.on_commit(
+            lambda: send_invitation_email(invitation, token, base_url=base_url)
+        )
+    return invitation
+
+
+def revoke_invitation(invitation, *, actor) -> Invitation:
+    with transaction.atomic():
+        updated = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if not updated:
+            raise InvitationError(_("This invitation has already been used or withdrawn."))
+        log_action(
+            "merchants.invitation.revoked",
+            actor=actor,
+            partnership=invitation.partnership,
+            obj=invitation,
+        )
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_link(token, base_url=None):
+    return (base_url or settings.SITE_URL).rstrip("/") + reverse(
+        "merchants:invitation_accept", args=[token]
+    )
+
+
+def send_invitation_email(invitation, token, *, base_url=None):
+    context = {
+        "invitation": invitation,
+        "partnership": invitation.partnership,
+        "shops": list(invitation.shops.all()),
+        "inviter": invitation.invited_by,
+        "link": invitation_link(token, base_url),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    # Invitees have no language setting yet: they get the partnership's language, Dutch.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("merchants/email/invitation_subject.txt", context).strip()
+        text = render_to_string("merchants/email/invitation_message.txt", context)
+        html = render_to_string("merchants/email/invitation_message.html", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=text,
+        to=[invitation.email],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+def find_invitation(token) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("partnership")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+def accept_invitation(invitation, *, user=None, full_name="", password=None) -> User:
+    """Turn an open invitation into a membership, creating the account when there is none.
+
+    `user` is the logged-in account accepting (its email must match); otherwise a new account is
+    made with `full_name` and `password`. The invitation link proved the address, so it counts as
+    verified. Runs under a row lock: a double submit or a second tab accepts once.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != Invitation.Status.PENDING:
+            raise InvitationError(_("This invitation can no longer be used."))
+        if user is None:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise InvitationError(
+                    _("An account with this email address exists already. Log in to accept.")
+                )
+            user = User.objects.create_user(
+                invitation.email, password=password, full_name=full_name.strip()
+            )
+        elif user.email.lower() != invitation.email.lower():
+            raise InvitationError(_("This invitation is meant for another email address."))
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email=user.email,
+            defaults={"verified": True, "primary": True},
+        )
+        membership, _created = Membership.objects.get_or_create(
+            user=user, partnership=invitation.partnership, role=invitation.role
+        )
+        membership.active = True
+        membership.ended_at = None
+        membership.is_owner = membership.is_owner or invitation.is_owner
+        membership.save()
+        membership.shops.add(*invitation.shops.all())
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        log_action(
+            "merchants.invitation.accepted",
+            actor=user,
+            partnership=invitation.partnership,
+            obj=invitation,
+            data={"membership": membership.pk},
+        )
+    access.forget_memberships(user)
+    return user
+
+
+# --- memberships ----------------------------------------------------------------------------------
+
+
+def end_membership(membership, *, actor) -> Membership:
+    with transaction.atomic():
+        membership.active = False
+        membership.ended_at = timezone.now()
+        membership.save(update_fields=["active", "ended_at"])
+        log_action(
+            "merchants.membership.ended",
+            actor=actor,
+            partnership=membership.partnership,
+            obj=membership,
+        )
+    return membership
+
+
+def remove_staff_from_shop(membership, shop, *, actor) -> Membership:
+    """A shop owner takes a staff member off its shop; with no shop left the membership ends."""
+    if membership.user_id == actor.pk:
+        raise InvitationError(_("You cannot remove yourself from your shop."))
+    with transaction.atomic():
+        membership.shops.remove(shop)
+        log_action(
+            "merchants.membership.shop_removed",
+            actor=actor,
+            partnership=membership.partnership,
+            obj=membership,
+            data={"shop": shop.pk},
+        )
+        if not membership.shops.exists():
+            end_membership(membership, actor=actor)
+    return membership
+
+
+# --- shops ----------------------------------------------------------------------------------------
+
+
+def set_shop_active(shop, *, active, actor) -> Shop:
+    with transaction.atomic():
+        shop.active = active
+        shop.deactivated_at = None if active else timezone.now()
+        shop.save(update_fields=["active", "deactivated_at", "updated_at"])
+        log_action(
+            "merchants.shop.reactivated" if active else "merchants.shop.deactivated",
+            actor=actor,
+            partnership=shop.area.partnership,
+            obj=shop,
+        )
+    return shop
+
+
+def set_bulletin_email(shop, email, *, actor) -> Shop:
+    with transaction.atomic():
+        shop.bulletin_email = User.objects.normalize_email(email)
+        shop.save(update_fields=["bulletin_email", "updated_at"])
+        log_action(
+            "merchants.shop.bulletin_email_changed",
+            actor=actor,
+            partnership=shop.area.partnership,
+            obj=shop,
+        )
+    return shop
+
+
+# --- protocol -------------------------------------------------------------------------------------
+
+
+def current_protocol(partnership) -> ProtocolVersion | None:
+    return (
+        ProtocolVersion.objects.filter(partnership=partnership, published_at__isnull=False)
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def has_signed_current_protocol(user, partnership) -> bool:
+    version = current_protocol(partnership)
+    return bool(
+        version
+        and ProtocolDeclaration.objects.filter(version=version, user=user, shop=None).exists()
+    )
+
+
+def sign_protocol(version, *, actor, shop=None) -> ProtocolDeclaration:
+    """Record a signature; signing again keeps the first time stamp.
+
+    Without `shop` the person signs for itself (the gallery asks this); with `shop` an owner signs
+    the shop's declaration (bulletins go only to shops with one), once per shop and version.
+    """
+    if shop is None:
+        lookup = {"version": version, "user": actor, "shop": None}
+    else:
+        lookup = {"version": version, "shop": shop}
+    with transaction.atomic():
+        declaration, created = ProtocolDeclaration.objects.get_or_create(
+            **lookup, defaults={"user": actor}
+        )
+        if created:
+            log_action(
+                "merchants.protocol.signed",
+                actor=actor,
+                partnership=version.partnership,
+                obj=declaration,
+                data={"version": version.version, "shop": shop.pk if shop else None},
+            )
+    return declaration

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from merchants import views
+
+app_name = "merchants"
+
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("partnership/switch/", views.switch_partnership, name="switch_partnership"),
+    path("areas/", views.area_list, name="area_list"),
+    path("areas/new/", views.area_create, name="area_create"),
+    path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
+    path("shops/", views.shop_list, name="shop_list"),
+    path("shops/new/", views.shop_create, name="shop_create"),
+    path("shops/<int:pk>/", views.shop_detail, name="shop_detail"),
+    path("shops/<int:pk>/edit/", views.shop_edit, name="shop_edit"),
+    path("shops/<int:pk>/active/", views.shop_set_active, name="shop_set_active"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/<int:pk>/end/", views.member_end, name="member_end"),
+    path("invitations/new/", views.invitation_create, name="invitation_create"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("my-shop/", views.my_shops, name="my_shops"),
+    path("my-shop/<int:pk>/staff/", views.my_shop_staff, name="my_shop_staff"),
+    path(
+        "my-shop/<int:pk>/staff/<int:membership_pk>/remove/",
+        views.my_shop_staff_remove,
+        name="my_shop_staff_remove",
+    ),
+    path("my-shop/<int:pk>/bulletin/", views.my_shop_bulletin, name="my_shop_bulletin"),
+]

@@ -1,0 +1,468 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from merchants import access, services
+from merchants.access import require_capability
+from merchants.forms import (
+    AcceptInvitationForm,
+    AreaForm,
+    BulletinEmailForm,
+    InvitationForm,
+    ProfileForm,
+    ShopForm,
+    ShopSearchForm,
+    StaffInvitationForm,
+)
+from merchants.middleware import SESSION_KEY
+from merchants.models import Invitation, Membership, Shop, ShoppingArea
+from merchants.roles import Role
+
+SHOPS_PER_PAGE = 25
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+def _safe_next(request, fallback="home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(fallback)
+
+
+# --- everyone -------------------------------------------------------------------------------------
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("merchants:profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        return response
+    return render(
+        request,
+        "merchants/profile.html",
+        {"form": form, "memberships": access.memberships(request.user)},
+    )
+
+
+@require_POST
+def switch_language(request):
+    language = request.POST.get("language")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    if request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response = HttpResponseRedirect(_safe_next(request))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def switch_partnership(request):
+    partnership = access.get_partnership_for_user(request.user, request.POST.get("partnership"))
+    request.session[SESSION_KEY] = partnership.pk
+    return redirect("home")
+
+
+# --- areas ----------------------------------------------------------------------------------------
+
+
+@require_capability("view_areas")
+def area_list(request):
+    areas = (
+        ShoppingArea.objects.filter(partnership=request.partnership)
+        .annotate(shop_count=Count("shops", filter=Q(shops__active=True)))
+        .order_by("kind", "name")
+    )
+    return render(request, "merchants/area_list.html", {"areas": areas})
+
+
+@require_capability("manage_areas")
+def area_create(request):
+    return _area_form(request, ShoppingArea())
+
+
+@require_capability("manage_areas")
+def area_edit(request, pk):
+    return _area_form(request, access.get_area_for_user(request.user, pk, need="change"))
+
+
+def _area_form(request, area):
+    partnership = area.partnership if area.pk else request.partnership
+    form = AreaForm(request.POST or None, instance=area, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        area = form.save()
+        services.log_action(
+            "merchants.area.saved", actor=request.user, partnership=partnership, obj=area
+        )
+        messages.success(request, _("Area “%(name)s” has been saved.") % {"name": area.name})
+        return redirect("merchants:area_list")
+    return render(request, "merchants/area_form.html", {"form": form, "area": area})
+
+
+# --- shops ----------------------------------------------------------------------------------------
+
+
+@require_capability("view_shops")
+def shop_list(request):
+    form = ShopSearchForm(request.GET or None, partnership=request.partnership)
+    shops = Shop.objects.in_partnership(request.partnership).select_related("area")
+    status = "active"
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            shops = shops.filter(
+                Q(name__icontains=query)
+                | Q(address__icontains=query)
+                | Q(postcode__icontains=query.replace(" ", "")[:4])
+                | Q(city__icontains=query)
+                | Q(kvk_number=query)
+            )
+        if form.cleaned_data["area"]:
+            shops = shops.filter(area=form.cleaned_data["area"])
+        status = form.cleaned_data["status"] or "active"
+    if status == "active":
+        shops = shops.filter(active=True)
+    elif status == "inactive":
+        shops = shops.filter(active=False)
+    page = Paginator(shops.order_by("name", "pk"), SHOPS_PER_PAGE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "merchants/shop_list.html",
+        {"form": form, "page": page, "querystring": query_without_page.urlencode()},
+    )
+
+
+@require_capability("view_shops")
+def shop_detail(request, pk):
+    shop = access.get_shop_for_user(request.user, pk)
+    staff = (
+        Membership.objects.active()
+        .filter(role=Role.PARTICIPANT, shops=shop)
+        .select_related("user")
+        .order_by("-is_owner", "user__full_name")
+    )
+    return render(request, "merchants/shop_detail.html", {"shop": shop, "staff": staff})
+
+
+@require_capability("manage_shops")
+def shop_create(request):
+    form = ShopForm(request.POST or None, partnership=request.partnership)
+    if request.method == "POST" and form.is_valid():
+        shop = form.save()
+        services.log_action(
+            "merchants.shop.created", actor=request.user, partnership=request.partnership, obj=shop
+        )
+        messages.success(request, _("Shop “%(name)s” has been added.") % {"name": shop.name})
+        return redirect(shop)
+    return render(request, "merchants/shop_form.html", {"form": form})
+
+
+@require_capability("manage_shops")
+def shop_edit(request, pk):
+    shop = access.get_shop_for_user(request.user, pk, need="change")
+    form = ShopForm(request.POST or None, instance=shop, partnership=shop.area.partnership)
+    if request.method == "POST" and form.is_valid():
+        shop = form.save()
+        services.log_action(
+            "merchants.shop.changed",
+            actor=request.user,
+            partnership=shop.area.partnership,
+            obj=shop,
+            data={"fields": form.changed_data},
+        )
+        messages.success(request, _("Shop “%(name)s” has been saved.") % {"name": shop.name})
+        return redirect(shop)
+    return render(request, "merchants/shop_form.html", {"form": form, "shop": shop})
+
+
+@require_capability("manage_shops")
+@require_POST
+def shop_set_active(request, pk):
+    shop = access.get_shop_for_user(request.user, pk, need="change")
+    active = request.POST.get("active") == "1"
+    if shop.active != active:
+        services.set_shop_active(shop, active=active, actor=request.user)
+    if active:
+        messages.success(request, _("Shop “%(name)s” takes part again.") % {"name": shop.name})
+    else:
+        messages.success(request, _("Shop “%(name)s” has been deactivated.") % {"name": shop.name})
+    return redirect(shop)
+
+
+# --- members and invitations ----------------------------------------------------------------------
+
+
+@require_capability("manage_members")
+def member_list(request):
+    role = request.GET.get("role", "")
+    members = (
+        Membership.objects.active()
+        .filter(partnership=request.partnership)
+        .select_related("user")
+        .prefetch_related("shops")
+        .order_by("role", "user__full_name", "user__email")
+    )
+    if role in Role.values:
+        members = members.filter(role=role)
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    invitations = (
+        Invitation.objects.filter(
+            partnership=request.partnership, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("invited_by")
+        .prefetch_related("shops")
+    )
+    return render(
+        request,
+        "merchants/member_list.html",
+        {
+            "page": page,
+            "invitations": invitations,
+            "roles": Role.choices,
+            "role": role,
+            "querystring": f"role={role}" if role in Role.values else "",
+        },
+    )
+
+
+@require_capability("manage_members")
+@require_POST
+def member_end(request, pk):
+    membership = access.get_membership_for_user(request.user, pk)
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot end your own membership."))
+    elif membership.active:
+        services.end_membership(membership, actor=request.user)
+        messages.success(
+            request,
+            _("%(user)s no longer has the role %(role)s.")
+            % {"user": membership.user, "role": membership.get_role_display()},
+        )
+    return redirect("merchants:member_list")
+
+
+@require_capability("manage_members")
+def invitation_create(request):
+    form = InvitationForm(request.POST or None, partnership=request.partnership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.invite(
+                partnership=request.partnership,
+                email=data["email"],
+                role=data["role"],
+                shops=data["shops"],
+                is_owner=data["is_owner"],
+                actor=request.user,
+                base_url=_base_url(request),
+            )
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("An invitation has been sent to %(email)s.") % {"email": data["email"]}
+            )
+            return redirect("merchants:member_list")
+    return render(request, "merchants/invitation_form.html", {"form": form})
+
+
+@require_capability("manage_members")
+@require_POST
+def invitation_resend(request, pk):
+    invitation = access.get_invitation_for_user(request.user, pk)
+    try:
+        services.resend_invitation(invitation, actor=request.user, base_url=_base_url(request))
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s has been sent again.") % {"email": invitation.email}
+        )
+    return redirect("merchants:member_list")
+
+
+@require_capability("manage_members")
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = access.get_invitation_for_user(request.user, pk)
+    try:
+        services.revoke_invitation(invitation, actor=request.user)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("merchants:member_list")
+
+
+def invitation_accept(request, token):
+    """The link from the invitation email. Works logged out; every dead end explains itself."""
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render(request, "merchants/invitation_invalid.html", {"reason": "unknown"}, status=404)
+    if invitation.status != Invitation.Status.PENDING:
+        if (
+            invitation.status == Invitation.Status.ACCEPTED
+            and request.user.is_authenticated
+            and invitation.accepted_by_id == request.user.pk
+        ):
+            messages.info(request, _("You have already accepted this invitation."))
+            return redirect("home")
+        return render(
+            request,
+            "merchants/invitation_invalid.html",
+            {"reason": invitation.status, "invitation": invitation},
+            status=410,
+        )
+
+    existing_account = (
+        request.user if request.user.is_authenticated else None
+    ) or services.User.objects.filter(email__iexact=invitation.email).first()
+    context = {"invitation": invitation, "shops": invitation.shops.all()}
+
+    if existing_account is not None:
+        # The address has an account already: accept while logged in as that account.
+        if not request.user.is_authenticated:
+            context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+            return render(request, "merchants/invitation_login_first.html", context)
+        if request.user.email.lower() != invitation.email.lower():
+            return render(request, "merchants/invitation_wrong_account.html", context, status=403)
+        if request.method == "POST":
+            try:
+                services.accept_invitation(invitation, user=request.user)
+            except services.InvitationError as error:
+                messages.error(request, str(error))
+                return redirect("home")
+            messages.success(
+                request,
+                _("Welcome to %(partnership)s.") % {"partnership": invitation.partnership},
+            )
+            request.session[SESSION_KEY] = invitation.partnership_id
+            return redirect("home")
+        return render(request, "merchants/invitation_accept_existing.html", context)
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_invitation(
+                invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            messages.success(
+                request, _("Your account is ready. Log in with your email address and password.")
+            )
+            return redirect(f"{reverse('account_login')}?email={invitation.email}")
+    context["form"] = form
+    return render(request, "merchants/invitation_accept.html", context)
+
+
+# --- shop owner -----------------------------------------------------------------------------------
+
+
+@login_required
+def my_shops(request):
+    shops = Shop.objects.visible_to(request.user).filter(
+        pk__in=Membership.objects.active()
+        .filter(user=request.user, role=Role.PARTICIPANT)
+        .values("shops")
+    ).select_related("area", "area__partnership")
+    owned = set(access.owned_shops(request.user).values_list("pk", flat=True))
+    if not shops:
+        return render(request, "merchants/my_shops.html", {"shops": [], "owned": owned}, status=403)
+    return render(request, "merchants/my_shops.html", {"shops": shops, "owned": owned})
+
+
+@login_required
+def my_shop_staff(request, pk):
+    shop = access.get_shop_for_user(request.user, pk, need="own")
+    staff = (
+        Membership.objects.active()
+        .filter(role=Role.PARTICIPANT, shops=shop)
+        .select_related("user")
+        .order_by("-is_owner", "user__full_name", "user__email")
+    )
+    invitations = Invitation.objects.pending().filter(shops=shop, role=Role.PARTICIPANT)
+    form = StaffInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite(
+                partnership=shop.area.partnership,
+                email=form.cleaned_data["email"],
+                role=Role.PARTICIPANT,
+                shops=[shop],
+                actor=request.user,
+                base_url=_base_url(request),
+            )
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("merchants:my_shop_staff", pk=shop.pk)
+    return render(
+        request,
+        "merchants/my_shop_staff.html",
+        {"shop": shop, "staff": staff, "invitations": invitations, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def my_shop_staff_remove(request, pk, membership_pk):
+    shop = access.get_shop_for_user(request.user, pk, need="own")
+    membership = access.get_staff_membership_for_owner(request.user, shop, membership_pk)
+    try:
+        services.remove_staff_from_shop(membership, shop, actor=request.user)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(user)s no longer works for %(shop)s in this system.")
+            % {"user": membership.user, "shop": shop},
+        )
+    return redirect("merchants:my_shop_staff", pk=shop.pk)
+
+
+@login_required
+def my_shop_bulletin(request, pk):
+    shop = access.get_shop_for_user(request.user, pk, need="own")
+    form = BulletinEmailForm(request.POST or None, instance=shop)
+    if request.method == "POST" and form.is_valid():
+        services.set_bulletin_email(shop, form.cleaned_data["bulletin_email"], actor=request.user)
+        messages.success(request, _("The bulletin address has been saved."))
+        return redirect("merchants:my_shops")
+    return render(request, "merchants/my_shop_bulletin.html", {"shop": shop, "form": form})
