@@ -150,6 +150,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "private")))
 if MEDIA_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
@@ -162,15 +163,16 @@ STORAGES = {
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {
+        # Hashed names need `collectstatic`; development and the test suite serve from finders.
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env.bool("STATIC_MANIFEST", default=not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or not env.bool("STATIC_MANIFEST", default=not DEBUG)
 
 # --- Accounts -------------------------------------------------------------------------------------
 

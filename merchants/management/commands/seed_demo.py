@@ -1,0 +1,600 @@
+"""Seed a demo partnership: KVO Deventer with its areas, 320 shops, one user per role, a protocol.
+
+Idempotent: every object is found by its natural key first, so running the command again changes no
+counts. All data is generated from a fixed seed, never from system randomness. Passwords and TOTP
+secrets are only set when DEBUG is on; in production the accounts get unusable passwords.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt, encrypt
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from merchants.models import (
+    AreaKind,
+    BulletinMode,
+    Membership,
+    Partnership,
+    ProtocolVersion,
+    Shop,
+    ShoppingArea,
+    User,
+)
+from merchants.roles import MFA_REQUIRED_ROLES, Role
+from merchants.services import log_action, sign_protocol
+
+# Shared with `demo_totp`, the tests and the README: the TOTP secret of every demo account with MFA.
+DEMO_TOTP_SECRET = "KVODEMOKVODEMOKVODEMOKVODEMOKVOD"
+DEMO_PASSWORD = "demo-kvo-2026"
+DEMO_SEED = 2003  # the year the Deventer model started
+DEMO_SHOP_COUNT = 320
+
+PARTNERSHIP = {
+    "slug": "deventer",
+    "name": "KVO Deventer",
+    "code": "DEV",
+    "municipality": "Deventer",
+}
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    name: str
+    kind: str
+    shops: int
+    city: str
+    streets: tuple  # (street, postcode, highest house number)
+
+
+W, B = AreaKind.SHOPPING_AREA, AreaKind.BUSINESS_PARK
+
+AREAS = (
+    AreaSpec(
+        "Binnenstad",
+        W,
+        150,
+        "Deventer",
+        (
+            ("Brink", "7411 BT", 95),
+            ("Lange Bisschopstraat", "7411 EA", 70),
+            ("Korte Bisschopstraat", "7411 CV", 30),
+            ("Walstraat", "7411 GK", 110),
+            ("Sassenstraat", "7411 DA", 60),
+            ("Grote Poot", "7411 KE", 40),
+            ("Kleine Poot", "7411 KL", 20),
+            ("Keizerstraat", "7411 HE", 40),
+            ("Assenstraat", "7411 JC", 100),
+            ("Stromarkt", "7411 PK", 30),
+            ("Engestraat", "7411 HR", 30),
+            ("Broederenstraat", "7411 CN", 50),
+            ("Nieuwstraat", "7411 LJ", 90),
+            ("Smedenstraat", "7411 RB", 40),
+            ("Bergstraat", "7411 ET", 60),
+            ("Golstraat", "7411 BP", 20),
+            ("Grote Overstraat", "7411 JM", 60),
+        ),
+    ),
+    AreaSpec(
+        "Winkelhart Colmschate",
+        W,
+        18,
+        "Colmschate",
+        (
+            ("Winkelhart", "7423 AA", 80),
+            ("Bussloselaan", "7422 LC", 40),
+            ("Oxersweg", "7423 HD", 40),
+        ),
+    ),
+    AreaSpec(
+        "Keizerslanden",
+        W,
+        14,
+        "Deventer",
+        (
+            ("Karel de Grotestraat", "7416 CE", 80),
+            ("Lodewijk de Vromestraat", "7416 AJ", 40),
+            ("Ottolaan", "7416 GE", 40),
+        ),
+    ),
+    AreaSpec(
+        "Borgele",
+        W,
+        9,
+        "Deventer",
+        (("Laan van Borgele", "7415 DA", 120), ("Snipperlingsdijk", "7415 BD", 60)),
+    ),
+    AreaSpec(
+        "Rivierenwijk",
+        W,
+        9,
+        "Deventer",
+        (
+            ("Amstellaan", "7417 AB", 40),
+            ("Rijnstraat", "7417 CJ", 60),
+            ("Maasstraat", "7417 DH", 40),
+        ),
+    ),
+    AreaSpec(
+        "Zandweerd",
+        W,
+        9,
+        "Deventer",
+        (("Zwolseweg", "7412 AR", 250), ("Ceintuurbaan", "7413 EP", 120)),
+    ),
+    AreaSpec(
+        "Voorstad",
+        W,
+        9,
+        "Deventer",
+        (("Hoge Hondstraat", "7412 BC", 150), ("Brinkgreverweg", "7413 AB", 60)),
+    ),
+    AreaSpec(
+        "Vijfhoek",
+        W,
+        8,
+        "Deventer",
+        (("Rielerweg", "7414 EH", 100), ("Siemelinksweg", "7414 AA", 80)),
+    ),
+    AreaSpec(
+        "De Hoven",
+        W,
+        8,
+        "Deventer",
+        (("Rijksstraatweg", "7413 AD", 120), ("Kapelstraat", "7413 BC", 30)),
+    ),
+    AreaSpec(
+        "Diepenveen",
+        W,
+        8,
+        "Diepenveen",
+        (("Dorpsstraat", "7431 CD", 80), ("Oranjelaan", "7431 BJ", 30)),
+    ),
+    AreaSpec(
+        "Schalkhaar",
+        W,
+        8,
+        "Schalkhaar",
+        (("Frieswijkerweg", "7433 RA", 100), ("Raalterweg", "7433 AA", 120)),
+    ),
+    AreaSpec(
+        "Bathmen",
+        W,
+        8,
+        "Bathmen",
+        (
+            ("Dorpsstraat", "7437 AK", 60),
+            ("Brink", "7437 AB", 30),
+            ("Larenseweg", "7437 AC", 40),
+        ),
+    ),
+    AreaSpec(
+        "Wezenland",
+        W,
+        8,
+        "Deventer",
+        (("Rembrandtlaan", "7415 CE", 60), ("Jan van Goyenstraat", "7415 CH", 40)),
+    ),
+    AreaSpec(
+        "Platvoet",
+        W,
+        8,
+        "Deventer",
+        (("Roggestraat", "7415 GB", 60), ("Platvoetstraat", "7415 GD", 40)),
+    ),
+    AreaSpec(
+        "Holterweg",
+        W,
+        8,
+        "Deventer",
+        (("Holterweg", "7415 AA", 150), ("Oranjelaan", "7415 AR", 40)),
+    ),
+    AreaSpec(
+        "Flora",
+        W,
+        8,
+        "Deventer",
+        (("Floralaan", "7421 AB", 60), ("Tulpstraat", "7421 BE", 40)),
+    ),
+    AreaSpec(
+        "Bedrijvenpark A1",
+        B,
+        10,
+        "Deventer",
+        (("Zweedsestraat", "7418 BG", 30), ("Finlandstraat", "7418 BL", 30)),
+    ),
+    AreaSpec(
+        "Bergweide",
+        B,
+        10,
+        "Deventer",
+        (("Hanzeweg", "7418 AW", 50), ("Duurstedeweg", "7418 CK", 40)),
+    ),
+    AreaSpec(
+        "Kloosterlanden",
+        B,
+        10,
+        "Deventer",
+        (("Handelsweg", "7421 CA", 40), ("Kloosterlanden", "7421 CE", 30)),
+    ),
+)
+
+RETAIL_TYPES = (
+    "Bakkerij",
+    "Banketbakkerij",
+    "Slagerij",
+    "Drogisterij",
+    "Boekhandel",
+    "Juwelier",
+    "Opticien",
+    "Schoenenzaak",
+    "Kapsalon",
+    "Bloemenzaak",
+    "Tweewielers",
+    "Kaashandel",
+    "Groente en Fruit",
+    "Modehuis",
+    "Herenmode",
+    "Damesmode",
+    "Speelgoedwinkel",
+    "Sigarenmagazijn",
+    "Wijnhandel",
+    "Slijterij",
+    "Vishandel",
+    "IJzerhandel",
+    "Huishoudzaak",
+    "Parfumerie",
+    "Lunchroom",
+    "Koffiebranderij",
+    "Reformwinkel",
+    "Dierenspeciaalzaak",
+    "Fotozaak",
+    "Kinderkleding",
+    "Woonwinkel",
+    "Cadeauwinkel",
+    "Apotheek",
+    "Supermarkt",
+    "Lederwaren",
+    "Naaimachinehandel",
+)
+BUSINESS_TYPES = (
+    "Autobedrijf",
+    "Bouwmaterialen",
+    "Installatiebedrijf",
+    "Groothandel",
+    "Transportbedrijf",
+    "Tegelhandel",
+    "Keukencentrum",
+    "Sanitairhandel",
+    "Drukkerij",
+    "Metaalbewerking",
+    "Houthandel",
+    "Bandenservice",
+    "Verhuurbedrijf",
+)
+FAMILY_NAMES = (
+    "Jansen",
+    "de Vries",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "de Boer",
+    "Bos",
+    "Bosman",
+    "Kolkman",
+    "Wolters",
+    "Hofman",
+    "Brinkman",
+    "Kamphuis",
+    "Nijhof",
+    "Nijenhuis",
+    "Wessels",
+    "ter Horst",
+    "Oosterhof",
+    "Kuipers",
+    "Hendriks",
+    "van Dam",
+    "Koster",
+    "Lubbers",
+    "Bruggink",
+    "Wolterink",
+    "Huisman",
+    "Scholten",
+    "Stegeman",
+    "Hulshof",
+    "Rouwenhorst",
+    "Haverkamp",
+    "Veldhuis",
+    "Eshuis",
+    "Timmerman",
+    "Lammers",
+    "Schuurman",
+    "Pot",
+    "Groot Wassink",
+    "ten Hove",
+    "Beltman",
+    "Harbers",
+    "Reinders",
+    "Dekker",
+    "Kok",
+    "Vos",
+    "Prins",
+)
+TRADING_NAMES = (
+    "De Waag",
+    "Het Pakhuis",
+    "De Gouden Leeuw",
+    "'t Hanzehuys",
+    "De Drie Haringen",
+    "Het Bergkwartier",
+    "De Boterwaag",
+    "De IJsselkade",
+    "'t Proeflokaal",
+    "De Zandpoort",
+    "Het Lebuinus",
+    "De Wilhelminabrug",
+)
+
+# The shop the demo owner and staff member work in: the first Binnenstad shop.
+OWNER_SHOP = ("Bakkerij Jansen", "Brink", 12)
+
+DEMO_USERS = (
+    # email, full name, role, owner, linked to the owner's shop
+    ("wijkagent@demo.kvo.nl", "Henk Wolters", Role.OFFICER, False, False),
+    ("beheerder@demo.kvo.nl", "Anouk Brinkman", Role.ADMINISTRATOR, False, False),
+    ("coordinator@demo.kvo.nl", "Jeroen Kamphuis", Role.COORDINATOR, False, False),
+    ("auditor@demo.kvo.nl", "Sanne Dijkstra", Role.AUDITOR, False, False),
+    ("eigenaar@demo.kvo.nl", "Gerrit Jansen", Role.PARTICIPANT, True, True),
+    ("medewerker@demo.kvo.nl", "Lotte Nijhof", Role.PARTICIPANT, False, True),
+)
+
+PROTOCOL_VERSION = "2026.1"
+PROTOCOL_TITLE = "Protocol collectief winkelverbod Deventer"
+PROTOCOL_PUBLISHED_AT = datetime(2026, 1, 1, 0, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+PROTOCOL_BODY = "\n\n".join(
+    (
+        "Dit protocol geldt voor alle deelnemers aan het Keurmerk Veilig Ondernemen "
+        "Deventer. Wie het ondertekent, belooft zich aan de onderstaande afspraken te "
+        "houden. Zonder ondertekening blijft de galerij met personen met een winkelverbod "
+        "gesloten.",
+        "1. Wie ziet wat. Deelnemende winkels zien van een persoon met een collectieve "
+        "waarschuwing (gele kaart) of een collectief winkelverbod (rode kaart) alleen de "
+        "naam, de foto, het signalement, de soort en datum van het incident en de maatregel "
+        "met de looptijd. Adres, woonplaats, geboortedatum en geboorteplaats zien alleen de "
+        "wijkagent en de beheerder van het register.",
+        "2. Vertrouwelijkheid. De gegevens zijn uitsluitend bedoeld om een persoon de "
+        "toegang tot de winkel te weigeren en, als dat niet lukt, de politie te bellen. U "
+        "bespreekt ze niet met klanten of derden en gebruikt ze nergens anders voor. Elke "
+        "raadpleging wordt vastgelegd.",
+        "3. Geen foto's buiten het systeem. Foto's en afdrukken blijven binnen het "
+        "afgeschermde systeem. Het is verboden ze op te hangen, door te sturen, te delen "
+        "via sociale media of berichtenapps, of te kopiëren. Bulletins zijn voorzien van "
+        "een watermerk met de naam van uw winkel en zijn niet bestemd om op te hangen.",
+        "4. Bewaartermijn. Gegevens van een persoon worden automatisch verwijderd zodra de "
+        "maatregel afloopt en er geen andere maatregel meer loopt. Incidenten zonder "
+        "maatregel verliezen na een jaar hun persoonsgegevens; alleen anonieme feiten "
+        "blijven voor de statistiek bewaard.",
+        "5. Besluiten. Alleen de wijkagent besluit over een waarschuwing of een "
+        "winkelverbod. Een persoon met een rode kaart die toch een deelnemende winkel "
+        "betreedt, pleegt huisvredebreuk (artikel 138 Wetboek van Strafrecht).",
+    )
+)
+
+
+@dataclass
+class ShopRow:
+    name: str
+    address: str
+    postcode: str
+    city: str
+    kvk_number: str
+    bulletin_email: str
+    participating_since: date
+
+
+def generate_shops(rng: random.Random) -> dict[str, list[ShopRow]]:
+    """The demo shops per area name: same input, same output, whatever is in the database."""
+    used_names = {OWNER_SHOP[0]}
+    start, end = date(2012, 1, 1), date(2026, 10, 31)
+    span = (end - start).days
+    number = 0
+    result = {}
+    for spec in AREAS:
+        used_addresses = set()
+        rows = []
+        types = BUSINESS_TYPES if spec.kind == B else RETAIL_TYPES
+        for index in range(spec.shops):
+            number += 1
+            if spec.name == "Binnenstad" and index == 0:
+                name, street, house = OWNER_SHOP
+                postcode = next(p for s, p, _ in spec.streets if s == street)
+            else:
+                name = None
+                while name is None or name in used_names:
+                    owner = (
+                        rng.choice(TRADING_NAMES)
+                        if rng.random() < 0.15
+                        else rng.choice(FAMILY_NAMES)
+                    )
+                    name = f"{rng.choice(types)} {owner}"
+                street, postcode, highest = rng.choice(spec.streets)
+                house = rng.randint(1, highest)
+                while (street, house) in used_addresses:
+                    street, postcode, highest = rng.choice(spec.streets)
+                    house = rng.randint(1, highest)
+            used_names.add(name)
+            used_addresses.add((street, house))
+            kvk = str(rng.randint(10_000_000, 99_999_999)) if rng.random() < 2 / 3 else ""
+            email = f"winkel{number:03d}@demo.kvo.nl" if rng.random() < 0.9 else ""
+            since = start + timedelta(days=rng.randint(0, span))
+            rows.append(ShopRow(name, f"{street} {house}", postcode, spec.city, kvk, email, since))
+        result[spec.name] = rows
+    if number != DEMO_SHOP_COUNT:
+        raise ValueError(f"AREAS add up to {number} shops, not {DEMO_SHOP_COUNT}.")
+    return result
+
+
+class Command(BaseCommand):
+    help = "Create the KVO Deventer demo partnership with areas, shops, users and a protocol."
+
+    def handle(self, *args, **options):
+        debug = bool(settings.DEBUG)
+        with transaction.atomic():
+            created = self.seed(debug)
+        self.report(created, debug)
+
+    # --- seeding ----------------------------------------------------------------------------------
+
+    def seed(self, debug):
+        created = {}
+        partnership, created["partnerships"] = Partnership.objects.get_or_create(
+            slug=PARTNERSHIP["slug"],
+            defaults={**PARTNERSHIP, "bulletin_mode": BulletinMode.INLINE},
+        )
+        self.partnership = partnership
+
+        areas = {}
+        created["areas"] = 0
+        for spec in AREAS:
+            area, new = ShoppingArea.objects.get_or_create(
+                partnership=partnership, name=spec.name, defaults={"kind": spec.kind}
+            )
+            areas[spec.name] = area
+            created["areas"] += new
+
+        created["shops"] = self.seed_shops(areas)
+        owner_shop = Shop.objects.get(area=areas["Binnenstad"], name=OWNER_SHOP[0])
+
+        users = {}
+        created["users"] = 0
+        for email, full_name, role, is_owner, in_shop in DEMO_USERS:
+            user, new = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+            created["users"] += new
+            self.set_credentials(user, new, debug, mfa=role in MFA_REQUIRED_ROLES)
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+            membership, _ = Membership.objects.get_or_create(
+                user=user, partnership=partnership, role=role
+            )
+            membership.is_owner = is_owner
+            membership.active = True
+            membership.ended_at = None
+            membership.save()
+            if in_shop:
+                membership.shops.add(owner_shop)
+            users[email] = user
+
+        version, created["protocols"] = ProtocolVersion.objects.get_or_create(
+            partnership=partnership,
+            version=PROTOCOL_VERSION,
+            defaults={
+                "title": PROTOCOL_TITLE,
+                "body": PROTOCOL_BODY,
+                "published_at": PROTOCOL_PUBLISHED_AT,
+            },
+        )
+        owner = users["eigenaar@demo.kvo.nl"]
+        sign_protocol(version, actor=owner, shop=owner_shop)
+        sign_protocol(version, actor=owner)
+
+        if any(created.values()):
+            log_action(
+                "merchants.demo.seeded",
+                partnership=partnership,
+                obj=partnership,
+                data={key: int(value) for key, value in created.items()},
+            )
+        return created
+
+    def seed_shops(self, areas):
+        generated = generate_shops(random.Random(DEMO_SEED))
+        existing = set(Shop.objects.filter(area__in=areas.values()).values_list("area_id", "name"))
+        missing = [
+            Shop(
+                area=areas[area_name],
+                name=row.name,
+                address=row.address,
+                postcode=row.postcode,
+                city=row.city,
+                kvk_number=row.kvk_number,
+                bulletin_email=row.bulletin_email,
+                participating_since=row.participating_since,
+            )
+            for area_name, rows in generated.items()
+            for row in rows
+            if (areas[area_name].pk, row.name) not in existing
+        ]
+        Shop.objects.bulk_create(missing, batch_size=200)
+        return len(missing)
+
+    def set_credentials(self, user, new, debug, *, mfa):
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+        if debug:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            if mfa and not totp.exists():
+                Authenticator.objects.create(
+                    user=user,
+                    type=Authenticator.Type.TOTP,
+                    data={"secret": encrypt(DEMO_TOTP_SECRET)},
+                )
+            return
+        # Without DEBUG no account may keep a publicly known password or TOTP secret, for instance
+        # when a database seeded on a laptop ends up on a server.
+        if new or user.check_password(DEMO_PASSWORD):
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        for authenticator in totp:
+            if decrypt(authenticator.data.get("secret", "")) == DEMO_TOTP_SECRET:
+                authenticator.delete()
+
+    # --- output -----------------------------------------------------------------------------------
+
+    def report(self, created, debug):
+        partnership = self.partnership
+        areas = ShoppingArea.objects.filter(partnership=partnership)
+        memberships = Membership.objects.filter(partnership=partnership)
+        users = User.objects.filter(memberships__partnership=partnership).distinct()
+        lines = [
+            f"Partnership: {partnership.name} ({partnership.code})",
+            f"  partnerships: {Partnership.objects.count()} ({int(created['partnerships'])} new)",
+            f"  areas: {areas.count()} ({created['areas']} new): "
+            f"{areas.filter(kind=AreaKind.SHOPPING_AREA).count()} KVO-W, "
+            f"{areas.filter(kind=AreaKind.BUSINESS_PARK).count()} KVO-B",
+            f"  shops: {Shop.objects.in_partnership(partnership).count()} ({created['shops']} new)",
+            f"  users: {users.count()} ({created['users']} new)",
+            f"  memberships: {memberships.count()}",
+        ]
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write("\n".join(lines))
+        self.stdout.write("")
+        if not debug:
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEBUG is off: the demo accounts have no usable password and no TOTP device. "
+                    "Use 'Forgot password' (password reset) to give them one."
+                )
+            )
+            for email, _name, role, is_owner, _in_shop in DEMO_USERS:
+                self.stdout.write(f"  {email}  ({role}{', owner' if is_owner else ''})")
+            return
+        width = max(len(row[0]) for row in DEMO_USERS)
+        self.stdout.write("Demo logins (DEBUG only):")
+        self.stdout.write(f"  {'email':<{width}}  {'role':<20}  password")
+        for email, _name, role, is_owner, _in_shop in DEMO_USERS:
+            label = f"{role}{' (owner)' if is_owner else ''}"
+            self.stdout.write(f"  {email:<{width}}  {label:<20}  {DEMO_PASSWORD}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Officer, administrator and coordinator also need a TOTP code from the secret "
+            f"{DEMO_TOTP_SECRET}; 'python manage.py demo_totp' prints the current code."
+        )

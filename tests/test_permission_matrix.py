@@ -1,0 +1,183 @@
+"""Every URL × every role, with the status each must get.
+
+Rows for our own pages state the intent: 403 for a role that may not use the page, 404 for an
+object of another partnership (ids leak nothing), 302 to the login page for anonymous visitors.
+allauth's rows pin its behaviour per role so that an upgrade that changes it shows up here.
+A URL pattern without a row fails `test_every_url_has_a_row`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES
+
+# Columns, in the order of ROLES:
+#   anonymous participant owner other_participant officer administrator coordinator
+#   other_coordinator auditor
+GET, POST = "get", "post"
+ALL_200 = "200 200 200 200 200 200 200 200 200"
+LOGIN_THEN_200 = "302 200 200 200 200 200 200 200 200"
+LOGIN_THEN_302 = "302 302 302 302 302 302 302 302 302"
+COORDINATOR_LIST = "302 403 403 403 403 403 200 200 403"
+
+MATRIX = {
+    # --- ours ---
+    "home": (GET, None, LOGIN_THEN_200),
+    "healthz": (GET, None, ALL_200),
+    "switch_language": (POST, None, LOGIN_THEN_302),
+    "merchants:profile": (GET, None, LOGIN_THEN_200),
+    "merchants:switch_partnership": (
+        POST,
+        None,
+        "302 302 302 404 302 302 302 404 302",
+        lambda w: {"partnership": w.deventer.pk},
+    ),
+    "merchants:area_list": (GET, None, "302 403 403 403 200 200 200 200 200"),
+    "merchants:area_create": (GET, None, COORDINATOR_LIST),
+    "merchants:area_edit": (
+        GET, lambda w: {"pk": w.binnenstad.pk}, "302 403 403 403 403 403 200 404 403"
+    ),
+    "merchants:shop_list": (GET, None, "302 403 403 403 200 200 200 200 403"),
+    "merchants:shop_create": (GET, None, COORDINATOR_LIST),
+    "merchants:shop_detail": (
+        GET, lambda w: {"pk": w.shop.pk}, "302 403 403 403 200 200 200 404 403"
+    ),
+    "merchants:shop_edit": (
+        GET, lambda w: {"pk": w.shop.pk}, "302 403 403 403 403 403 200 404 403"
+    ),
+    "merchants:shop_set_active": (
+        POST, lambda w: {"pk": w.shop.pk}, "302 403 403 403 403 403 302 404 403",
+        lambda w: {"active": "0"},
+    ),
+    "merchants:member_list": (GET, None, COORDINATOR_LIST),
+    "merchants:member_end": (
+        POST,
+        lambda w: {"pk": w.memberships["participant"].pk},
+        "302 403 403 403 403 403 302 404 403",
+    ),
+    "merchants:invitation_create": (GET, None, COORDINATOR_LIST),
+    "merchants:invitation_resend": (
+        POST, lambda w: {"pk": w.invitation.pk}, "302 403 403 403 403 403 302 404 403"
+    ),
+    "merchants:invitation_revoke": (
+        POST, lambda w: {"pk": w.invitation.pk}, "302 403 403 403 403 403 302 404 403"
+    ),
+    # The link works for the invitee (anonymous here); logged in as someone else it explains.
+    "merchants:invitation_accept": (
+        GET, lambda w: {"token": w.invitation.token}, "200 403 403 403 403 403 403 403 403"
+    ),
+    "merchants:my_shops": (GET, None, "302 200 200 200 403 403 403 403 403"),
+    "merchants:my_shop_staff": (
+        GET, lambda w: {"pk": w.shop.pk}, "302 403 200 404 403 403 403 404 404"
+    ),
+    "merchants:my_shop_staff_remove": (
+        POST,
+        lambda w: {"pk": w.shop.pk, "membership_pk": w.memberships["participant"].pk},
+        "302 403 302 404 403 403 403 404 404",
+    ),
+    "merchants:my_shop_bulletin": (
+        GET, lambda w: {"pk": w.shop.pk}, "302 403 200 404 403 403 403 404 404"
+    ),
+    # --- allauth: accounts ---
+    "account_login": (GET, None, "200 302 302 302 302 302 302 302 302"),
+    "account_logout": (GET, None, LOGIN_THEN_200),
+    "account_inactive": (GET, None, ALL_200),
+    "account_signup": (GET, None, "200 302 302 302 302 302 302 302 302"),
+    "account_reauthenticate": (GET, None, LOGIN_THEN_200),
+    "account_request_reauthentication_code": (GET, None, LOGIN_THEN_200),
+    "account_confirm_reauthentication_code": (GET, None, LOGIN_THEN_302),
+    "account_email": (GET, None, LOGIN_THEN_200),
+    "account_email_verification_sent": (GET, None, ALL_200),
+    "account_change_password": (GET, None, LOGIN_THEN_200),
+    "account_set_password": (GET, None, LOGIN_THEN_302),
+    "account_reset_password": (GET, None, ALL_200),
+    "account_confirm_login_code": (GET, None, LOGIN_THEN_302),
+    "account_confirm_email": (GET, lambda w: {"key": "forged-key"}, ALL_200),
+    "account_reset_password_from_key_done": (GET, None, ALL_200),
+    "account_reset_password_from_key": (
+        GET, lambda w: {"uidb36": "1", "key": "forged-key"}, ALL_200
+    ),
+    "account_reset_password_done": (GET, None, ALL_200),
+    # --- allauth: two-factor ---
+    "mfa_index": (GET, None, LOGIN_THEN_200),
+    "mfa_authenticate": (GET, None, LOGIN_THEN_302),
+    "mfa_reauthenticate": (GET, None, "302 302 302 302 200 200 200 200 302"),
+    "mfa_activate_totp": (GET, None, LOGIN_THEN_302),
+    "mfa_deactivate_totp": (GET, None, "302 404 404 404 302 302 302 302 404"),
+    "mfa_view_recovery_codes": (GET, None, "302 404 404 404 404 404 404 404 404"),
+    "mfa_generate_recovery_codes": (GET, None, LOGIN_THEN_302),
+    "mfa_download_recovery_codes": (GET, None, "302 404 404 404 404 404 404 404 404"),
+}
+
+# The Django admin is for superusers only; none of the roles is staff, so every admin URL sends
+# every role to the admin login. One rule covers the whole namespace.
+ADMIN_NAMESPACE = "admin"
+
+
+def _walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, str(pattern.pattern), namespace
+
+
+def all_url_names():
+    return list(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_row():
+    missing = [
+        name or f"<unnamed {route}>"
+        for name, route, namespace in all_url_names()
+        if name not in MATRIX and namespace != ADMIN_NAMESPACE
+    ]
+    assert not missing, f"URLs without a permission-matrix row: {missing}"
+    stale = set(MATRIX) - {name for name, _route, _ns in all_url_names()}
+    assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+def test_every_row_names_every_role():
+    for name, spec in MATRIX.items():
+        assert len(spec[2].split()) == len(ROLES), name
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(name, world, client_as):
+    method, kwargs_for, expected, *rest = MATRIX[name]
+    data_for = rest[0] if rest else (lambda w: {})
+    url = reverse(name, kwargs=kwargs_for(world) if kwargs_for else None)
+    mismatches = []
+    for role, want in zip(ROLES, expected.split(), strict=True):
+        client = client_as(role)
+        response = getattr(client, method)(url, data_for(world))
+        if response.status_code != int(want):
+            mismatches.append(f"{role}: got {response.status_code}, want {want}")
+        elif want == "302" and role == "anonymous" and name not in ("switch_language",):
+            assert "/login/" in response["Location"], (role, response["Location"])
+    assert not mismatches, f"{method.upper()} {url}: " + "; ".join(mismatches)
+
+
+def test_admin_refuses_every_role(world, client_as):
+    admin_urls = [
+        reverse(name)
+        for name, route, namespace in all_url_names()
+        if namespace == ADMIN_NAMESPACE
+        and name
+        and "<" not in route
+        and "(?P" not in route
+        and name not in ("admin:login", "admin:logout")
+    ]
+    assert len(admin_urls) > 5
+    for role in ROLES:
+        client = client_as(role)
+        # The admin's own login page answers everyone; it admits only staff.
+        assert client.get(reverse("admin:login")).status_code == 200
+        for url in admin_urls:
+            response = client.get(url)
+            assert response.status_code == 302, (role, url, response.status_code)
+            assert "/login/" in response["Location"]
