@@ -32,10 +32,8 @@ VAR_DIR = Path(env.str("KVO_VAR_DIR", default=str(BASE_DIR / "var")))
 SECRET_KEY = _secret("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off."
-        )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off.")
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -99,11 +97,10 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] > 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite waits for a writer instead of failing at once when runserver handles two requests.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -143,6 +140,8 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# A stuck mail server must not hold a web worker or a task until its time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KVO <noreply@kvo.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -154,7 +153,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "private")))
 if MEDIA_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
-    raise ImproperlyConfigured("MEDIA_ROOT must not lie inside STATIC_ROOT: it holds private files.")
+    raise ImproperlyConfigured(
+        "MEDIA_ROOT must not lie inside STATIC_ROOT: it holds private files."
+    )
 STORAGES = {
     # Private files (photos of people, letters) live outside STATIC_ROOT and have no public URL:
     # only views that check access stream them.
@@ -214,6 +215,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Behind nginx every request comes from the proxy: count the client from X-Forwarded-For, or all
+# users would share one login rate limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="KVO")
 # One period either side: phone clocks drift, and officers type codes on the street.
@@ -240,9 +244,12 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # Health checks come from inside the compose network over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -251,7 +258,9 @@ X_FRAME_OPTIONS = "DENY"
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
-    raise ImproperlyConfigured("ADMIN_URL must be a relative path ending in a slash, e.g. 'beheer/'.")
+    raise ImproperlyConfigured(
+        "ADMIN_URL must be a relative path ending in a slash, e.g. 'beheer/'."
+    )
 
 # --- Product --------------------------------------------------------------------------------------
 

@@ -88,7 +88,9 @@ def get_partnership_for_user(user, pk) -> Partnership:
 
 
 def get_area_for_user(user, pk, need="view") -> ShoppingArea:
-    area = get_object_or_404(ShoppingArea.objects.visible_to(user).select_related("partnership"), pk=pk)
+    area = get_object_or_404(
+        ShoppingArea.objects.visible_to(user).select_related("partnership"), pk=pk
+    )
     if need == "change" and not can(user, area.partnership, "manage_areas"):
         raise PermissionDenied
     return area
@@ -109,8 +111,9 @@ def get_shop_for_user(user, pk, need="view") -> Shop:
 
 def get_membership_for_user(user, pk) -> Membership:
     return get_object_or_404(
-        Membership.objects.filter(partnership__in=partnerships_with(user, "manage_members"))
-        .select_related("user", "partnership"),
+        Membership.objects.filter(
+            partnership__in=partnerships_with(user, "manage_members")
+        ).select_related("user", "partnership"),
         pk=pk,
     )
 
@@ -118,7 +121,9 @@ def get_membership_for_user(user, pk) -> Membership:
 def get_staff_membership_for_owner(user, shop, pk) -> Membership:
     """A participant membership linked to a shop this user owns (for removing staff)."""
     return get_object_or_404(
-        Membership.objects.active().filter(role=Role.PARTICIPANT, shops=shop).select_related("user"),
+        Membership.objects.active()
+        .filter(role=Role.PARTICIPANT, shops=shop)
+        .select_related("user"),
         pk=pk,
     )
 

@@ -52,7 +52,9 @@ class ShopForm(forms.ModelForm):
 class ShopSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     area = forms.ModelChoiceField(
-        label=_("Area"), queryset=ShoppingArea.objects.none(), required=False,
+        label=_("Area"),
+        queryset=ShoppingArea.objects.none(),
+        required=False,
         empty_label=_("All areas"),
     )
     status = forms.ChoiceField(

@@ -250,16 +250,12 @@ class Shop(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def partnership_id(self):
-        return self.area.partnership_id
-
-    def get_absolute_url(self):
-        return reverse("merchants:shop_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.postcode = normalize_postcode(self.postcode)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("merchants:shop_detail", args=[self.pk])
 
 
 def normalize_postcode(value):
@@ -477,6 +473,9 @@ class ProtocolDeclaration(models.Model):
                 name="declaration_shop_unique",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.version} · {self.shop or self.user}"
 
 
 class AuditEvent(models.Model):

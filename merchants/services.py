@@ -76,9 +76,10 @@ def invite(
         existing = Membership.objects.filter(
             partnership=partnership, role=role, user__email__iexact=email, active=True
         ).first()
-        if existing and (role != Role.PARTICIPANT or {s.pk for s in shops} <= set(
-            existing.shops.values_list("pk", flat=True)
-        )):
+        if existing and (
+            role != Role.PARTICIPANT
+            or {s.pk for s in shops} <= set(existing.shops.values_list("pk", flat=True))
+        ):
             raise InvitationError(
                 _("%(email)s already has this role in %(partnership)s.")
                 % {"email": email, "partnership": partnership}
@@ -126,9 +127,7 @@ def invite(
             obj=invitation,
             data={"role": role, "shops": [s.pk for s in shops], "owner": is_owner},
         )
-        transaction.on_commit(
-            lambda: send_invitation_email(invitation, token, base_url=base_url)
-        )
+        transaction.on_commit(lambda: send_invitation_email(invitation, token, base_url=base_url))
     return invitation
 
 
@@ -148,9 +147,7 @@ def resend_invitation(invitation, *, actor, base_url=None) -> Invitation:
             partnership=invitation.partnership,
             obj=invitation,
         )
-        transaction.on_commit(
-            lambda: send_invitation_email(invitation, token, base_url=base_url)
-        )
+        transaction.on_commit(lambda: send_invitation_email(invitation, token, base_url=base_url))
     return invitation
 
 

@@ -72,7 +72,10 @@ def switch_language(request):
         request.user.save(update_fields=["language"])
     response = HttpResponseRedirect(_safe_next(request))
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
     )
     return response
 
@@ -300,7 +303,8 @@ def invitation_resend(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(
-            request, _("The invitation to %(email)s has been sent again.") % {"email": invitation.email}
+            request,
+            _("The invitation to %(email)s has been sent again.") % {"email": invitation.email},
         )
     return redirect("merchants:member_list")
 
@@ -315,7 +319,8 @@ def invitation_revoke(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(
-            request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
+            request,
+            _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
         )
     return redirect("merchants:member_list")
 
@@ -324,7 +329,9 @@ def invitation_accept(request, token):
     """The link from the invitation email. Works logged out; every dead end explains itself."""
     invitation = services.find_invitation(token)
     if invitation is None:
-        return render(request, "merchants/invitation_invalid.html", {"reason": "unknown"}, status=404)
+        return render(
+            request, "merchants/invitation_invalid.html", {"reason": "unknown"}, status=404
+        )
     if invitation.status != Invitation.Status.PENDING:
         if (
             invitation.status == Invitation.Status.ACCEPTED
@@ -392,11 +399,15 @@ def invitation_accept(request, token):
 
 @login_required
 def my_shops(request):
-    shops = Shop.objects.visible_to(request.user).filter(
-        pk__in=Membership.objects.active()
-        .filter(user=request.user, role=Role.PARTICIPANT)
-        .values("shops")
-    ).select_related("area", "area__partnership")
+    shops = (
+        Shop.objects.visible_to(request.user)
+        .filter(
+            pk__in=Membership.objects.active()
+            .filter(user=request.user, role=Role.PARTICIPANT)
+            .values("shops")
+        )
+        .select_related("area", "area__partnership")
+    )
     owned = set(access.owned_shops(request.user).values_list("pk", flat=True))
     if not shops:
         return render(request, "merchants/my_shops.html", {"shops": [], "owned": owned}, status=403)
@@ -429,7 +440,8 @@ def my_shop_staff(request, pk):
         else:
             messages.success(
                 request,
-                _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                _("An invitation has been sent to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect("merchants:my_shop_staff", pk=shop.pk)
     return render(

@@ -79,13 +79,18 @@ def main() -> int:
             continue
         if "fuzzy" in entry.flags:
             problems.append(f"fuzzy: {entry.msgid!r}")
-        translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        translations = (
+            [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        )
         if not all(t.strip() for t in translations):
             problems.append(f"untranslated: {entry.msgid!r}")
             continue
         source_placeholders = sorted(PLACEHOLDER.findall(entry.msgid))
         for translation in translations:
-            if sorted(PLACEHOLDER.findall(translation)) != source_placeholders and not entry.msgid_plural:
+            if (
+                sorted(PLACEHOLDER.findall(translation)) != source_placeholders
+                and not entry.msgid_plural
+            ):
                 problems.append(f"placeholders differ: {entry.msgid!r} -> {translation!r}")
     if problems:
         print(f"Translation check failed ({len(problems)}):")

@@ -47,7 +47,7 @@ def _clear_cache():
     yield
 
 
-# --- the world: Deventer and another partnership ---------------------------------------------------
+# --- the world: Deventer and another partnership ----------------------------------------------
 
 ROLES = [
     "anonymous",

@@ -127,7 +127,9 @@ class InvitationFactory(factory.django.DjangoModelFactory):
             obj.shops.set(extracted)
 
     class Params:
-        expired = factory.Trait(expires_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)))
+        expired = factory.Trait(
+            expires_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+        )
         accepted = factory.Trait(accepted_at=factory.LazyFunction(timezone.now))
         revoked = factory.Trait(revoked_at=factory.LazyFunction(timezone.now))
 

@@ -1,4 +1,4 @@
-"""Every URL × every role, with the status each must get.
+"""Every URL with every role, with the status each must get.
 
 Rows for our own pages state the intent: 403 for a role that may not use the page, 404 for an
 object of another partnership (ids leak nothing), 302 to the login page for anonymous visitors.
@@ -35,18 +35,26 @@ MATRIX = {
     "merchants:area_list": (GET, None, "302 403 403 403 200 200 200 200 200"),
     "merchants:area_create": (GET, None, COORDINATOR_LIST),
     "merchants:area_edit": (
-        GET, lambda w: {"pk": w.binnenstad.pk}, "302 403 403 403 403 403 200 404 403"
+        GET,
+        lambda w: {"pk": w.binnenstad.pk},
+        "302 403 403 403 403 403 200 404 403",
     ),
     "merchants:shop_list": (GET, None, "302 403 403 403 200 200 200 200 403"),
     "merchants:shop_create": (GET, None, COORDINATOR_LIST),
     "merchants:shop_detail": (
-        GET, lambda w: {"pk": w.shop.pk}, "302 403 403 403 200 200 200 404 403"
+        GET,
+        lambda w: {"pk": w.shop.pk},
+        "302 403 403 403 200 200 200 404 403",
     ),
     "merchants:shop_edit": (
-        GET, lambda w: {"pk": w.shop.pk}, "302 403 403 403 403 403 200 404 403"
+        GET,
+        lambda w: {"pk": w.shop.pk},
+        "302 403 403 403 403 403 200 404 403",
     ),
     "merchants:shop_set_active": (
-        POST, lambda w: {"pk": w.shop.pk}, "302 403 403 403 403 403 302 404 403",
+        POST,
+        lambda w: {"pk": w.shop.pk},
+        "302 403 403 403 403 403 302 404 403",
         lambda w: {"active": "0"},
     ),
     "merchants:member_list": (GET, None, COORDINATOR_LIST),
@@ -57,18 +65,26 @@ MATRIX = {
     ),
     "merchants:invitation_create": (GET, None, COORDINATOR_LIST),
     "merchants:invitation_resend": (
-        POST, lambda w: {"pk": w.invitation.pk}, "302 403 403 403 403 403 302 404 403"
+        POST,
+        lambda w: {"pk": w.invitation.pk},
+        "302 403 403 403 403 403 302 404 403",
     ),
     "merchants:invitation_revoke": (
-        POST, lambda w: {"pk": w.invitation.pk}, "302 403 403 403 403 403 302 404 403"
+        POST,
+        lambda w: {"pk": w.invitation.pk},
+        "302 403 403 403 403 403 302 404 403",
     ),
     # The link works for the invitee (anonymous here); logged in as someone else it explains.
     "merchants:invitation_accept": (
-        GET, lambda w: {"token": w.invitation.token}, "200 403 403 403 403 403 403 403 403"
+        GET,
+        lambda w: {"token": w.invitation.token},
+        "200 403 403 403 403 403 403 403 403",
     ),
     "merchants:my_shops": (GET, None, "302 200 200 200 403 403 403 403 403"),
     "merchants:my_shop_staff": (
-        GET, lambda w: {"pk": w.shop.pk}, "302 403 200 404 403 403 403 404 404"
+        GET,
+        lambda w: {"pk": w.shop.pk},
+        "302 403 200 404 403 403 403 404 404",
     ),
     "merchants:my_shop_staff_remove": (
         POST,
@@ -76,7 +92,9 @@ MATRIX = {
         "302 403 302 404 403 403 403 404 404",
     ),
     "merchants:my_shop_bulletin": (
-        GET, lambda w: {"pk": w.shop.pk}, "302 403 200 404 403 403 403 404 404"
+        GET,
+        lambda w: {"pk": w.shop.pk},
+        "302 403 200 404 403 403 403 404 404",
     ),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302"),
@@ -95,7 +113,9 @@ MATRIX = {
     "account_confirm_email": (GET, lambda w: {"key": "forged-key"}, ALL_200),
     "account_reset_password_from_key_done": (GET, None, ALL_200),
     "account_reset_password_from_key": (
-        GET, lambda w: {"uidb36": "1", "key": "forged-key"}, ALL_200
+        GET,
+        lambda w: {"uidb36": "1", "key": "forged-key"},
+        ALL_200,
     ),
     "account_reset_password_done": (GET, None, ALL_200),
     # --- allauth: two-factor ---
