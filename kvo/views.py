@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from merchants import access
+from merchants import access, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -15,14 +15,14 @@ logger = logging.getLogger(__name__)
 @login_required
 def home(request):
     """The start page shows each role what it can do today, nothing it cannot."""
-    return render(
-        request,
-        "home.html",
-        {
-            "owned_shops": access.owned_shops(request.user).select_related("area"),
-            "has_membership": bool(access.memberships(request.user)),
-        },
-    )
+    partnership = request.partnership
+    context = {
+        "owned_shops": access.owned_shops(request.user).select_related("area"),
+        "has_membership": bool(access.memberships(request.user)),
+    }
+    if partnership is not None and access.can(request.user, partnership, "manage_members"):
+        context["figures"] = selectors.partnership_figures(partnership)
+    return render(request, "home.html", context)
 
 
 @never_cache

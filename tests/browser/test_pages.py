@@ -1,0 +1,41 @@
+"""Pages each role reaches from the menu, on a phone and a desktop: axe-clean and pictured."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+PAGES = {
+    "coordinator": [
+        "home",
+        "merchants:area_list",
+        "merchants:shop_list",
+        "merchants:shop_create",
+        "merchants:member_list",
+        "merchants:invitation_create",
+        "merchants:profile",
+        "mfa_index",
+    ],
+    "owner": ["home", "merchants:my_shops", "merchants:profile"],
+    "officer": ["home", "merchants:shop_list"],
+    "auditor": ["home", "merchants:area_list"],
+}
+
+
+@pytest.mark.parametrize("role", sorted(PAGES))
+def test_pages_render_accessibly(role, browser, live_server, world, login_as, axe_check, shoot):
+    for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        context = browser.new_context(viewport=viewport, locale="nl-NL")
+        login_as(context, world.users[role])
+        page = context.new_page()
+        for name in PAGES[role]:
+            response = page.goto(live_server.url + reverse(name))
+            assert response.status == 200, (role, name, response.status)
+            assert page.locator("h1").count() == 1
+            axe_check(page)
+            shoot(f"{viewport_name}-{name.replace(':', '-')}", target=page)
+        if role == "owner":
+            page.goto(live_server.url + reverse("merchants:my_shop_staff", args=[world.shop.pk]))
+            axe_check(page)
+            shoot(f"{viewport_name}-staff", target=page)
+        context.close()
