@@ -1,4 +1,9 @@
+import time
+from datetime import UTC, datetime
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 
@@ -19,3 +24,29 @@ class AccountAdapter(DefaultAccountAdapter):
             secure=settings.LANGUAGE_COOKIE_SECURE,
         )
         return response
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """Officers, administrators and coordinators are sent to the TOTP setup straight after
+        logging in (kvo.middleware). Asking for the password they typed seconds ago helps nobody,
+        so within a few minutes of a password login, setting up the first factor and reading the
+        recovery codes it generated count as authenticated. A factor that existed before that
+        login can only be changed or removed after typing the password again."""
+        if app == "allauth.mfa" and self._first_setup_right_after_login():
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def _first_setup_right_after_login(self):
+        request = getattr(self, "request", None)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        recent = time.time() - settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+        logins = [
+            record["at"]
+            for record in get_authentication_records(request, user)
+            if record.get("method") == "password" and record.get("at", 0) > recent
+        ]
+        if not logins:
+            return False
+        logged_in_at = datetime.fromtimestamp(max(logins), tz=UTC)
+        return not Authenticator.objects.filter(user=user, created_at__lt=logged_in_at).exists()

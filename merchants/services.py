@@ -219,9 +219,11 @@ def accept_invitation(invitation, *, user=None, full_name="", password=None) -> 
             raise InvitationError(_("This invitation can no longer be used."))
         if user is None:
             if User.objects.filter(email__iexact=invitation.email).exists():
-                raise InvitationError(
-                    _("An account with this email address exists already. Log in to accept.")
+                message = _(
+                    "An account with this email address already exists. "
+                    "Log in to accept the invitation."
                 )
+                raise InvitationError(message)
             user = User.objects.create_user(
                 invitation.email, password=password, full_name=full_name.strip()
             )

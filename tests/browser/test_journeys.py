@@ -10,7 +10,7 @@ from merchants.roles import Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 LINK = re.compile(r"http://[\w.:]+/invite/[\w-]+/")
-OWNER_PASSWORD = "Bakkerij-Jansen-7411"
+OWNER_PASSWORD = "Oranje-Slot-Toonbank-42"
 
 
 def totp_now(secret):
@@ -101,15 +101,14 @@ def test_officer_is_forced_into_totp_then_logs_in_with_a_code(
     shoot("1-totp-setup")
     secret = page.locator("#authenticator_secret").input_value()
     assert len(secret) >= 16
-    page.get_by_label("Authenticatorcode").fill(totp_now(secret))
-    page.get_by_role("button", name="Activeren").click()
+    page.get_by_label("Authenticator code").fill(totp_now(secret))
+    page.get_by_role("button", name="Activeer").click()
     page.wait_for_url(re.compile(r"/accounts/2fa/recovery-codes/"))
     shoot("2-recovery-codes")
 
     # Log out, log in again: now the code is asked for.
-    page.goto(live_server.url + reverse("account_logout"))
-    page.get_by_role("button", name="Uitloggen").last.click()
-    page.goto(live_server.url + reverse("account_login"))
+    page.locator(".logout-form button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
     page.get_by_label("E-mailadres").fill(officer.email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
@@ -117,10 +116,10 @@ def test_officer_is_forced_into_totp_then_logs_in_with_a_code(
     axe_check(page)
     shoot("3-code")
     page.get_by_label("Code").fill("000000")
-    page.get_by_role("button", name="Inloggen").click()
-    assert "ongeldig" in page.locator("main").inner_text().lower()
+    page.get_by_role("button", name="Aanmelden").click()
+    assert "Ongeldige code." in page.locator("main").inner_text()
     page.get_by_label("Code").fill(totp_now(secret))
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url(f"{live_server.url}/")
     assert "Wijkagent" in page.locator("main").inner_text()
     page.goto(live_server.url + reverse("merchants:shop_list"))
