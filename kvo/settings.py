@@ -41,6 +41,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The address people reach the site on; used in emails sent from background jobs where no request
 # exists to build an absolute link from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.str("SITE_NAME", default="KVO")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -203,6 +204,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KVO] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-up is closed, so a reset request for an unknown address gets no "sign up here" mail.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Tell people when their password, email address or second factor changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # allauth's defaults, written out so that a reader sees them: failed logins are limited per IP and
 # per account. They count in the cache, which must be shared (Redis) when several web processes run.

@@ -1,5 +1,7 @@
 import time
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
@@ -12,6 +14,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth signs its mails with the request's host name ("kvo.example.nl"); ours carry the
+        # product's name and the public address, also when sent from a background job.
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)

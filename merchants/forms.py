@@ -47,6 +47,24 @@ class ShopForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A tampered area id from another partnership is "not one of the choices", never saved.
         self.fields["area"].queryset = ShoppingArea.objects.filter(partnership=partnership)
+        self.partnership = partnership
+
+    def clean(self):
+        data = super().clean()
+        name, address = data.get("name"), data.get("address")
+        if name and address:
+            twins = Shop.objects.in_partnership(self.partnership).filter(
+                name__iexact=name.strip(), address__iexact=address.strip()
+            )
+            if twins.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(
+                    _("This partnership already has a shop with this name at this address.")
+                )
+        return data
+
+    def validate_unique(self):
+        # clean() reports duplicates in words; the database constraint still guards the race.
+        pass
 
 
 class ShopSearchForm(forms.Form):

@@ -246,6 +246,10 @@ class Shop(models.Model):
         verbose_name_plural = _("shops")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["area", "active"], name="shop_area_active_idx")]
+        constraints = [
+            # Two shops of one name at one address are one shop entered twice.
+            models.UniqueConstraint(fields=["area", "name", "address"], name="shop_unique_address")
+        ]
 
     def __str__(self):
         return self.name

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -111,16 +112,34 @@ def area_edit(request, pk):
     return _area_form(request, access.get_area_for_user(request.user, pk, need="change"))
 
 
+def _save_or_explain(form, action, *, actor, partnership):
+    """Save a ModelForm and log it; a concurrent twin (double submit) becomes a form error."""
+    try:
+        with transaction.atomic():
+            obj = form.save()
+            services.log_action(
+                action,
+                actor=actor,
+                partnership=partnership,
+                obj=obj,
+                data={"fields": form.changed_data},
+            )
+    except IntegrityError:
+        form.add_error(None, _("This was saved a moment ago already. Check the list."))
+        return None
+    return obj
+
+
 def _area_form(request, area):
     partnership = area.partnership if area.pk else request.partnership
     form = AreaForm(request.POST or None, instance=area, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        area = form.save()
-        services.log_action(
-            "merchants.area.saved", actor=request.user, partnership=partnership, obj=area
+        area = _save_or_explain(
+            form, "merchants.area.saved", actor=request.user, partnership=partnership
         )
-        messages.success(request, _("Area “%(name)s” has been saved.") % {"name": area.name})
-        return redirect("merchants:area_list")
+        if area is not None:
+            messages.success(request, _("Area “%(name)s” has been saved.") % {"name": area.name})
+            return redirect("merchants:area_list")
     return render(request, "merchants/area_form.html", {"form": form, "area": area})
 
 
@@ -175,12 +194,12 @@ def shop_detail(request, pk):
 def shop_create(request):
     form = ShopForm(request.POST or None, partnership=request.partnership)
     if request.method == "POST" and form.is_valid():
-        shop = form.save()
-        services.log_action(
-            "merchants.shop.created", actor=request.user, partnership=request.partnership, obj=shop
+        shop = _save_or_explain(
+            form, "merchants.shop.created", actor=request.user, partnership=request.partnership
         )
-        messages.success(request, _("Shop “%(name)s” has been added.") % {"name": shop.name})
-        return redirect(shop)
+        if shop is not None:
+            messages.success(request, _("Shop “%(name)s” has been added.") % {"name": shop.name})
+            return redirect(shop)
     return render(request, "merchants/shop_form.html", {"form": form})
 
 
@@ -189,16 +208,12 @@ def shop_edit(request, pk):
     shop = access.get_shop_for_user(request.user, pk, need="change")
     form = ShopForm(request.POST or None, instance=shop, partnership=shop.area.partnership)
     if request.method == "POST" and form.is_valid():
-        shop = form.save()
-        services.log_action(
-            "merchants.shop.changed",
-            actor=request.user,
-            partnership=shop.area.partnership,
-            obj=shop,
-            data={"fields": form.changed_data},
+        saved = _save_or_explain(
+            form, "merchants.shop.changed", actor=request.user, partnership=shop.area.partnership
         )
-        messages.success(request, _("Shop “%(name)s” has been saved.") % {"name": shop.name})
-        return redirect(shop)
+        if saved is not None:
+            messages.success(request, _("Shop “%(name)s” has been saved.") % {"name": saved.name})
+            return redirect(saved)
     return render(request, "merchants/shop_form.html", {"form": form, "shop": shop})
 
 

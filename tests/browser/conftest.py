@@ -31,14 +31,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True))
 
 
-@pytest.fixture(autouse=True)
-def _require_chromium():
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
+    # Every browser fixture starts here, so a missing Chromium skips (or, in CI, fails) them all.
+    if not CHROMIUM.exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     return {
         "executable_path": str(CHROMIUM),
         "args": [

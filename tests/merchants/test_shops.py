@@ -148,3 +148,37 @@ class TestAreas:
             {"name": "Keizerslanden", "kind": "kvo_w", "active": "on"},
         )
         assert world.deventer.areas.filter(name="Keizerslanden").exists()
+
+
+class TestDoubleSubmit:
+    def test_second_identical_post_explains_and_adds_nothing(self, client, world):
+        client.force_login(world.users["coordinator"])
+        client.post(reverse("merchants:shop_create"), shop_data(world))
+        again = client.post(
+            reverse("merchants:shop_create"), shop_data(world, name="slagerij BOSMAN")
+        )
+        assert again.status_code == 200
+        assert "heeft al een winkel met deze naam op dit adres" in again.text
+        assert Shop.objects.filter(name__iexact="slagerij bosman").count() == 1
+
+    def test_race_between_check_and_insert_becomes_a_message(self, world, rf):
+        from merchants.forms import ShopForm
+        from merchants.views import _save_or_explain
+
+        form = ShopForm(shop_data(world), partnership=world.deventer)
+        assert form.is_valid()
+        # The other request of the double submit wins the race after our form was validated.
+        ShopFactory(
+            area=world.binnenstad, name="Slagerij Bosman", address="Lange Bisschopstraat 12"
+        )
+
+        saved = _save_or_explain(
+            form,
+            "merchants.shop.created",
+            actor=world.users["coordinator"],
+            partnership=world.deventer,
+        )
+        assert saved is None
+        assert form.non_field_errors()
+        assert Shop.objects.filter(name="Slagerij Bosman").count() == 1
+        assert not AuditEvent.objects.filter(action="merchants.shop.created").exists()

@@ -539,8 +539,10 @@ class Command(BaseCommand):
     def set_credentials(self, user, new, debug, *, mfa):
         totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
         if debug:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+            # Re-hashing an unchanged password would log out every open demo session.
+            if not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
             if mfa and not totp.exists():
                 Authenticator.objects.create(
                     user=user,
