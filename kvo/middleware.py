@@ -2,8 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from merchants.access import memberships
-from merchants.roles import MFA_REQUIRED_ROLES
+from merchants.access import mfa_required
 
 # Pages a person without a second factor still needs on the way to setting one up.
 _ALLOWED_URL_NAMES = {
@@ -17,10 +16,6 @@ _ALLOWED_URL_NAMES = {
     "switch_language",
     "healthz",
 }
-
-
-def mfa_required(user) -> bool:
-    return any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
 
 
 def has_totp(user) -> bool:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from merchants.models import Invitation, Membership, Partnership, Shop, ShoppingArea
-from merchants.roles import Role, roles_with
+from merchants.roles import MFA_REQUIRED_ROLES, Role, roles_with
 
 _CACHE_ATTR = "_kvo_memberships"
 
@@ -35,6 +35,11 @@ def memberships(user) -> list[Membership]:
 def forget_memberships(user) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def mfa_required(user) -> bool:
+    """Officers, administrators and coordinators must log in with a second factor."""
+    return any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
 
 
 def roles_in(user, partnership) -> set[str]:

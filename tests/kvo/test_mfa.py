@@ -13,6 +13,22 @@ def test_officer_without_totp_is_sent_to_setup_from_every_page(client, world):
         assert response["Location"] == reverse("mfa_activate_totp")
 
 
+def test_setup_page_says_why(client, world):
+    officer = UserFactory()
+    MembershipFactory(user=officer, partnership=world.deventer, role="officer")
+    client.force_login(officer)
+    client.get(reverse("home"))
+    # allauth asks for the password again unless a password login just happened; simulate that.
+    from allauth.account.internal.flows.login import record_authentication
+
+    request = type("R", (), {"session": client.session, "user": officer})()
+    record_authentication(request, officer, method="password", email=officer.email)
+    request.session.save()
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert "heeft uw account tweestapsverificatie nodig" in page.text
+
+
 def test_the_way_out_stays_open(client, world):
     coordinator = UserFactory()
     MembershipFactory(user=coordinator, partnership=world.deventer, role="coordinator")

@@ -54,7 +54,9 @@ class TestShopList:
         assert "Oude Winkel" not in client.get(url).text
         assert "Oude Winkel" in client.get(url, {"status": "inactive"}).text
 
-    @pytest.mark.parametrize("page", ["merchants:shop_list", "merchants:member_list"])
+    @pytest.mark.parametrize(
+        "page", ["merchants:shop_list", "merchants:member_list", "merchants:area_list", "home"]
+    )
     def test_query_count_does_not_grow_with_the_data(
         self, client, world, django_assert_max_num_queries, page
     ):
