@@ -72,7 +72,7 @@ def test_invited_shop_owner_joins_and_invites_staff(
     staff_mail = mailoutbox[1]
     assert staff_mail.to == ["kassa@bakkerijjansen.nl"]
     assert staff_mail.subject == "[KVO] Uitnodiging voor KVO Deventer"
-    assert "Henk Jansen nodigt u uit voor KVO Deventer als Deelnemer." in staff_mail.body
+    assert "Henk Jansen nodigt u uit voor KVO Deventer als deelnemer." in staff_mail.body
     assert "Winkel: Drogisterij Smit" in staff_mail.body
     assert LINK.search(staff_mail.body).group(0).startswith(live_server.url)
     assert "Uitnodiging accepteren" in staff_mail.alternatives[0][0]
