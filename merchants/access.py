@@ -8,9 +8,17 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from merchants.models import Invitation, Membership, Partnership, Shop, ShoppingArea
+from merchants.models import (
+    Invitation,
+    Membership,
+    Partnership,
+    Shop,
+    ShopAssignment,
+    ShoppingArea,
+)
 from merchants.roles import MFA_REQUIRED_ROLES, Role, roles_with
 
 _CACHE_ATTR = "_kvo_memberships"
@@ -38,8 +46,8 @@ def forget_memberships(user) -> None:
 
 
 def mfa_required(user) -> bool:
-    """Officers, administrators and coordinators must log in with a second factor."""
-    return any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
+    """Officers, administrators, coordinators and Django-admin staff need a second factor."""
+    return user.is_staff or any(m.role in MFA_REQUIRED_ROLES for m in memberships(user))
 
 
 def roles_in(user, partnership) -> set[str]:
@@ -65,11 +73,11 @@ def partnerships_with(user, capability: str) -> list[int]:
 
 
 def owned_shops(user):
-    """Shops whose staff and bulletin address this user manages as owner."""
-    owner_memberships = [
-        m.pk for m in memberships(user) if m.role == Role.PARTICIPANT and m.is_owner
-    ]
-    return Shop.objects.filter(memberships__in=owner_memberships, active=True).distinct()
+    """Active shops whose staff and bulletin address this user manages as owner."""
+    participant = [m.pk for m in memberships(user) if m.role == Role.PARTICIPANT]
+    return Shop.objects.filter(
+        assignments__membership__in=participant, assignments__is_owner=True, active=True
+    ).distinct()
 
 
 def require_capability(capability: str):
@@ -89,6 +97,10 @@ def require_capability(capability: str):
 
 
 def get_partnership_for_user(user, pk) -> Partnership:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
     return get_object_or_404(Partnership.objects.visible_to(user), pk=pk)
 
 
@@ -123,13 +135,13 @@ def get_membership_for_user(user, pk) -> Membership:
     )
 
 
-def get_staff_membership_for_owner(user, shop, pk) -> Membership:
-    """A participant membership linked to a shop this user owns (for removing staff)."""
+def get_staff_assignment_for_owner(shop, membership_pk) -> ShopAssignment:
+    """The link of a staff member to a shop the caller owns (checked by get_shop_for_user)."""
     return get_object_or_404(
-        Membership.objects.active()
-        .filter(role=Role.PARTICIPANT, shops=shop)
-        .select_related("user"),
-        pk=pk,
+        ShopAssignment.objects.filter(shop=shop, membership__active=True).select_related(
+            "membership__user", "membership__partnership"
+        ),
+        membership_id=membership_pk,
     )
 
 

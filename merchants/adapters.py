@@ -33,12 +33,17 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         return response
 
+    # Adding the first factor and reading the recovery codes that setup generated. Deactivating a
+    # factor or generating new codes always asks for the password again.
+    FIRST_SETUP_PAGES = frozenset(
+        {"mfa_activate_totp", "mfa_view_recovery_codes", "mfa_download_recovery_codes"}
+    )
+
     def is_reauthentication_required(self, *, app, **kwargs):
         """Officers, administrators and coordinators are sent to the TOTP setup straight after
         logging in (kvo.middleware). Asking for the password they typed seconds ago helps nobody,
-        so within a few minutes of a password login, setting up the first factor and reading the
-        recovery codes it generated count as authenticated. A factor that existed before that
-        login can only be changed or removed after typing the password again."""
+        so within a few minutes of a password login the first-setup pages count as authenticated.
+        A factor that existed before that login is only changed after typing the password again."""
         if app == "allauth.mfa" and self._first_setup_right_after_login():
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
@@ -47,6 +52,9 @@ class AccountAdapter(DefaultAccountAdapter):
         request = getattr(self, "request", None)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
+            return False
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name not in self.FIRST_SETUP_PAGES:
             return False
         recent = time.time() - settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
         logins = [

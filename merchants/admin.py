@@ -10,6 +10,7 @@ from merchants.models import (
     ProtocolDeclaration,
     ProtocolVersion,
     Shop,
+    ShopAssignment,
     ShoppingArea,
     User,
 )
@@ -49,13 +50,19 @@ class ShopAdmin(admin.ModelAdmin):
     list_select_related = ["area"]
 
 
+class ShopAssignmentInline(admin.TabularInline):
+    model = ShopAssignment
+    extra = 0
+    autocomplete_fields = ["shop"]
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "partnership", "role", "is_owner", "active"]
+    list_display = ["user", "partnership", "role", "active"]
     list_filter = ["partnership", "role", "active"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
-    filter_horizontal = ["shops"]
+    inlines = [ShopAssignmentInline]
 
 
 @admin.register(Invitation)

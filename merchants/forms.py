@@ -87,7 +87,7 @@ class ShopSearchForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
     shops = forms.ModelMultipleChoiceField(
         label=_("Shops"),
@@ -118,7 +118,7 @@ class InvitationForm(forms.Form):
 
 
 class StaffInvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address of the staff member"))
+    email = forms.EmailField(label=_("Email address of the staff member"), max_length=254)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -206,9 +206,9 @@ class ShopQuerySet(models.QuerySet):
 
         if not user.is_authenticated:
             return self.none()
-        own = Membership.objects.filter(user=user, active=True, role=Role.PARTICIPANT).values(
-            "shops"
-        )
+        own = Membership.objects.filter(
+            user=user, active=True, role=Role.PARTICIPANT, partnership__active=True
+        ).values("shops")
         return self.filter(
             Q(area__partnership__in=partnerships_with(user, "view_shops")) | Q(pk__in=own)
         )
@@ -273,7 +273,7 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """A user's role in one partnership. Participants are tied to shops; an owner manages them."""
+    """A user's role in one partnership. Participants are linked to shops through assignments."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -289,9 +289,12 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     shops = models.ManyToManyField(
-        Shop, blank=True, related_name="memberships", verbose_name=_("shops")
+        Shop,
+        through="ShopAssignment",
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("shops"),
     )
-    is_owner = models.BooleanField(_("shop owner"), default=False)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -306,14 +309,37 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "partnership", "role"], name="membership_unique_role"
             ),
-            models.CheckConstraint(
-                condition=Q(is_owner=False) | Q(role=Role.PARTICIPANT),
-                name="membership_owner_is_participant",
-            ),
         ]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.partnership}"
+
+
+class ShopAssignment(models.Model):
+    """A participant works for a shop; as its owner it manages the shop's staff and bulletin
+    address. Ownership belongs to one shop, never to the person as a whole."""
+
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("membership"),
+    )
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("shop")
+    )
+    is_owner = models.BooleanField(_("shop owner"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shop assignment")
+        verbose_name_plural = _("shop assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "shop"], name="assignment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.membership.user} · {self.shop}"
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -21,6 +21,7 @@ from merchants.models import (
     ProtocolDeclaration,
     ProtocolVersion,
     Shop,
+    ShopAssignment,
     User,
 )
 from merchants.roles import Role
@@ -43,6 +44,19 @@ def log_action(action, *, actor=None, partnership=None, obj=None, data=None, ip_
 
 
 # --- invitations ----------------------------------------------------------------------------------
+
+
+def account_for_email(email) -> User | None:
+    """The account an address belongs to: its login address, or a verified extra address."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        extra = (
+            EmailAddress.objects.filter(email__iexact=email, verified=True)
+            .select_related("user")
+            .first()
+        )
+        user = extra.user if extra else None
+    return user
 
 
 def _check_may_invite(actor, partnership, role, shops, is_owner):
@@ -72,14 +86,13 @@ def invite(
     if role != Role.PARTICIPANT:
         shops, is_owner = [], False
 
+    if actor.email.lower() == email or account_for_email(email) == actor:
+        # Nobody hands themselves a role: a coordinator who also needs to be an administrator
+        # (identity fields) gets that from another coordinator, which the audit log shows.
+        raise InvitationError(_("You cannot invite yourself."))
+
     with transaction.atomic():
-        existing = Membership.objects.filter(
-            partnership=partnership, role=role, user__email__iexact=email, active=True
-        ).first()
-        if existing and (
-            role != Role.PARTICIPANT
-            or {s.pk for s in shops} <= set(existing.shops.values_list("pk", flat=True))
-        ):
+        if _already_has(partnership, email, role, shops, is_owner):
             raise InvitationError(
                 _("%(email)s already has this role in %(partnership)s.")
                 % {"email": email, "partnership": partnership}
@@ -129,6 +142,25 @@ def invite(
         )
         transaction.on_commit(lambda: send_invitation_email(invitation, token, base_url=base_url))
     return invitation
+
+
+def _already_has(partnership, email, role, shops, is_owner) -> bool:
+    """True when accepting would change nothing: same role and, for participants, every shop
+    linked already (as owner, when the invitation makes the person owner)."""
+    account = account_for_email(email)
+    membership = (
+        Membership.objects.filter(
+            partnership=partnership, role=role, user=account, active=True
+        ).first()
+        if account
+        else None
+    )
+    if membership is None:
+        return False
+    if role != Role.PARTICIPANT:
+        return True
+    linked = dict(membership.assignments.values_list("shop_id", "is_owner"))
+    return all(shop.pk in linked and (linked[shop.pk] or not is_owner) for shop in shops)
 
 
 def resend_invitation(invitation, *, actor, base_url=None) -> Invitation:
@@ -185,7 +217,9 @@ def send_invitation_email(invitation, token, *, base_url=None):
     }
     # Invitees have no language setting yet: they get the partnership's language, Dutch.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("merchants/email/invitation_subject.txt", context).strip()
+        subject = " ".join(
+            render_to_string("merchants/email/invitation_subject.txt", context).split()
+        )
         text = render_to_string("merchants/email/invitation_message.txt", context)
         html = render_to_string("merchants/email/invitation_message.html", context)
     message = EmailMultiAlternatives(
@@ -209,48 +243,71 @@ def find_invitation(token) -> Invitation | None:
 def accept_invitation(invitation, *, user=None, full_name="", password=None) -> User:
     """Turn an open invitation into a membership, creating the account when there is none.
 
-    `user` is the logged-in account accepting (its email must match); otherwise a new account is
-    made with `full_name` and `password`. The invitation link proved the address, so it counts as
-    verified. Runs under a row lock: a double submit or a second tab accepts once.
+    `user` is the logged-in account accepting (the invited address must be one of its verified
+    addresses); otherwise a new account is made with `full_name` and `password`. The link proved
+    the address, so it counts as verified. The invitation is claimed first with a conditional
+    update, so a double submit or a second tab accepts once, on SQLite as on PostgreSQL.
     """
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.status != Invitation.Status.PENDING:
+        now = timezone.now()
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(accepted_at=now)
+        if not claimed:
             raise InvitationError(_("This invitation can no longer be used."))
+        invitation.refresh_from_db()
+        shops = list(invitation.shops.all())
+        if any(not shop.active for shop in shops):
+            raise InvitationError(_("This shop no longer takes part. Ask for a new invitation."))
+        owner_of_address = account_for_email(invitation.email)
         if user is None:
-            if User.objects.filter(email__iexact=invitation.email).exists():
-                message = _(
-                    "An account with this email address already exists. "
-                    "Log in to accept the invitation."
+            if owner_of_address is not None:
+                raise InvitationError(
+                    _(
+                        "An account with this email address already exists. "
+                        "Log in to accept the invitation."
+                    )
                 )
-                raise InvitationError(message)
-            user = User.objects.create_user(
-                invitation.email, password=password, full_name=full_name.strip()
-            )
-        elif user.email.lower() != invitation.email.lower():
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(
+                        invitation.email, password=password, full_name=full_name.strip()
+                    )
+                    EmailAddress.objects.create(
+                        user=user, email=user.email, verified=True, primary=True
+                    )
+            except IntegrityError:
+                # Another invitation to the same address was accepted a moment ago.
+                raise InvitationError(
+                    _(
+                        "An account with this email address already exists. "
+                        "Log in to accept the invitation."
+                    )
+                ) from None
+        elif owner_of_address != user:
             raise InvitationError(_("This invitation is meant for another email address."))
-        EmailAddress.objects.update_or_create(
-            user=user,
-            email=user.email,
-            defaults={"verified": True, "primary": True},
-        )
+
         membership, _created = Membership.objects.get_or_create(
             user=user, partnership=invitation.partnership, role=invitation.role
         )
         membership.active = True
         membership.ended_at = None
-        membership.is_owner = membership.is_owner or invitation.is_owner
-        membership.save()
-        membership.shops.add(*invitation.shops.all())
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        membership.save(update_fields=["active", "ended_at"])
+        for shop in shops:
+            assignment, _new = ShopAssignment.objects.get_or_create(
+                membership=membership, shop=shop
+            )
+            # An invitation can make someone owner of these shops; it never takes ownership away.
+            if invitation.is_owner and not assignment.is_owner:
+                assignment.is_owner = True
+                assignment.save(update_fields=["is_owner"])
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
         log_action(
             "merchants.invitation.accepted",
             actor=user,
             partnership=invitation.partnership,
             obj=invitation,
-            data={"membership": membership.pk},
+            data={"membership": membership.pk, "shops": [s.pk for s in shops]},
         )
     access.forget_memberships(user)
     return user
@@ -260,7 +317,10 @@ def accept_invitation(invitation, *, user=None, full_name="", password=None) -> 
 
 
 def end_membership(membership, *, actor) -> Membership:
+    """End a role. Its shop links go too: coming back means a new invitation for named shops."""
     with transaction.atomic():
+        shops = list(membership.assignments.values_list("shop_id", flat=True))
+        membership.assignments.all().delete()
         membership.active = False
         membership.ended_at = timezone.now()
         membership.save(update_fields=["active", "ended_at"])
@@ -269,24 +329,31 @@ def end_membership(membership, *, actor) -> Membership:
             actor=actor,
             partnership=membership.partnership,
             obj=membership,
+            data={"shops": shops},
         )
     return membership
 
 
-def remove_staff_from_shop(membership, shop, *, actor) -> Membership:
-    """A shop owner takes a staff member off its shop; with no shop left the membership ends."""
+def remove_staff_from_shop(assignment, *, actor) -> Membership:
+    """A shop owner takes a staff member off its shop; with no shop left the membership ends.
+
+    Owners cannot remove themselves or another owner: that is the coordinator's call.
+    """
+    membership = assignment.membership
     if membership.user_id == actor.pk:
         raise InvitationError(_("You cannot remove yourself from your shop."))
+    if assignment.is_owner:
+        raise InvitationError(_("Only the coordinator can remove an owner of this shop."))
     with transaction.atomic():
-        membership.shops.remove(shop)
+        assignment.delete()
         log_action(
             "merchants.membership.shop_removed",
             actor=actor,
             partnership=membership.partnership,
             obj=membership,
-            data={"shop": shop.pk},
+            data={"shop": assignment.shop_id},
         )
-        if not membership.shops.exists():
+        if not membership.assignments.exists():
             end_membership(membership, actor=actor)
     return membership
 
@@ -295,10 +362,16 @@ def remove_staff_from_shop(membership, shop, *, actor) -> Membership:
 
 
 def set_shop_active(shop, *, active, actor) -> Shop:
+    """Deactivating withdraws the shop's open invitations; its staff keep their link, so that
+    reactivating restores the shop as it was."""
     with transaction.atomic():
         shop.active = active
         shop.deactivated_at = None if active else timezone.now()
         shop.save(update_fields=["active", "deactivated_at", "updated_at"])
+        if not active:
+            Invitation.objects.filter(
+                shops=shop, accepted_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
         log_action(
             "merchants.shop.reactivated" if active else "merchants.shop.deactivated",
             actor=actor,

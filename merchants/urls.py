@@ -28,5 +28,10 @@ urlpatterns = [
         views.my_shop_staff_remove,
         name="my_shop_staff_remove",
     ),
+    path(
+        "my-shop/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        views.my_shop_invitation_revoke,
+        name="my_shop_invitation_revoke",
+    ),
     path("my-shop/<int:pk>/bulletin/", views.my_shop_bulletin, name="my_shop_bulletin"),
 ]

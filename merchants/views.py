@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +24,7 @@ from merchants.forms import (
     StaffInvitationForm,
 )
 from merchants.middleware import SESSION_KEY
-from merchants.models import Invitation, Membership, Shop, ShoppingArea
+from merchants.models import Invitation, Membership, Shop, ShopAssignment, ShoppingArea
 from merchants.roles import Role
 
 SHOPS_PER_PAGE = 25
@@ -33,6 +32,17 @@ SHOPS_PER_PAGE = 25
 
 def _base_url(request):
     return request.build_absolute_uri("/")
+
+
+def _set_language_cookie(response, language):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
 
 
 def _safe_next(request, fallback="home"):
@@ -53,9 +63,7 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         messages.success(request, _("Your profile has been saved."))
-        response = redirect("merchants:profile")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
-        return response
+        return _set_language_cookie(redirect("merchants:profile"), user.language)
     return render(
         request,
         "merchants/profile.html",
@@ -181,13 +189,17 @@ def shop_list(request):
 @require_capability("view_shops")
 def shop_detail(request, pk):
     shop = access.get_shop_for_user(request.user, pk)
-    staff = (
-        Membership.objects.active()
-        .filter(role=Role.PARTICIPANT, shops=shop)
-        .select_related("user")
-        .order_by("-is_owner", "user__full_name")
+    return render(request, "merchants/shop_detail.html", {"shop": shop, "staff": _staff_of(shop)})
+
+
+def _staff_of(shop):
+    return (
+        ShopAssignment.objects.filter(
+            shop=shop, membership__active=True, membership__user__is_active=True
+        )
+        .select_related("membership__user")
+        .order_by("-is_owner", "membership__user__full_name", "membership__user__email")
     )
-    return render(request, "merchants/shop_detail.html", {"shop": shop, "staff": staff})
 
 
 @require_capability("manage_shops")
@@ -221,7 +233,9 @@ def shop_edit(request, pk):
 @require_POST
 def shop_set_active(request, pk):
     shop = access.get_shop_for_user(request.user, pk, need="change")
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in ("0", "1"):
+        return redirect(shop)
+    active = request.POST["active"] == "1"
     if shop.active != active:
         services.set_shop_active(shop, active=active, actor=request.user)
     if active:
@@ -241,7 +255,11 @@ def member_list(request):
         Membership.objects.active()
         .filter(partnership=request.partnership)
         .select_related("user")
-        .prefetch_related("shops")
+        .prefetch_related(
+            Prefetch(
+                "assignments", ShopAssignment.objects.select_related("shop").order_by("shop__name")
+            )
+        )
         .order_by("role", "user__full_name", "user__email")
     )
     if role in Role.values:
@@ -362,18 +380,16 @@ def invitation_accept(request, token):
             status=410,
         )
 
-    existing_account = (
-        request.user if request.user.is_authenticated else None
-    ) or services.User.objects.filter(email__iexact=invitation.email).first()
+    account = services.account_for_email(invitation.email)
     context = {"invitation": invitation, "shops": invitation.shops.all()}
 
-    if existing_account is not None:
+    if request.user.is_authenticated and account != request.user:
+        return render(request, "merchants/invitation_wrong_account.html", context, status=403)
+    if account is not None:
         # The address has an account already: accept while logged in as that account.
         if not request.user.is_authenticated:
-            context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+            context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
             return render(request, "merchants/invitation_login_first.html", context)
-        if request.user.email.lower() != invitation.email.lower():
-            return render(request, "merchants/invitation_wrong_account.html", context, status=403)
         if request.method == "POST":
             try:
                 services.accept_invitation(invitation, user=request.user)
@@ -399,12 +415,10 @@ def invitation_accept(request, token):
         except services.InvitationError as error:
             form.add_error(None, str(error))
         else:
-            if request.user.is_authenticated:
-                logout(request)
             messages.success(
                 request, _("Your account is ready. Log in with your email address and password.")
             )
-            return redirect(f"{reverse('account_login')}?email={invitation.email}")
+            return redirect(reverse("account_login"))
     context["form"] = form
     return render(request, "merchants/invitation_accept.html", context)
 
@@ -432,12 +446,7 @@ def my_shops(request):
 @login_required
 def my_shop_staff(request, pk):
     shop = access.get_shop_for_user(request.user, pk, need="own")
-    staff = (
-        Membership.objects.active()
-        .filter(role=Role.PARTICIPANT, shops=shop)
-        .select_related("user")
-        .order_by("-is_owner", "user__full_name", "user__email")
-    )
+    staff = _staff_of(shop)
     invitations = Invitation.objects.pending().filter(shops=shop, role=Role.PARTICIPANT)
     form = StaffInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -470,16 +479,36 @@ def my_shop_staff(request, pk):
 @require_POST
 def my_shop_staff_remove(request, pk, membership_pk):
     shop = access.get_shop_for_user(request.user, pk, need="own")
-    membership = access.get_staff_membership_for_owner(request.user, shop, membership_pk)
+    assignment = access.get_staff_assignment_for_owner(shop, membership_pk)
     try:
-        services.remove_staff_from_shop(membership, shop, actor=request.user)
+        services.remove_staff_from_shop(assignment, actor=request.user)
     except services.InvitationError as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
             _("%(user)s no longer works for %(shop)s in this system.")
-            % {"user": membership.user, "shop": shop},
+            % {"user": assignment.membership.user, "shop": shop},
+        )
+    return redirect("merchants:my_shop_staff", pk=shop.pk)
+
+
+@login_required
+@require_POST
+def my_shop_invitation_revoke(request, pk, invitation_pk):
+    shop = access.get_shop_for_user(request.user, pk, need="own")
+    invitation = get_object_or_404(
+        Invitation.objects.filter(shops=shop, role=Role.PARTICIPANT, is_owner=False),
+        pk=invitation_pk,
+    )
+    try:
+        services.revoke_invitation(invitation, actor=request.user)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
         )
     return redirect("merchants:my_shop_staff", pk=shop.pk)
 

@@ -53,6 +53,7 @@ ROLES = [
     "anonymous",
     "participant",
     "owner",
+    "neighbour_owner",
     "other_participant",
     "officer",
     "administrator",
@@ -79,6 +80,8 @@ class World:
         spec = {
             "participant": (self.deventer, Role.PARTICIPANT, [self.shop], False),
             "owner": (self.deventer, Role.PARTICIPANT, [self.shop], True),
+            # Owns the shop next door in the same partnership: none of Bakkerij Jansen's business.
+            "neighbour_owner": (self.deventer, Role.PARTICIPANT, [self.neighbour_shop], True),
             "other_participant": (self.zwolle, Role.PARTICIPANT, [self.zwolle_shop], False),
             "officer": (self.deventer, Role.OFFICER, [], False),
             "administrator": (self.deventer, Role.ADMINISTRATOR, [], False),
@@ -89,7 +92,7 @@ class World:
         for name, (partnership, role, shops, owner) in spec.items():
             user = UserFactory(email=f"{name}@example.nl")
             membership = MembershipFactory(
-                user=user, partnership=partnership, role=role, shops=shops, is_owner=owner
+                user=user, partnership=partnership, role=role, shops=shops, shops__owner=owner
             )
             if role in MFA_REQUIRED_ROLES:
                 add_totp(user)

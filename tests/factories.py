@@ -16,6 +16,7 @@ from merchants.models import (
     Partnership,
     ProtocolVersion,
     Shop,
+    ShopAssignment,
     ShoppingArea,
     User,
 )
@@ -92,12 +93,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.PARTICIPANT
 
     @factory.post_generation
-    def shops(obj, create, extracted, **kwargs):
+    def shops(obj, create, extracted, owner=False, **kwargs):
+        """MembershipFactory(shops=[shop]) for staff; add shops__owner=True for its owner."""
         if create and extracted:
-            obj.shops.set(extracted)
+            for shop in extracted:
+                ShopAssignment.objects.create(membership=obj, shop=shop, is_owner=owner)
 
     class Params:
-        owner = factory.Trait(is_owner=True)
         ended = factory.Trait(active=False, ended_at=factory.LazyFunction(timezone.now))
 
 

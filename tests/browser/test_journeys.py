@@ -79,7 +79,7 @@ def test_invited_shop_owner_joins_and_invites_staff(
     staff_invitation = Invitation.objects.get(email="kassa@bakkerijjansen.nl")
     assert list(staff_invitation.shops.all()) == [world.neighbour_shop]
     owner = User.objects.get(email="henk@bakkerijjansen.nl")
-    assert Membership.objects.get(user=owner).is_owner
+    assert Membership.objects.get(user=owner).assignments.get(shop=world.neighbour_shop).is_owner
 
 
 def test_officer_is_forced_into_totp_then_logs_in_with_a_code(

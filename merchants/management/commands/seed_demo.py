@@ -24,6 +24,7 @@ from merchants.models import (
     Partnership,
     ProtocolVersion,
     Shop,
+    ShopAssignment,
     ShoppingArea,
     User,
 )
@@ -485,12 +486,13 @@ class Command(BaseCommand):
             membership, _ = Membership.objects.get_or_create(
                 user=user, partnership=partnership, role=role
             )
-            membership.is_owner = is_owner
             membership.active = True
             membership.ended_at = None
             membership.save()
             if in_shop:
-                membership.shops.add(owner_shop)
+                ShopAssignment.objects.update_or_create(
+                    membership=membership, shop=owner_shop, defaults={"is_owner": is_owner}
+                )
             users[email] = user
 
         version, created["protocols"] = ProtocolVersion.objects.get_or_create(
