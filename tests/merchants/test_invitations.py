@@ -312,3 +312,38 @@ def test_ended_membership_loses_access(client, world):
     services.end_membership(world.memberships["coordinator"], actor=world.users["officer"])
     client.force_login(world.users["coordinator"])
     assert client.get(reverse("merchants:member_list")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_accepts_make_one_account(world):
+    """A double tap on a phone sends two requests at once: one account, one membership."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions: PostgreSQL (CI), not the SQLite default")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def accept():
+        try:
+            barrier.wait(timeout=10)
+            services.accept_invitation(
+                world.invitation, full_name="Fatima de Boer", password=NEW_PASSWORD
+            )
+            outcomes.append("accepted")
+        except services.InvitationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["accepted", "refused"]
+    assert User.objects.filter(email=world.invitation.email).count() == 1
+    assert Membership.objects.filter(user__email=world.invitation.email).count() == 1
