@@ -15,5 +15,6 @@ urlpatterns = [
     path("language/", merchant_views.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("merchants.urls")),
+    path("incidents/", include("incidents.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -27,6 +27,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_shops": frozenset({Role.COORDINATOR}),
     "manage_members": frozenset({Role.COORDINATOR}),
     "report_incidents": frozenset({Role.PARTICIPANT}),
+    # Case pages with the person's details; the officer also decides and records contact.
+    "view_incidents": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    "review_incidents": frozenset({Role.OFFICER}),
 }
 
 

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,17 @@ class World:
             partnership=self.deventer, shops=[self.shop], invited_by=self.users["coordinator"]
         )
 
+    @cached_property
+    def incident(self):
+        """A shoplifting report by Bakkerij Jansen's staff, with one photo (made on first use)."""
+        from tests.incidents.factories import report
+
+        return report(self.users["participant"], self.shop, photos=1)
+
+    @property
+    def photo(self):
+        return self.incident.photos.get()
+
 
 @pytest.fixture
 def world(db):
@@ -120,6 +132,18 @@ def client_as(client, world):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    # Each test writes uploads into its own directory, gone with the test.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,11 @@ LOGIN_THEN_200 = "302 200 200 200 200 200 200 200 200 200"
 LOGIN_THEN_302 = "302 302 302 302 302 302 302 302 302 302"
 COORDINATOR_LIST = "302 403 403 403 403 403 403 200 200 403"
 
+INCIDENT = lambda w: {"pk": w.incident.pk}  # noqa: E731
+PHOTO = lambda w: {"pk": w.incident.pk, "photo_pk": w.photo.pk}  # noqa: E731
+# Only the officer acts on a case; staff of the shop and the administrator may only read it.
+CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
+
 MATRIX = {
     # --- ours ---
     "home": (GET, None, LOGIN_THEN_200),
@@ -101,6 +106,25 @@ MATRIX = {
         lambda w: {"pk": w.shop.pk},
         "302 403 200 404 404 403 403 403 404 404",
     ),
+    # --- incidents (columns as above) ---
+    "incidents:report": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
+    "incidents:mine": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
+    "incidents:queue": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
+    # Bakkerij Jansen's case: its staff and the partnership's officer and administrator see it;
+    # the neighbouring shop, the coordinator (figures only) and other partnerships get 404.
+    "incidents:detail": (GET, INCIDENT, "302 200 200 404 404 200 200 404 404 404"),
+    "incidents:photo": (GET, PHOTO, "302 200 200 404 404 200 200 404 404 404"),
+    "incidents:photo_thumb": (GET, PHOTO, "302 200 200 404 404 200 200 404 404 404"),
+    "incidents:move": (POST, INCIDENT, CASE_ACTION, lambda w: {"to": "in_review"}),
+    "incidents:contact": (
+        POST,
+        INCIDENT,
+        CASE_ACTION,
+        lambda w: {"kind": "phone", "contacted_at": "2026-01-01T10:00", "note": "Gebeld"},
+    ),
+    "incidents:note": (POST, INCIDENT, CASE_ACTION, lambda w: {"text": "Bekende van de wijk"}),
+    "incidents:assign": (POST, INCIDENT, CASE_ACTION, lambda w: {"officer": ""}),
+    "incidents:duplicate": (POST, INCIDENT, CASE_ACTION, lambda w: {"original": "0"}),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302 302"),
     "account_logout": (GET, None, LOGIN_THEN_200),

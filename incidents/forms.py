@@ -1,0 +1,211 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import ContactKind, Incident, PoliceReport
+from incidents.services import MAX_PHOTOS
+from incidents.workflow import Status, allowed_next
+from kvo.lib.images import ImageRejected, process_upload
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Phone clocks run a little ahead of the server now and then.
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS images; each goes through kvo.lib.images (content check, no EXIF)."""
+
+    widget = MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"})
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("Add at most %(count)s photos.") % {"count": MAX_PHOTOS})
+        processed, errors = [], []
+        for upload in files:
+            try:
+                processed.append(process_upload(upload, name=upload.name))
+            except ImageRejected as rejection:
+                errors.append(str(rejection))
+        if errors:
+            raise forms.ValidationError(errors)
+        return processed
+
+
+class DateTimeLocalField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"], **kwargs)
+
+
+class ReportForm(forms.ModelForm):
+    shop = forms.ModelChoiceField(label=_("Shop"), queryset=None, empty_label=None)
+    occurred_at = DateTimeLocalField(label=_("Date and time"))
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("Up to 6 CCTV stills or phone photos (JPEG, PNG or WebP, at most 15 MB each)."),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "kind",
+            "occurred_at",
+            "description",
+            "goods_value",
+            "goods_recovered",
+            "caught_in_act",
+            "police_called",
+            "police_report",
+            "police_report_number",
+            "person_description",
+            "person_age",
+            "person_clothing",
+            "person_name",
+            "person_birth_date",
+            "witness",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "police_report": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "person_description": forms.Textarea(attrs={"rows": 3}),
+            "goods_value": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            "person_age": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "person_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "person_description": _(
+                "Build, hair, anything that stands out. Do not record ethnicity, religion, health "
+                "or other sensitive characteristics."
+            ),
+            "person_name": _("Only when you know it for certain, for example from an ID."),
+        }
+
+    def __init__(self, *args, shops, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = shops
+        self.fields["kind"].choices = self.fields["kind"].choices[1:]  # no empty radio
+        self.fields["police_report"].choices = PoliceReport.choices
+        # Shop staff type "41,85": read the amount in the active language's notation.
+        self.fields["goods_value"].localize = True
+        self.order_fields(["shop", "kind", "occurred_at", "description"])
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        now = timezone.now()
+        if value > now + CLOCK_SLACK:
+            raise forms.ValidationError(_("The date and time cannot lie in the future."))
+        if value < now - timedelta(days=365):
+            raise forms.ValidationError(_("Report incidents of the past year only."))
+        return value
+
+    def clean_person_birth_date(self):
+        value = self.cleaned_data.get("person_birth_date")
+        if value and not (timezone.localdate().year - 110 <= value.year):
+            raise forms.ValidationError(_("Check the date of birth."))
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot lie in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("police_report") == PoliceReport.YES and not data.get("police_report_number"):
+            self.add_error(
+                "police_report_number",
+                _("Fill in the registration number you received from the police."),
+            )
+        return data
+
+    def incident_fields(self):
+        data = self.cleaned_data
+        return {name: data[name] for name in self.Meta.fields}
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"))
+    public_note = forms.CharField(
+        label=_("Note for the shop"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The shop sees this note in the timeline and in the email."),
+    )
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(s, Status(s).label) for s in allowed_next(incident.status)]
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("How"), choices=ContactKind.choices)
+    contacted_at = DateTimeLocalField(label=_("When"))
+    note = forms.CharField(
+        label=_("Note on the contact"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_contacted_at(self):
+        value = self.cleaned_data["contacted_at"]
+        if value > timezone.now() + CLOCK_SLACK:
+            raise forms.ValidationError(_("A contact moment cannot lie in the future."))
+        return min(value, timezone.now())
+
+
+class InternalNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only officers and administrators see internal notes."),
+    )
+
+
+class QueueFilterForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=None, required=False, empty_label=_("All areas")
+    )
+    shop = forms.ModelChoiceField(
+        label=_("Shop"), queryset=None, required=False, empty_label=_("All shops")
+    )
+    kind = forms.ChoiceField(label=_("Type"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    aangifte = forms.ChoiceField(
+        label=_("Police report"),
+        required=False,
+        choices=[
+            ("", _("With and without")),
+            ("yes", _("With police report")),
+            ("no", _("Without police report")),
+        ],
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        from incidents.models import IncidentType
+        from merchants.models import Shop, ShoppingArea
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = ShoppingArea.objects.filter(partnership=partnership)
+        self.fields["shop"].queryset = Shop.objects.in_partnership(partnership)
+        self.fields["kind"].choices = [("", _("All types")), *IncidentType.choices]
+        self.fields["status"].choices = [
+            ("", _("All open cases")),
+            *Status.choices,
+        ]

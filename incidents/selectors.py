@@ -1,0 +1,58 @@
+"""Read side: the querysets behind the incident pages, with their joins done once."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from incidents.models import Incident
+from incidents.workflow import Status
+from kvo.lib.workdays import working_days_between
+
+# The Deventer model promises personal contact within two working days.
+FIRST_CONTACT_TARGET_DAYS = 2
+
+
+def get_incident_for_user(user, pk) -> Incident:
+    """An incident the user may see, else 404: another shop's case leaks nothing."""
+    return get_object_or_404(
+        Incident.objects.visible_to(user).select_related(
+            "shop", "area", "partnership", "reporter", "assigned_to", "duplicate_of"
+        ),
+        pk=pk,
+    )
+
+
+def queue_for(partnership):
+    """New cases first, then the oldest: the officer works from the top."""
+    return (
+        Incident.objects.filter(partnership=partnership)
+        .select_related("shop", "area", "partnership", "assigned_to")
+        .annotate(photo_count=Count("photos"))
+        .order_by("first_contact_at", "created_at", "pk")
+    )
+
+
+def reports_for_shops(shops):
+    return (
+        Incident.objects.filter(shop__in=shops)
+        .select_related("shop", "partnership")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def contact_age(incident, now=None):
+    """('late' | 'due' | 'fresh' | 'done', working days) against the first-contact target."""
+    now = now or timezone.now()
+    if incident.first_contact_at:
+        days = working_days_between(incident.created_at, incident.first_contact_at)
+        return "done", days
+    days = working_days_between(incident.created_at, now)
+    if days > FIRST_CONTACT_TARGET_DAYS:
+        return "late", days
+    if days > FIRST_CONTACT_TARGET_DAYS - 1:
+        return "due", days
+    return "fresh", days
+
+
+def is_open(incident):
+    return incident.status != Status.CLOSED

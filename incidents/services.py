@@ -1,0 +1,223 @@
+"""Use cases of incident reporting and review. Each runs in one transaction and writes its history
+and audit rows there; emails leave after commit."""
+
+import logging
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
+from incidents.workflow import Status, can_move
+from kvo.lib.files import random_name
+from merchants import access
+from merchants.services import log_action
+
+logger = logging.getLogger(__name__)
+
+MAX_PHOTOS = 6
+
+
+class IncidentError(Exception):
+    """A rule stops this action; the message is shown to the user as it is."""
+
+
+def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tuple[Incident, bool]:
+    """Store a report with its photos (already processed by kvo.lib.images).
+
+    The same `submission_key` twice (a double tap, a resubmitted form) returns the first incident
+    and stores nothing. Files written before a failure are removed again: nothing is half-saved.
+    """
+    existing = Incident.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, False
+    if len(photos) > MAX_PHOTOS:
+        raise IncidentError(_("Add at most %(count)s photos.") % {"count": MAX_PHOTOS})
+    stored = []
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                partnership=shop.area.partnership,
+                shop=shop,
+                area=shop.area,
+                reporter=reporter,
+                submission_key=submission_key,
+                **fields,
+            )
+            for photo in photos:
+                original = default_storage.save(
+                    random_name("incidents", "jpg"), ContentFile(photo.original)
+                )
+                stored.append(original)
+                thumbnail = default_storage.save(
+                    random_name("incidents/thumbs", "jpg"), ContentFile(photo.thumbnail)
+                )
+                stored.append(thumbnail)
+                IncidentPhoto.objects.create(
+                    incident=incident,
+                    original=original,
+                    thumbnail=thumbnail,
+                    width=photo.width,
+                    height=photo.height,
+                )
+            StatusChange.objects.create(
+                incident=incident, from_status="", to_status=Status.REPORTED, actor=reporter
+            )
+            log_action(
+                "incidents.incident.reported",
+                actor=reporter,
+                partnership=incident.partnership,
+                obj=incident,
+                data={"shop": shop.pk, "kind": incident.kind, "photos": len(photos)},
+            )
+    except IntegrityError:
+        _delete_files(stored)
+        # The other request of a double submit won the race: show the incident it made.
+        existing = Incident.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return incident, True
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete an orphaned upload")
+
+
+def transition(incident, *, to, actor, public_note="") -> StatusChange:
+    """Move a case along the transition table; the reporter gets an email after commit."""
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if not can_move(locked.status, to):
+            raise IncidentError(
+                _("A case that is “%(current)s” cannot become “%(next)s”.")
+                % {"current": locked.get_status_display(), "next": Status(to).label}
+            )
+        change = StatusChange.objects.create(
+            incident=locked,
+            from_status=locked.status,
+            to_status=to,
+            actor=actor,
+            public_note=public_note.strip(),
+        )
+        locked.status = to
+        locked.closed_at = timezone.now() if to == Status.CLOSED else None
+        locked.save(update_fields=["status", "closed_at", "updated_at"])
+        log_action(
+            "incidents.incident.status_changed",
+            actor=actor,
+            partnership=locked.partnership,
+            obj=locked,
+            data={"from": change.from_status, "to": to},
+        )
+        transaction.on_commit(lambda: send_status_email(change.pk))
+    incident.status, incident.closed_at = locked.status, locked.closed_at
+    return change
+
+
+def send_status_email(change_id):
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+
+    change = (
+        StatusChange.objects.select_related("incident__shop", "incident__reporter")
+        .filter(pk=change_id)
+        .first()
+    )
+    reporter = change.incident.reporter if change else None
+    if reporter is None or not reporter.is_active:
+        return
+    incident = change.incident
+    context = {
+        "incident": incident,
+        "change": change,
+        "reporter": reporter,
+        "link": settings.SITE_URL + incident.get_absolute_url(),
+    }
+    with translation.override(reporter.language):
+        subject = " ".join(render_to_string("incidents/email/status_subject.txt", context).split())
+        text = render_to_string("incidents/email/status_message.txt", context)
+        html = render_to_string("incidents/email/status_message.html", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[reporter.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def record_contact(incident, *, kind, contacted_at, note="", actor) -> ContactMoment:
+    if contacted_at > timezone.now():
+        raise IncidentError(_("A contact moment cannot lie in the future."))
+    if contacted_at < incident.created_at - timedelta(days=1):
+        raise IncidentError(_("This contact moment lies before the report was made."))
+    with transaction.atomic():
+        contact = ContactMoment.objects.create(
+            incident=incident, kind=kind, contacted_at=contacted_at, note=note.strip(), actor=actor
+        )
+        first = incident.first_contact_at
+        if first is None or contacted_at < first:
+            Incident.objects.filter(pk=incident.pk).update(first_contact_at=contacted_at)
+            incident.first_contact_at = contacted_at
+        log_action(
+            "incidents.contact.recorded",
+            actor=actor,
+            partnership=incident.partnership,
+            obj=incident,
+            data={"kind": kind},
+        )
+    return contact
+
+
+def add_internal_note(incident, *, text, actor) -> InternalNote:
+    with transaction.atomic():
+        note = InternalNote.objects.create(incident=incident, author=actor, text=text.strip())
+        log_action(
+            "incidents.note.added", actor=actor, partnership=incident.partnership, obj=incident
+        )
+    return note
+
+
+def assign(incident, *, officer, actor) -> Incident:
+    if officer is not None and not access.can(officer, incident.partnership, "review_incidents"):
+        raise IncidentError(_("Only an officer of this partnership can take a case."))
+    with transaction.atomic():
+        incident.assigned_to = officer
+        incident.save(update_fields=["assigned_to", "updated_at"])
+        log_action(
+            "incidents.incident.assigned",
+            actor=actor,
+            partnership=incident.partnership,
+            obj=incident,
+            data={"officer": officer.pk if officer else None},
+        )
+    return incident
+
+
+def mark_duplicate(incident, *, original, actor) -> Incident:
+    """Link two reports of one event; the case work continues on the original."""
+    if original.pk == incident.pk or original.partnership_id != incident.partnership_id:
+        raise IncidentError(_("Choose another report of this partnership."))
+    if original.duplicate_of_id == incident.pk:
+        raise IncidentError(_("That report is already marked as a duplicate of this one."))
+    with transaction.atomic():
+        incident.duplicate_of = original
+        incident.save(update_fields=["duplicate_of", "updated_at"])
+        log_action(
+            "incidents.incident.duplicate_linked",
+            actor=actor,
+            partnership=incident.partnership,
+            obj=incident,
+            data={"original": original.pk},
+        )
+    return incident

@@ -1,0 +1,285 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from incidents import services
+from incidents.forms import (
+    ContactForm,
+    InternalNoteForm,
+    QueueFilterForm,
+    ReportForm,
+    TransitionForm,
+)
+from incidents.models import Incident, IncidentPhoto
+from incidents.selectors import get_incident_for_user, queue_for, reports_for_shops
+from incidents.workflow import OPEN_STATUSES
+from kvo.lib.files import private_file_response
+from merchants import access
+from merchants.access import require_capability
+from merchants.models import Shop
+
+PER_PAGE = 25
+
+
+def _reporting_shops(user):
+    return (
+        Shop.objects.visible_to(user)
+        .filter(
+            active=True, assignments__membership__user=user, assignments__membership__active=True
+        )
+        .select_related("area__partnership")
+        .distinct()
+    )
+
+
+@require_capability("report_incidents")
+def report(request):
+    shops = _reporting_shops(request.user)
+    if not shops:
+        raise PermissionDenied
+    initial = {
+        "submission_key": uuid.uuid4(),
+        "occurred_at": _now(),
+        "shop": shops[0] if len(shops) == 1 else None,
+    }
+    form = ReportForm(request.POST or None, request.FILES or None, shops=shops, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        incident, created = services.report_incident(
+            shop=form.cleaned_data["shop"],
+            reporter=request.user,
+            fields=form.incident_fields(),
+            photos=form.cleaned_data["photos"],
+            submission_key=form.cleaned_data["submission_key"],
+        )
+        if created:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your report %(reference)s has been received; "
+                    "the officer will contact you."
+                )
+                % {"reference": incident.reference},
+            )
+        else:
+            messages.info(request, _("This report had been received already."))
+        return redirect(incident)
+    photos_lost = request.method == "POST" and bool(request.FILES) and not form.is_valid()
+    return render(request, "incidents/report_form.html", {"form": form, "photos_lost": photos_lost})
+
+
+@require_capability("report_incidents")
+def my_reports(request):
+    shops = _reporting_shops(request.user)
+    incidents = reports_for_shops(shops)
+    page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "incidents/my_reports.html", {"page": page, "shops": shops})
+
+
+@login_required
+def detail(request, pk):
+    incident = get_incident_for_user(request.user, pk)
+    history = incident.history.select_related("actor")
+    if access.can(request.user, incident.partnership, "view_incidents"):
+        return _officer_detail(request, incident, history)
+    return render(
+        request,
+        "incidents/detail_reporter.html",
+        {"incident": incident, "history": history, "photos": incident.photos.all()},
+    )
+
+
+def _officer_detail(request, incident, history, **forms):
+    may_review = access.can(request.user, incident.partnership, "review_incidents")
+    context = {
+        "incident": incident,
+        "history": history,
+        "photos": incident.photos.all(),
+        "contacts": incident.contacts.select_related("actor"),
+        "notes": incident.internal_notes.select_related("author"),
+        "duplicates": incident.duplicates.all(),
+        "may_review": may_review,
+        "transition_form": forms.get("transition_form") or TransitionForm(incident=incident),
+        "contact_form": forms.get("contact_form")
+        or ContactForm(
+            initial={"contacted_at": timezone.localtime().replace(second=0, microsecond=0)}
+        ),
+        "note_form": forms.get("note_form") or InternalNoteForm(),
+        "officers": _officers(incident.partnership),
+    }
+    status = 400 if forms else 200
+    return render(request, "incidents/detail_officer.html", context, status=status)
+
+
+def _now():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def _officers(partnership):
+    from merchants.models import Membership
+    from merchants.roles import Role
+
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(partnership=partnership, role=Role.OFFICER)
+        .select_related("user")
+    ]
+
+
+def _review_target(request, pk):
+    incident = get_incident_for_user(request.user, pk)
+    if not access.can(request.user, incident.partnership, "review_incidents"):
+        raise PermissionDenied
+    return incident
+
+
+@login_required
+@require_POST
+def move(request, pk):
+    incident = _review_target(request, pk)
+    form = TransitionForm(request.POST, incident=incident)
+    if not form.is_valid():
+        return _officer_detail(request, incident, incident.history.all(), transition_form=form)
+    try:
+        services.transition(
+            incident,
+            to=form.cleaned_data["to"],
+            actor=request.user,
+            public_note=form.cleaned_data["public_note"],
+        )
+    except services.IncidentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The case is now “%(status)s”; the shop has been told.")
+            % {"status": incident.get_status_display()},
+        )
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def add_contact(request, pk):
+    incident = _review_target(request, pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _officer_detail(request, incident, incident.history.all(), contact_form=form)
+    try:
+        services.record_contact(incident, actor=request.user, **form.cleaned_data)
+    except services.IncidentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The contact moment has been recorded."))
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    incident = _review_target(request, pk)
+    form = InternalNoteForm(request.POST)
+    if not form.is_valid():
+        return _officer_detail(request, incident, incident.history.all(), note_form=form)
+    services.add_internal_note(incident, text=form.cleaned_data["text"], actor=request.user)
+    messages.success(request, _("The internal note has been added."))
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    incident = _review_target(request, pk)
+    officer = None
+    if request.POST.get("officer"):
+        officer = next(
+            (u for u in _officers(incident.partnership) if str(u.pk) == request.POST["officer"]),
+            None,
+        )
+        if officer is None:
+            messages.error(request, _("Only an officer of this partnership can take a case."))
+            return redirect(incident)
+    services.assign(incident, officer=officer, actor=request.user)
+    messages.success(request, _("The assignment has been saved."))
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def link_duplicate(request, pk):
+    incident = _review_target(request, pk)
+    try:
+        original_pk = int(request.POST.get("original", ""))
+    except ValueError:
+        original_pk = None
+    original = Incident.objects.visible_to(request.user).filter(pk=original_pk).first()
+    if original is None:
+        messages.error(request, _("There is no report with that number in your partnership."))
+        return redirect(incident)
+    try:
+        services.mark_duplicate(incident, original=original, actor=request.user)
+    except services.IncidentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Linked as a duplicate of report %(reference)s.") % {"reference": original.reference},
+        )
+    return redirect(incident)
+
+
+@login_required
+def photo(request, pk, photo_pk, size="original"):
+    incident = get_incident_for_user(request.user, pk)
+    picture = get_object_or_404(IncidentPhoto, incident=incident, pk=photo_pk)
+    name = picture.original.name if size == "original" else picture.thumbnail.name
+    return private_file_response(
+        default_storage,
+        name,
+        content_type="image/jpeg",
+        filename=f"{incident.reference}-{picture.pk}.jpg",
+    )
+
+
+@require_capability("review_incidents")
+def queue(request):
+    form = QueueFilterForm(request.GET or None, partnership=request.partnership)
+    incidents = queue_for(request.partnership)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["area"]:
+            incidents = incidents.filter(area=data["area"])
+        if data["shop"]:
+            incidents = incidents.filter(shop=data["shop"])
+        if data["kind"]:
+            incidents = incidents.filter(kind=data["kind"])
+        if data["status"]:
+            incidents = incidents.filter(status=data["status"])
+        else:
+            incidents = incidents.filter(status__in=OPEN_STATUSES)
+        if data["aangifte"] == "yes":
+            incidents = incidents.filter(police_report="yes")
+        elif data["aangifte"] == "no":
+            incidents = incidents.exclude(police_report="yes")
+        if data["since"]:
+            incidents = incidents.filter(occurred_at__date__gte=data["since"])
+        if data["until"]:
+            incidents = incidents.filter(occurred_at__date__lte=data["until"])
+    else:
+        incidents = incidents.filter(status__in=OPEN_STATUSES)
+    page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "incidents/queue.html",
+        {"form": form, "page": page, "querystring": query.urlencode(), "now": timezone.now()},
+    )

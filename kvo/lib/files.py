@@ -1,0 +1,104 @@
+"""Private files: random storage names and responses that never leak into caches.
+
+Private files (incident photos, person photos, PDFs) live in a storage outside static and are only
+served by views that have checked permission first (DESIGN.md section 4). This module does the
+serving part only: the permission check is the caller's.
+
+In production nginx serves the bytes: set ``PRIVATE_FILES_ACCEL_PREFIX`` (e.g. ``"/_private"``) to
+an ``internal`` nginx location aliased to the storage's directory, and Django answers with an empty
+response carrying ``X-Accel-Redirect``. Without it Django streams the file itself.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import secrets
+import unicodedata
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
+_EXTENSION = re.compile(r"^[A-Za-z0-9]{1,10}$")
+
+
+def random_name(prefix: str, extension: str) -> str:
+    """A fresh storage name such as ``incidents/2026/11/<32 hex>.jpg``.
+
+    Nothing of the upload's own name survives: it may hold a person's name or a path, and would
+    make names guessable. ``prefix`` is one or more plain path segments chosen by the code.
+    """
+    segments = prefix.rstrip("/").split("/")
+    if not all(_SEGMENT.match(segment) for segment in segments):
+        raise ValueError(f"Invalid storage prefix: {prefix!r}")
+    extension = extension.lstrip(".").lower()
+    if not _EXTENSION.match(extension):
+        raise ValueError(f"Invalid file extension: {extension!r}")
+    today = timezone.localdate() if settings.USE_TZ else timezone.now().date()
+    return f"{'/'.join(segments)}/{today:%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+def private_file_response(
+    storage,
+    name: str,
+    *,
+    content_type: str,
+    filename: str | None = None,
+    inline: bool = True,
+) -> HttpResponse:
+    """Serve ``name`` from ``storage`` privately; raises ``Http404`` when it is not there.
+
+    ``filename`` is what the browser offers when saving (defaults to the stored base name);
+    ``inline=False`` makes it a download.
+    """
+    _check_name(name)
+    prefix = getattr(settings, "PRIVATE_FILES_ACCEL_PREFIX", None)
+    if prefix:
+        try:
+            exists = storage.exists(name)
+        except SuspiciousFileOperation:
+            exists = False
+        if not exists:
+            raise Http404("No such file.")
+        response = HttpResponse(content_type=content_type)
+        # nginx decodes the URI, so encode it (names with spaces or "%" stay intact).
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(name)}"
+    else:
+        try:
+            handle = storage.open(name, "rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, SuspiciousFileOperation):
+            raise Http404("No such file.") from None
+        response = FileResponse(handle, content_type=content_type)
+
+    response["Content-Disposition"] = content_disposition_header(
+        not inline, _safe_filename(filename or posixpath.basename(name))
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _check_name(name: str) -> None:
+    """Refuse anything that could climb out of the storage's directory."""
+    if (
+        not name
+        or not isinstance(name, str)
+        or ".." in name
+        or name.startswith(("/", "\\"))
+        or "\\" in name
+        or "\x00" in name
+        or re.match(r"^[A-Za-z]:", name)  # Windows drive
+    ):
+        raise Http404("No such file.")
+
+
+def _safe_filename(filename: str) -> str:
+    """A base name without path parts or control characters, for Content-Disposition."""
+    filename = posixpath.basename(str(filename).replace("\\", "/"))
+    filename = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C").strip(" .")
+    return filename[:150] or "file"

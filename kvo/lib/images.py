@@ -1,0 +1,352 @@
+"""Photo intake: validate an uploaded photo, strip its metadata, re-encode it, make a thumbnail.
+
+Used for incident photos (CCTV stills, phone cameras) and person photos. Plain plumbing: no models,
+no storage writes, no app imports (DESIGN.md section 4). The caller stores the returned bytes under
+a random name (``kvo.lib.files.random_name``) and never trusts the upload's name or content type.
+
+Order of the checks matters, cheapest and safest first:
+
+1. size in bytes, from ``.size`` or by seeking: a huge upload is refused without reading it;
+2. format by content (``Image.open`` only parses the header), limited to JPEG, PNG and WebP;
+3. pixel count from the header, before any decoding: a decompression bomb is refused instantly;
+4. full decode with truncated images refused, EXIF orientation applied, colours to sRGB;
+5. re-encode as a progressive JPEG without EXIF (GPS!), ICC, XMP or comments, plus a thumbnail.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import struct
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFont, ImageOps
+
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+THUMBNAIL_SIZE = (320, 320)
+# Long edge of the stored original after re-encoding. Larger photos are scaled down: a 12-50 MP
+# phone photo is 3-15 MB and nobody needs that many pixels to recognise a person or an incident,
+# while every gallery page and bulletin would carry the weight (and storage grows with it). CCTV
+# stills are smaller than this anyway, so they keep every pixel they have.
+DISPLAY_MAX = 2048
+
+ORIGINAL_QUALITY = 85
+THUMBNAIL_QUALITY = 80
+WATERMARK_QUALITY = 85
+CONTENT_TYPE = "image/jpeg"
+
+# Pillow identifies phone JPEGs that carry a second picture (Multi-Picture Format: depth maps,
+# previews) as "MPO". It is a JPEG file; only its first picture is used.
+_FORMAT_ALIASES = {"MPO": "JPEG"}
+_OPEN_FORMATS = tuple(sorted(ALLOWED_FORMATS))
+
+# Everything Pillow (and its C decoders) raises on a file that is damaged, truncated or lying.
+_DECODE_ERRORS = (
+    OSError,  # includes "image file is truncated" and UnidentifiedImageError
+    SyntaxError,  # broken PNG chunks, bad JPEG markers
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    struct.error,
+    zlib.error,
+    Image.DecompressionBombError,
+    ImageCms.PyCMSError,
+)
+
+_WHITE = (255, 255, 255)
+
+MSG_EMPTY = _("This file is empty.")
+MSG_NOT_IMAGE = _("This file is not a photo. Use a JPEG, PNG or WebP image.")
+MSG_TOO_LARGE = _("This photo is larger than %(limit)s MB.")
+MSG_TOO_MANY_PIXELS = _("This photo has more than %(limit)s megapixels.")
+MSG_DAMAGED = _("This photo is damaged or incomplete and cannot be read.")
+
+
+class ImageRejected(ValueError):
+    """An upload that is not an acceptable photo. ``message`` is for the user (translated).
+
+    ``code`` is stable for programs and tests: ``empty``, ``not_image``, ``too_large``,
+    ``too_many_pixels`` or ``damaged``. The message is rendered in the language active when it is
+    read, so a form can show it as ``ValidationError(exc.message, code=exc.code)``.
+    """
+
+    def __init__(self, code: str, reason, *, name: str = "", params: dict | None = None):
+        self.code = code
+        self.reason = reason
+        self.params = params or {}
+        self.name = _clean_name(name)
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        reason = str(self.reason) % self.params if self.params else str(self.reason)
+        if self.name:
+            return gettext("%(name)s: %(reason)s") % {"name": self.name, "reason": reason}
+        return reason
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    original: bytes  # JPEG, at most DISPLAY_MAX on the long edge, no metadata
+    thumbnail: bytes  # JPEG, within THUMBNAIL_SIZE
+    width: int  # of ``original``, after orientation
+    height: int
+    content_type: str = CONTENT_TYPE
+
+
+def process_upload(fileobj, *, name: str = "") -> ProcessedImage:
+    """Validate an uploaded photo and return clean JPEG bytes for storage.
+
+    ``fileobj`` is a Django ``UploadedFile``, any binary file object, or ``bytes``. ``name`` is only
+    used in messages (never to decide the format). Raises ``ImageRejected``.
+    """
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        # Someone switched on Pillow's global "decode what you can" mode: half a photo would be
+        # stored as if it were whole. Fail loudly rather than accept it silently.
+        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False for photo intake.")
+
+    data = _read_limited(fileobj, name)
+    with _open_header(data, name) as img:
+        width, height = _checked_size(img, name)
+        # ImageRejected is a ValueError too: keep this try around the decoding only.
+        try:
+            display = _decode(img, width, height)
+        except _DECODE_ERRORS:
+            raise ImageRejected("damaged", MSG_DAMAGED, name=name) from None
+
+    thumb = display.copy()
+    thumb.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+    return ProcessedImage(
+        original=_encode_jpeg(display, ORIGINAL_QUALITY),
+        thumbnail=_encode_jpeg(thumb, THUMBNAIL_QUALITY),
+        width=display.width,
+        height=display.height,
+    )
+
+
+def _read_limited(fileobj, name: str) -> bytes:
+    if isinstance(fileobj, (bytes, bytearray, memoryview)):
+        data = bytes(fileobj)
+    else:
+        size = _declared_size(fileobj)
+        if size is not None and size > MAX_BYTES:
+            raise _too_large(name)
+        if hasattr(fileobj, "seek"):
+            fileobj.seek(0)
+        # Never trust the declared size alone: read at most one byte past the limit.
+        data = fileobj.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _too_large(name)
+    if not data:
+        raise ImageRejected("empty", MSG_EMPTY, name=name)
+    return data
+
+
+def _declared_size(fileobj) -> int | None:
+    size = getattr(fileobj, "size", None)
+    if isinstance(size, int):
+        return size
+    try:
+        position = fileobj.tell()
+        end = fileobj.seek(0, os.SEEK_END)
+        fileobj.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None  # not seekable: the bounded read decides
+    return end
+
+
+def _too_large(name: str) -> ImageRejected:
+    limit = MAX_BYTES // (1024 * 1024)
+    return ImageRejected("too_large", MSG_TOO_LARGE, name=name, params={"limit": limit})
+
+
+def _too_many_pixels(name: str) -> ImageRejected:
+    limit = MAX_PIXELS // 1_000_000
+    return ImageRejected("too_many_pixels", MSG_TOO_MANY_PIXELS, name=name, params={"limit": limit})
+
+
+def _open_header(data: bytes, name: str) -> ImageFile.ImageFile:
+    """Identify the format from the content; parses the header only, decodes no pixels."""
+    try:
+        img = Image.open(io.BytesIO(data), formats=_OPEN_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard fires in open() beyond ~179 MP (or ~89 MP with warnings as errors).
+        raise _too_many_pixels(name) from None
+    except Image.UnidentifiedImageError:
+        raise ImageRejected("not_image", MSG_NOT_IMAGE, name=name) from None
+    except _DECODE_ERRORS:
+        # Recognised as JPEG/PNG/WebP by its signature, but the header itself is broken.
+        raise ImageRejected("damaged", MSG_DAMAGED, name=name) from None
+    if _FORMAT_ALIASES.get(img.format, img.format) not in ALLOWED_FORMATS:
+        img.close()
+        raise ImageRejected("not_image", MSG_NOT_IMAGE, name=name)
+    return img
+
+
+def _checked_size(img: Image.Image, name: str) -> tuple[int, int]:
+    width, height = img.size
+    if width < 1 or height < 1:
+        raise ImageRejected("damaged", MSG_DAMAGED, name=name)
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels(name)
+    return width, height
+
+
+def _display_size(width: int, height: int) -> tuple[int, int]:
+    long_edge = max(width, height)
+    if long_edge <= DISPLAY_MAX:
+        return width, height
+    scale = DISPLAY_MAX / long_edge
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _decode(img: ImageFile.ImageFile, width: int, height: int) -> Image.Image:
+    """Decode fully (refusing truncated data) and return an upright RGB image <= DISPLAY_MAX."""
+    if _FORMAT_ALIASES.get(img.format, img.format) == "JPEG":
+        # Let libjpeg scale by 1/2, 1/4 or 1/8 while decoding when the result stays at least as
+        # large as the display size. Uniform scaling, so the EXIF orientation does not matter.
+        img.draft("RGB", _display_size(width, height))
+    img.load()  # raises OSError on truncated data: LOAD_TRUNCATED_IMAGES is False
+    icc_profile = img.info.get("icc_profile")
+
+    upright = ImageOps.exif_transpose(img)
+    flat = _flatten(upright)
+    flat.thumbnail((DISPLAY_MAX, DISPLAY_MAX), Image.Resampling.LANCZOS)
+    return _to_srgb(flat, icc_profile)
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """Return the image in RGB, L or CMYK, with any transparency flattened onto white."""
+    if img.mode.startswith("I;16"):
+        # 16-bit greyscale PNG: keep the top 8 bits (a plain convert would clip to white).
+        img = img.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    has_alpha = img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info
+    if has_alpha:
+        rgba = img.convert("RGBA")
+        background = Image.new("RGB", rgba.size, _WHITE)
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if img.mode in ("RGB", "L", "CMYK"):
+        return img
+    return img.convert("RGB")
+
+
+def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """Convert to sRGB through the embedded ICC profile (iPhone photos are Display P3), so the
+    colours survive when the profile is dropped. A profile that does not fit is ignored."""
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            converted = ImageCms.profileToProfile(img, source, _srgb_profile(), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            converted = None
+        if converted is not None:
+            img = converted
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+@lru_cache(maxsize=1)
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _encode_jpeg(img: Image.Image, quality: int) -> bytes:
+    """JPEG without EXIF, ICC, XMP, DPI or comment: Pillow only writes what it is given, except
+    the comment, which it copies from ``img.info``."""
+    img.info = {}
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=quality, progressive=True, optimize=True)
+    return buffer.getvalue()
+
+
+def _clean_name(name: str) -> str:
+    """The upload's base name, printable and short, for messages only."""
+    name = os.path.basename(str(name or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name if len(name) <= 80 else name[:77] + "..."
+
+
+# --- watermark ---------------------------------------------------------------------------------
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Debian, Ubuntu
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",  # Fedora, Alpine
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",  # Arch
+    "/usr/local/share/fonts/DejaVuSans.ttf",
+    "/Library/Fonts/DejaVuSans.ttf",  # macOS, when installed
+    "DejaVuSans.ttf",  # FreeType's own search path
+)
+WATERMARK_ANGLE = 30  # degrees, counter-clockwise
+
+
+@lru_cache(maxsize=32)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in FONT_CANDIDATES:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def watermark(jpeg_bytes: bytes, text: str, *, opacity: float = 0.3) -> bytes:
+    """Tile ``text`` diagonally across a photo (e.g. "Bakkerij Jansen · 26-11-2026").
+
+    The text is semi-transparent white with a dark outline, readable on light and dark areas alike,
+    in rows with gaps between them so a face stays recognisable. Returns a JPEG of the same size,
+    without metadata. Meant for our own re-encoded originals and thumbnails.
+    """
+    if not 0 < opacity <= 1:
+        raise ValueError("opacity must be in (0, 1]")
+    text = " ".join(str(text).split())
+    with Image.open(io.BytesIO(jpeg_bytes), formats=_OPEN_FORMATS) as src:
+        if src.width * src.height > MAX_PIXELS:
+            raise ValueError("image too large to watermark")
+        src.load()
+        base = _flatten(src).convert("RGB")
+    if not text:
+        return _encode_jpeg(base, WATERMARK_QUALITY)
+
+    width, height = base.size
+    font_size = max(10, round(min(width, height) / 18))
+    font = _font(font_size)
+    stroke = max(1, font_size // 14)
+    alpha = round(255 * opacity)
+
+    # Draw on a square that covers the photo at any rotation, rotate it, crop the middle.
+    side = math.ceil(math.hypot(width, height))
+    layer = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font, stroke_width=stroke)
+    step_x = (right - left) + font_size * 3
+    step_y = (bottom - top) + font_size * 4
+    for row, y in enumerate(range(-font_size, side, step_y)):
+        shift = (step_x // 2) * (row % 2)  # brick pattern: rows do not line up
+        for x in range(-shift, side, step_x):
+            draw.text(
+                (x, y),
+                text,
+                font=font,
+                fill=(255, 255, 255, alpha),
+                stroke_width=stroke,
+                stroke_fill=(0, 0, 0, round(alpha * 0.8)),
+            )
+    layer = layer.rotate(WATERMARK_ANGLE, resample=Image.Resampling.BICUBIC)
+    offset_x, offset_y = (side - width) // 2, (side - height) // 2
+    layer = layer.crop((offset_x, offset_y, offset_x + width, offset_y + height))
+
+    marked = base.convert("RGBA")
+    marked.alpha_composite(layer)
+    return _encode_jpeg(marked.convert("RGB"), WATERMARK_QUALITY)
