@@ -209,3 +209,8 @@ class QueueFilterForm(forms.Form):
             ("", _("All open cases")),
             *Status.choices,
         ]
+
+
+class ExportForm(forms.Form):
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)

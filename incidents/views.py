@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from incidents import services
 from incidents.forms import (
     ContactForm,
+    ExportForm,
     InternalNoteForm,
     QueueFilterForm,
     ReportForm,
@@ -21,10 +22,12 @@ from incidents.forms import (
 from incidents.models import Incident, IncidentPhoto
 from incidents.selectors import get_incident_for_user, queue_for, reports_for_shops
 from incidents.workflow import OPEN_STATUSES
+from kvo.lib.csvexport import csv_response
 from kvo.lib.files import private_file_response
 from merchants import access
 from merchants.access import require_capability
 from merchants.models import Shop
+from merchants.services import log_action
 
 PER_PAGE = 25
 
@@ -282,4 +285,172 @@ def queue(request):
         request,
         "incidents/queue.html",
         {"form": form, "page": page, "querystring": query.urlencode(), "now": timezone.now()},
+    )
+
+
+EXPORT_BATCH = 2000
+
+
+def _export_period(request):
+    form = ExportForm(request.GET or None)
+    if form.is_valid():
+        return form.cleaned_data["since"], form.cleaned_data["until"]
+    return None, None
+
+
+def _in_period(incidents, since, until):
+    if since:
+        incidents = incidents.filter(occurred_at__date__gte=since)
+    if until:
+        incidents = incidents.filter(occurred_at__date__lte=until)
+    return incidents
+
+
+@require_capability("export_incidents")
+def export(request):
+    """All facts and personal details of the partnership's incidents, for the officer."""
+    since, until = _export_period(request)
+    incidents = _in_period(
+        Incident.objects.filter(partnership=request.partnership).select_related(
+            "shop", "area", "partnership"
+        ),
+        since,
+        until,
+    ).order_by("occurred_at", "pk")
+    log_action(
+        "incidents.export.full",
+        actor=request.user,
+        partnership=request.partnership,
+        data={"since": str(since or ""), "until": str(until or "")},
+    )
+    header = [
+        _("Reference"),
+        _("Reported at"),
+        _("Date and time"),
+        _("Area"),
+        _("Shop"),
+        _("Type"),
+        _("Status"),
+        _("Value of the goods"),
+        _("Recovered"),
+        _("Caught in the act"),
+        _("Police called"),
+        _("Police report"),
+        _("Police registration number"),
+        _("What happened"),
+        _("Description of the person"),
+        _("Approximate age"),
+        _("Clothing"),
+        _("Name"),
+        _("Date of birth"),
+        _("Witness"),
+        _("First contact"),
+    ]
+    rows = (
+        [
+            i.reference,
+            _local(i.created_at),
+            _local(i.occurred_at),
+            i.area.name,
+            i.shop.name,
+            i.get_kind_display(),
+            i.get_status_display(),
+            _money(i.goods_value),
+            _yes(i.goods_recovered),
+            _yes(i.caught_in_act),
+            _yes(i.police_called),
+            i.get_police_report_display(),
+            i.police_report_number,
+            i.description,
+            i.person_description,
+            i.person_age,
+            i.person_clothing,
+            i.person_name,
+            i.person_birth_date or "",
+            i.witness,
+            _local(i.first_contact_at),
+        ]
+        for i in incidents.iterator(chunk_size=EXPORT_BATCH)
+    )
+    return csv_response(f"meldingen-{request.partnership.slug}.csv", header, rows)
+
+
+@require_capability("incident_figures")
+def export_figures(request):
+    """The anonymous facts only: safe for coordinators, reports and the municipality."""
+    since, until = _export_period(request)
+    incidents = _in_period(
+        Incident.objects.filter(partnership=request.partnership).select_related("area", "shop"),
+        since,
+        until,
+    ).order_by("occurred_at", "pk")
+    log_action(
+        "incidents.export.figures",
+        actor=request.user,
+        partnership=request.partnership,
+        data={"since": str(since or ""), "until": str(until or "")},
+    )
+    header = [
+        _("Date"),
+        _("Month"),
+        _("Area"),
+        _("Shop"),
+        _("Type"),
+        _("Value of the goods"),
+        _("Recovered"),
+        _("Caught in the act"),
+        _("Police report"),
+        _("Status"),
+        _("Hours to first contact"),
+    ]
+    rows = (
+        [
+            timezone.localtime(i.occurred_at).date(),
+            timezone.localtime(i.occurred_at).strftime("%Y-%m"),
+            i.area.name,
+            i.shop.name,
+            i.get_kind_display(),
+            _money(i.goods_value),
+            _yes(i.goods_recovered),
+            _yes(i.caught_in_act),
+            _yes(i.police_report == "yes"),
+            i.get_status_display(),
+            _hours(i),
+        ]
+        for i in incidents.only(
+            "occurred_at",
+            "created_at",
+            "first_contact_at",
+            "area__name",
+            "shop__name",
+            "kind",
+            "goods_value",
+            "goods_recovered",
+            "caught_in_act",
+            "police_report",
+            "status",
+        ).iterator(chunk_size=EXPORT_BATCH)
+    )
+    return csv_response(f"meldingen-cijfers-{request.partnership.slug}.csv", header, rows)
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _money(value):
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def _yes(flag):
+    return _("yes") if flag else _("no")
+
+
+def _hours(incident):
+    if not incident.first_contact_at:
+        return ""
+    return (
+        f"{(incident.first_contact_at - incident.created_at).total_seconds() / 3600:.1f}".replace(
+            ".", ","
+        )
     )

@@ -9,6 +9,7 @@ parsed stops the start-up instead of being ignored.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -132,6 +133,12 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
+CELERY_BEAT_SCHEDULE = {
+    "incident-retention": {
+        "task": "incidents.tasks.strip_expired_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # --- Mail -----------------------------------------------------------------------------------------
 

@@ -539,3 +539,30 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class DeletionRecord(models.Model):
+    """The deletion ledger: what kind of personal data went, when, why and in which run.
+
+    Metadata only: never a name, a description or a file name, so the ledger itself needs no
+    retention. Written by the retention jobs of every app.
+    """
+
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now, db_index=True)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    reason = models.CharField(_("why"), max_length=200)
+    run = models.UUIDField(_("run"), db_index=True)
+    files_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("deletion record")
+        verbose_name_plural = _("deletion records")
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return f"{self.deleted_at:%Y-%m-%d} {self.kind} {self.object_type}#{self.object_id}"

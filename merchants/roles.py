@@ -30,6 +30,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Case pages with the person's details; the officer also decides and records contact.
     "view_incidents": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     "review_incidents": frozenset({Role.OFFICER}),
+    # Exports: the officer's has personal data; the figures export has none.
+    "export_incidents": frozenset({Role.OFFICER}),
+    "incident_figures": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
 }
 
 

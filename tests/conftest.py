@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils.translation.reloader import translation_file_changed
 
 from merchants.roles import MFA_REQUIRED_ROLES, Role
 from tests.factories import (
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The suite asserts Dutch text: make sure the compiled catalogue matches the .po before any test.
 subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_messages.py")], check=True)
+# Django may have loaded the catalogue while starting up; make it read the fresh one.
+translation_file_changed(sender=None, file_path=Path("django.mo"))
 
 # In CI every real service must be there: a test that would skip fails instead.
 STRICT = os.environ.get("CI") == "true" or os.environ.get("KVO_REQUIRE_SERVICES") == "1"

@@ -110,6 +110,9 @@ MATRIX = {
     "incidents:report": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
     "incidents:mine": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
     "incidents:queue": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
+    "incidents:export": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
+    # Figures without personal data: also for the administrator and the coordinators.
+    "incidents:export_figures": (GET, None, "302 403 403 403 403 200 200 200 200 403"),
     # Bakkerij Jansen's case: its staff and the partnership's officer and administrator see it;
     # the neighbouring shop, the coordinator (figures only) and other partnerships get 404.
     "incidents:detail": (GET, INCIDENT, "302 200 200 404 404 200 200 404 404 404"),

@@ -1,0 +1,110 @@
+"""Retention of personal data on incidents (DESIGN.md section 3, docs/adr/0004-retention.md).
+
+An incident that led to no measure loses its personal data 365 days after it was closed; its
+anonymous facts (date, area, shop, type, value, aangifte yes/no, contact times) stay for the
+statistics. The job is idempotent: a second run finds nothing left to do.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
+from incidents.workflow import Status
+from merchants.models import DeletionRecord
+
+logger = logging.getLogger(__name__)
+
+RETENTION_AFTER_CLOSING = timedelta(days=365)
+REASON = "no measure; 365 days after closing"
+BATCH = 200
+
+# Higher layers (the register) add querysets of incident ids that must keep their personal data,
+# because a measure rests on them. Until then, a case that reached "measure proposed" is kept.
+keep_rules = [
+    lambda: StatusChange.objects.filter(to_status=Status.MEASURE_PROPOSED).values("incident_id")
+]
+
+
+def due(now=None):
+    now = now or timezone.now()
+    keep = Q()
+    for rule in keep_rules:
+        keep |= Q(pk__in=rule())
+    return (
+        Incident.objects.filter(
+            status=Status.CLOSED,
+            closed_at__lte=now - RETENTION_AFTER_CLOSING,
+            personal_data_removed_at__isnull=True,
+        )
+        .exclude(keep)
+        .order_by("pk")
+    )
+
+
+def strip_personal_data(now=None) -> dict:
+    """Strip what is due, in batches; returns counts. Files go after their rows are committed."""
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    totals = {"incidents": 0, "photos": 0}
+    while True:
+        with transaction.atomic():
+            batch = list(due(now).select_for_update(skip_locked=True)[:BATCH])
+            if not batch:
+                break
+            files = _strip_batch(batch, now=now, run=run)
+        totals["incidents"] += len(batch)
+        totals["photos"] += len(files) // 2
+        for name in files:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                # The row is gone; a file left behind is found by the orphan check (issue 8).
+                logger.warning("retention: could not delete a photo file")
+    logger.info("retention run %s stripped %s incidents", run, totals["incidents"])
+    return {**totals, "run": str(run)}
+
+
+def _strip_batch(batch, *, now, run):
+    ids = [incident.pk for incident in batch]
+    photos = list(IncidentPhoto.objects.filter(incident_id__in=ids))
+    files = [name for photo in photos for name in (photo.original.name, photo.thumbnail.name)]
+    per_incident = {}
+    for photo in photos:
+        per_incident[photo.incident_id] = per_incident.get(photo.incident_id, 0) + 1
+    IncidentPhoto.objects.filter(incident_id__in=ids).delete()
+    InternalNote.objects.filter(incident_id__in=ids).delete()
+    StatusChange.objects.filter(incident_id__in=ids).update(public_note="")
+
+    ContactMoment.objects.filter(incident_id__in=ids).update(note="")
+    Incident.objects.filter(pk__in=ids).update(
+        description="",
+        police_report_number="",
+        person_description="",
+        person_age=None,
+        person_clothing="",
+        person_name="",
+        person_birth_date=None,
+        witness="",
+        reporter=None,
+        personal_data_removed_at=now,
+    )
+    DeletionRecord.objects.bulk_create(
+        DeletionRecord(
+            deleted_at=now,
+            partnership_id=incident.partnership_id,
+            kind="incident.personal_data",
+            object_type="incidents.incident",
+            object_id=str(incident.pk),
+            reason=REASON,
+            run=run,
+            files_removed=2 * per_incident.get(incident.pk, 0),
+        )
+        for incident in batch
+    )
+    return files
