@@ -169,3 +169,48 @@ class TestPhotos:
 
 def test_history_is_written_once_per_report(world):
     assert StatusChange.objects.filter(incident=world.incident).count() == 1
+
+
+class TestHostileUploads:
+    def test_fifty_megabytes_is_refused_without_saving(self, staff, world):
+        big = upload(b"\xff\xd8\xff" + b"\0" * (50 * 1024 * 1024), "groot.jpg")
+        response = staff.post(reverse("incidents:report"), form_data(world, photos=[big]))
+        assert response.status_code == 200
+        assert "groter dan 15 MB" in response.text
+        assert not Incident.objects.exists()
+
+    def test_decompression_bomb_is_refused_quickly(self, staff, world):
+        import time
+
+        buffer = io.BytesIO()
+        Image.new("1", (30_000, 30_000)).save(buffer, "PNG")
+        started = time.perf_counter()
+        response = staff.post(
+            reverse("incidents:report"),
+            form_data(world, photos=[upload(buffer.getvalue(), "bom.png", "image/png")]),
+        )
+        assert time.perf_counter() - started < 5
+        assert "meer dan 40 megapixels" in response.text
+        assert not Incident.objects.exists()
+
+    def test_seven_photos_is_one_too_many(self, staff, world):
+        photos = [upload(cctv_still(seed=i), f"{i}.jpg") for i in range(7)]
+        response = staff.post(reverse("incidents:report"), form_data(world, photos=photos))
+        assert "Voeg maximaal 6 foto" in response.text
+        assert not Incident.objects.exists()
+
+
+def test_script_in_a_public_note_is_escaped_in_the_email(world, mailoutbox):
+    from django.test import TestCase
+
+    from incidents import services
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.transition(
+            world.incident,
+            to=Status.IN_REVIEW,
+            actor=world.users["officer"],
+            public_note="<script>alert(1)</script>",
+        )
+    html = mailoutbox[0].alternatives[0][0]
+    assert "<script>" not in html and "&lt;script&gt;" in html
