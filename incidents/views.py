@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from incidents import services
+from incidents import documents, services
 from incidents.forms import (
     ContactForm,
     ExportForm,
@@ -454,3 +455,38 @@ def _hours(incident):
             ".", ","
         )
     )
+
+
+def _pdf_response(pdf, filename):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def case_pdf(request, pk):
+    """The case file for the police: officers and administrators only."""
+    incident = get_incident_for_user(request.user, pk)
+    if not access.can(request.user, incident.partnership, "view_incidents"):
+        raise PermissionDenied
+    log_action(
+        "incidents.pdf.case_printed",
+        actor=request.user,
+        partnership=incident.partnership,
+        obj=incident,
+    )
+    return _pdf_response(documents.case_pdf(incident), f"zaak-{incident.reference}.pdf")
+
+
+@login_required
+def aangifte_pdf(request, pk):
+    """The pre-filled police report form, for the shop to hand to the police."""
+    incident = get_incident_for_user(request.user, pk)
+    log_action(
+        "incidents.pdf.aangifte_printed",
+        actor=request.user,
+        partnership=incident.partnership,
+        obj=incident,
+    )
+    return _pdf_response(documents.aangifte_pdf(incident), f"aangifte-{incident.reference}.pdf")

@@ -116,6 +116,8 @@ MATRIX = {
     # Bakkerij Jansen's case: its staff and the partnership's officer and administrator see it;
     # the neighbouring shop, the coordinator (figures only) and other partnerships get 404.
     "incidents:detail": (GET, INCIDENT, "302 200 200 404 404 200 200 404 404 404"),
+    "incidents:case_pdf": (GET, INCIDENT, "302 403 403 404 404 200 200 404 404 404"),
+    "incidents:aangifte_pdf": (GET, INCIDENT, "302 200 200 404 404 200 200 404 404 404"),
     "incidents:photo": (GET, PHOTO, "302 200 200 404 404 200 200 404 404 404"),
     "incidents:photo_thumb": (GET, PHOTO, "302 200 200 404 404 200 200 404 404 404"),
     "incidents:move": (POST, INCIDENT, CASE_ACTION, lambda w: {"to": "in_review"}),
