@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import ContactKind, Incident, PoliceReport
+from incidents.models import ContactKind, Incident, IncidentType, PoliceReport
 from incidents.services import MAX_PHOTOS
 from incidents.workflow import Status, allowed_next
 from kvo.lib.images import ImageRejected, process_upload
+from merchants.models import Shop, ShoppingArea
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # Phone clocks run a little ahead of the server now and then.
@@ -198,9 +199,6 @@ class QueueFilterForm(forms.Form):
     )
 
     def __init__(self, *args, partnership, **kwargs):
-        from incidents.models import IncidentType
-        from merchants.models import Shop, ShoppingArea
-
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ShoppingArea.objects.filter(partnership=partnership)
         self.fields["shop"].queryset = Shop.objects.in_partnership(partnership)

@@ -27,7 +27,8 @@ from kvo.lib.csvexport import csv_response
 from kvo.lib.files import private_file_response
 from merchants import access
 from merchants.access import require_capability
-from merchants.models import Shop
+from merchants.models import Membership, Shop
+from merchants.roles import Role
 from merchants.services import log_action
 
 PER_PAGE = 25
@@ -127,9 +128,6 @@ def _now():
 
 
 def _officers(partnership):
-    from merchants.models import Membership
-    from merchants.roles import Role
-
     return [
         m.user
         for m in Membership.objects.active()
@@ -292,38 +290,32 @@ def queue(request):
 EXPORT_BATCH = 2000
 
 
-def _export_period(request):
+def _exported_incidents(request, action):
+    """The current partnership's incidents in the asked period, oldest first; logged as `action`."""
     form = ExportForm(request.GET or None)
+    since = until = None
     if form.is_valid():
-        return form.cleaned_data["since"], form.cleaned_data["until"]
-    return None, None
-
-
-def _in_period(incidents, since, until):
+        since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    incidents = Incident.objects.filter(partnership=request.partnership).select_related(
+        "shop", "area", "partnership"
+    )
     if since:
         incidents = incidents.filter(occurred_at__date__gte=since)
     if until:
         incidents = incidents.filter(occurred_at__date__lte=until)
-    return incidents
+    log_action(
+        action,
+        actor=request.user,
+        partnership=request.partnership,
+        data={"since": str(since or ""), "until": str(until or "")},
+    )
+    return incidents.order_by("occurred_at", "pk")
 
 
 @require_capability("export_incidents")
 def export(request):
     """All facts and personal details of the partnership's incidents, for the officer."""
-    since, until = _export_period(request)
-    incidents = _in_period(
-        Incident.objects.filter(partnership=request.partnership).select_related(
-            "shop", "area", "partnership"
-        ),
-        since,
-        until,
-    ).order_by("occurred_at", "pk")
-    log_action(
-        "incidents.export.full",
-        actor=request.user,
-        partnership=request.partnership,
-        data={"since": str(since or ""), "until": str(until or "")},
-    )
+    incidents = _exported_incidents(request, "incidents.export.full")
     header = [
         _("Reference"),
         _("Reported at"),
@@ -379,18 +371,7 @@ def export(request):
 @require_capability("incident_figures")
 def export_figures(request):
     """The anonymous facts only: safe for coordinators, reports and the municipality."""
-    since, until = _export_period(request)
-    incidents = _in_period(
-        Incident.objects.filter(partnership=request.partnership).select_related("area", "shop"),
-        since,
-        until,
-    ).order_by("occurred_at", "pk")
-    log_action(
-        "incidents.export.figures",
-        actor=request.user,
-        partnership=request.partnership,
-        data={"since": str(since or ""), "until": str(until or "")},
-    )
+    incidents = _exported_incidents(request, "incidents.export.figures")
     header = [
         _("Date"),
         _("Month"),
@@ -418,7 +399,9 @@ def export_figures(request):
             i.get_status_display(),
             _hours(i),
         ]
-        for i in incidents.only(
+        for i in incidents.select_related(None)
+        .select_related("area", "shop")
+        .only(
             "occurred_at",
             "created_at",
             "first_contact_at",
@@ -430,7 +413,8 @@ def export_figures(request):
             "caught_in_act",
             "police_report",
             "status",
-        ).iterator(chunk_size=EXPORT_BATCH)
+        )
+        .iterator(chunk_size=EXPORT_BATCH)
     )
     return csv_response(f"meldingen-cijfers-{request.partnership.slug}.csv", header, rows)
 
