@@ -7,7 +7,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from merchants.management.commands.seed_demo import DEMO_TOTP_SECRET
+from merchants.demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
-"""Seed a demo partnership: KVO Deventer with its areas, 320 shops, one user per role, a protocol.
+"""Demo data for the ground floor: KVO Deventer with its areas, 320 shops, one user per role, a
+protocol. Called by ``manage.py seed_demo`` (kvo), which adds the higher apps' demo data on top.
 
-Idempotent: every object is found by its natural key first, so running the command again changes no
-counts. All data is generated from a fixed seed, never from system randomness. Passwords and TOTP
-secrets are only set when DEBUG is on; in production the accounts get unusable passwords.
+Idempotent: every object is found by its natural key first, so seeding again changes no counts. All
+data is generated from a fixed seed, never from system randomness. Passwords and TOTP secrets are
+only set when DEBUG is on; in production the accounts get unusable passwords.
 """
 
 import random
@@ -13,8 +14,6 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt, encrypt
-from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from merchants.models import (
@@ -32,8 +31,8 @@ from merchants.roles import MFA_REQUIRED_ROLES, Role
 from merchants.services import log_action, sign_protocol
 
 # Shared with `demo_totp`, the tests and the README: the TOTP secret of every demo account with MFA.
-DEMO_TOTP_SECRET = "KVODEMOKVODEMOKVODEMOKVODEMOKVOD"
-DEMO_PASSWORD = "demo-kvo-2026"
+DEMO_TOTP_SECRET = "KVODEMOKVODEMOKVODEMOKVODEMOKVOD"  # noqa: S105
+DEMO_PASSWORD = "demo-kvo-2026"  # noqa: S105
 DEMO_SEED = 2003  # the year the Deventer model started
 DEMO_SHOP_COUNT = 320
 
@@ -443,24 +442,22 @@ def generate_shops(rng: random.Random) -> dict[str, list[ShopRow]]:
     return result
 
 
-class Command(BaseCommand):
-    help = "Create the KVO Deventer demo partnership with areas, shops, users and a protocol."
+# --- seeding --------------------------------------------------------------------------------------
 
-    def handle(self, *args, **options):
-        debug = bool(settings.DEBUG)
-        with transaction.atomic():
-            created = self.seed(debug)
-        self.report(created, debug)
 
-    # --- seeding ----------------------------------------------------------------------------------
+def seed_merchants(*, debug, stdout=None) -> dict:
+    """Create or complete the demo partnership; returns the partnership, its owner shop and users,
+    and how many objects of each kind were new (``created``).
 
-    def seed(self, debug):
+    ``debug`` decides whether the demo accounts get the public demo password and TOTP secret.
+    ``stdout``, when given, receives a progress line.
+    """
+    with transaction.atomic():
         created = {}
         partnership, created["partnerships"] = Partnership.objects.get_or_create(
             slug=PARTNERSHIP["slug"],
             defaults={**PARTNERSHIP, "bulletin_mode": BulletinMode.INLINE},
         )
-        self.partnership = partnership
 
         areas = {}
         created["areas"] = 0
@@ -471,7 +468,7 @@ class Command(BaseCommand):
             areas[spec.name] = area
             created["areas"] += new
 
-        created["shops"] = self.seed_shops(areas)
+        created["shops"] = _seed_shops(areas)
         owner_shop = Shop.objects.get(area=areas["Binnenstad"], name=OWNER_SHOP[0])
 
         users = {}
@@ -479,7 +476,7 @@ class Command(BaseCommand):
         for email, full_name, role, is_owner, in_shop in DEMO_USERS:
             user, new = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
             created["users"] += new
-            self.set_credentials(user, new, debug, mfa=role in MFA_REQUIRED_ROLES)
+            _set_credentials(user, new, debug, mfa=role in MFA_REQUIRED_ROLES)
             EmailAddress.objects.update_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
@@ -515,90 +512,105 @@ class Command(BaseCommand):
                 obj=partnership,
                 data={key: int(value) for key, value in created.items()},
             )
-        return created
-
-    def seed_shops(self, areas):
-        generated = generate_shops(random.Random(DEMO_SEED))
-        existing = set(Shop.objects.filter(area__in=areas.values()).values_list("area_id", "name"))
-        missing = [
-            Shop(
-                area=areas[area_name],
-                name=row.name,
-                address=row.address,
-                postcode=row.postcode,
-                city=row.city,
-                kvk_number=row.kvk_number,
-                bulletin_email=row.bulletin_email,
-                participating_since=row.participating_since,
-            )
-            for area_name, rows in generated.items()
-            for row in rows
-            if (areas[area_name].pk, row.name) not in existing
-        ]
-        Shop.objects.bulk_create(missing, batch_size=200)
-        return len(missing)
-
-    def set_credentials(self, user, new, debug, *, mfa):
-        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
-        if debug:
-            # Re-hashing an unchanged password would log out every open demo session.
-            if not user.check_password(DEMO_PASSWORD):
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-            if mfa and not totp.exists():
-                Authenticator.objects.create(
-                    user=user,
-                    type=Authenticator.Type.TOTP,
-                    data={"secret": encrypt(DEMO_TOTP_SECRET)},
-                )
-            return
-        # Without DEBUG no account may keep a publicly known password or TOTP secret, for instance
-        # when a database seeded on a laptop ends up on a server.
-        if new or user.check_password(DEMO_PASSWORD):
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        for authenticator in totp:
-            if decrypt(authenticator.data.get("secret", "")) == DEMO_TOTP_SECRET:
-                authenticator.delete()
-
-    # --- output -----------------------------------------------------------------------------------
-
-    def report(self, created, debug):
-        partnership = self.partnership
-        areas = ShoppingArea.objects.filter(partnership=partnership)
-        memberships = Membership.objects.filter(partnership=partnership)
-        users = User.objects.filter(memberships__partnership=partnership).distinct()
-        lines = [
-            f"Partnership: {partnership.name} ({partnership.code})",
-            f"  partnerships: {Partnership.objects.count()} ({int(created['partnerships'])} new)",
-            f"  areas: {areas.count()} ({created['areas']} new): "
-            f"{areas.filter(kind=AreaKind.SHOPPING_AREA).count()} KVO-W, "
-            f"{areas.filter(kind=AreaKind.BUSINESS_PARK).count()} KVO-B",
-            f"  shops: {Shop.objects.in_partnership(partnership).count()} ({created['shops']} new)",
-            f"  users: {users.count()} ({created['users']} new)",
-            f"  memberships: {memberships.count()}",
-        ]
-        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
-        self.stdout.write("\n".join(lines))
-        self.stdout.write("")
-        if not debug:
-            self.stdout.write(
-                self.style.WARNING(
-                    "DEBUG is off: the demo accounts have no usable password and no TOTP device. "
-                    "Use 'Forgot password' (password reset) to give them one."
-                )
-            )
-            for email, _name, role, is_owner, _in_shop in DEMO_USERS:
-                self.stdout.write(f"  {email}  ({role}{', owner' if is_owner else ''})")
-            return
-        width = max(len(row[0]) for row in DEMO_USERS)
-        self.stdout.write("Demo logins (DEBUG only):")
-        self.stdout.write(f"  {'email':<{width}}  {'role':<20}  password")
-        for email, _name, role, is_owner, _in_shop in DEMO_USERS:
-            label = f"{role}{' (owner)' if is_owner else ''}"
-            self.stdout.write(f"  {email:<{width}}  {label:<20}  {DEMO_PASSWORD}")
-        self.stdout.write("")
-        self.stdout.write(
-            "Officer, administrator and coordinator also need a TOTP code from the secret "
-            f"{DEMO_TOTP_SECRET}; 'python manage.py demo_totp' prints the current code."
+    if stdout is not None:
+        stdout.write(
+            f"Merchants: {partnership.name}, "
+            + ", ".join(f"{int(value)} new {key}" for key, value in created.items())
         )
+    return {
+        "partnership": partnership,
+        "owner_shop": owner_shop,
+        "users": users,
+        "created": created,
+    }
+
+
+def _seed_shops(areas):
+    generated = generate_shops(random.Random(DEMO_SEED))  # noqa: S311 (demo data)
+    existing = set(Shop.objects.filter(area__in=areas.values()).values_list("area_id", "name"))
+    missing = [
+        Shop(
+            area=areas[area_name],
+            name=row.name,
+            address=row.address,
+            postcode=row.postcode,
+            city=row.city,
+            kvk_number=row.kvk_number,
+            bulletin_email=row.bulletin_email,
+            participating_since=row.participating_since,
+        )
+        for area_name, rows in generated.items()
+        for row in rows
+        if (areas[area_name].pk, row.name) not in existing
+    ]
+    Shop.objects.bulk_create(missing, batch_size=200)
+    return len(missing)
+
+
+def _set_credentials(user, new, debug, *, mfa):
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+    if debug:
+        # Re-hashing an unchanged password would log out every open demo session.
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if mfa and not totp.exists():
+            Authenticator.objects.create(
+                user=user,
+                type=Authenticator.Type.TOTP,
+                data={"secret": encrypt(DEMO_TOTP_SECRET)},
+            )
+        return
+    # Without DEBUG no account may keep a publicly known password or TOTP secret, for instance
+    # when a database seeded on a laptop ends up on a server.
+    if new or user.check_password(DEMO_PASSWORD):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    for authenticator in totp:
+        if decrypt(authenticator.data.get("secret", "")) == DEMO_TOTP_SECRET:
+            authenticator.delete()
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+def summary_lines(partnership, created) -> list[str]:
+    """The partnership's totals, with how many of each were new in this run."""
+    areas = ShoppingArea.objects.filter(partnership=partnership)
+    memberships = Membership.objects.filter(partnership=partnership)
+    users = User.objects.filter(memberships__partnership=partnership).distinct()
+    return [
+        f"Partnership: {partnership.name} ({partnership.code})",
+        f"  partnerships: {Partnership.objects.count()} ({int(created['partnerships'])} new)",
+        f"  areas: {areas.count()} ({created['areas']} new): "
+        f"{areas.filter(kind=AreaKind.SHOPPING_AREA).count()} KVO-W, "
+        f"{areas.filter(kind=AreaKind.BUSINESS_PARK).count()} KVO-B",
+        f"  shops: {Shop.objects.in_partnership(partnership).count()} ({created['shops']} new)",
+        f"  users: {users.count()} ({created['users']} new)",
+        f"  memberships: {memberships.count()}",
+    ]
+
+
+def write_logins(stdout, style, *, debug):
+    """How to log in as the demo users: passwords and TOTP with DEBUG, password reset without."""
+    if not debug:
+        stdout.write(
+            style.WARNING(
+                "DEBUG is off: the demo accounts have no usable password and no TOTP device. "
+                "Use 'Forgot password' (password reset) to give them one."
+            )
+        )
+        for email, _name, role, is_owner, _in_shop in DEMO_USERS:
+            stdout.write(f"  {email}  ({role}{', owner' if is_owner else ''})")
+        return
+    width = max(len(row[0]) for row in DEMO_USERS)
+    stdout.write("Demo logins (DEBUG only):")
+    stdout.write(f"  {'email':<{width}}  {'role':<20}  password")
+    for email, _name, role, is_owner, _in_shop in DEMO_USERS:
+        label = f"{role}{' (owner)' if is_owner else ''}"
+        stdout.write(f"  {email:<{width}}  {label:<20}  {DEMO_PASSWORD}")
+    stdout.write("")
+    stdout.write(
+        "Officer, administrator and coordinator also need a TOTP code from the secret "
+        f"{DEMO_TOTP_SECRET}; 'python manage.py demo_totp' prints the current code."
+    )

@@ -1,0 +1,42 @@
+"""Seed the demo: KVO Deventer with its areas, shops and users (merchants.demo), then two years of
+incidents (incidents.demo), in one transaction.
+
+Idempotent and deterministic: running it again changes no counts. Passwords and TOTP secrets are
+only set when DEBUG is on; in production the accounts get unusable passwords.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from incidents import demo as incidents_demo
+from merchants import demo as merchants_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the KVO Deventer demo partnership with areas, shops, users and a protocol, and two "
+        "years of incidents."
+    )
+
+    def handle(self, *args, **options):
+        debug = bool(settings.DEBUG)
+        verbose = options["verbosity"] >= 2
+        started = time.monotonic()
+        with transaction.atomic():
+            merchants = merchants_demo.seed_merchants(
+                debug=debug, stdout=self.stdout if verbose else None
+            )
+            partnership = merchants["partnership"]
+            incidents = incidents_demo.seed_incidents(partnership)
+        if verbose:
+            self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")
+
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        lines = merchants_demo.summary_lines(partnership, merchants["created"])
+        lines += incidents_demo.summary_lines(partnership, incidents)
+        self.stdout.write("\n".join(lines))
+        self.stdout.write("")
+        merchants_demo.write_logins(self.stdout, self.style, debug=debug)

@@ -1,0 +1,145 @@
+"""`manage.py seed_demo` adds two years of Deventer incidents: thefts down, aangifte up.
+
+Seeding takes a few seconds, so one test seeds (twice) and the checks are helpers.
+"""
+
+import io
+from datetime import timedelta
+from itertools import pairwise
+
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image
+
+from incidents.demo import has_demo_incidents, seed_incidents
+from incidents.models import (
+    ContactMoment,
+    Incident,
+    IncidentPhoto,
+    IncidentType,
+    PoliceReport,
+    StatusChange,
+)
+from incidents.workflow import Status, can_move
+from merchants.models import Partnership, Shop
+
+
+def counts():
+    return {
+        "incidents": Incident.objects.count(),
+        "photos": IncidentPhoto.objects.count(),
+        "history": StatusChange.objects.count(),
+        "contacts": ContactMoment.objects.count(),
+        "open": Incident.objects.open().count(),
+    }
+
+
+def test_seed_demo_adds_two_years_of_incidents(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    call_command("seed_demo", verbosity=0)
+    assert counts() == first
+
+    deventer = Partnership.objects.get(slug="deventer")
+    assert has_demo_incidents(deventer)
+    assert seed_incidents(deventer)["skipped"]
+    assert counts() == first
+    assert 3000 <= first["incidents"] <= 4000
+    assert Incident.objects.exclude(partnership=deventer).count() == 0
+
+    now = timezone.now()
+    check_trend(Incident.objects.all(), now)
+    check_shops_and_reporters(Incident.objects.all())
+    check_workflow(Incident.objects.all(), now)
+    check_photos()
+
+
+def share_reported(incidents):
+    return incidents.filter(police_report=PoliceReport.YES).count() / incidents.count()
+
+
+def check_trend(incidents, now):
+    assert not incidents.filter(occurred_at__gt=now).exists()
+    assert not incidents.filter(created_at__gt=now).exists()
+    oldest = incidents.order_by("occurred_at").first().occurred_at
+    newest = incidents.order_by("occurred_at").last().occurred_at
+    assert newest - oldest >= timedelta(days=23 * 30)
+
+    early = incidents.filter(occurred_at__lt=oldest + timedelta(days=182))
+    late = incidents.filter(occurred_at__gte=newest - timedelta(days=182))
+    shoplifting = IncidentType.SHOPLIFTING
+    assert late.filter(kind=shoplifting).count() < early.filter(kind=shoplifting).count()
+    assert share_reported(late) > share_reported(early)
+    assert set(incidents.values_list("kind", flat=True)) == set(IncidentType.values)
+
+
+def check_shops_and_reporters(incidents):
+    # Most reports come from the Binnenstad; the demo owner's shop has its own, by its people.
+    assert incidents.filter(area__name="Binnenstad").count() > incidents.count() / 2
+    owner_shop = Shop.objects.get(name="Bakkerij Jansen")
+    own = incidents.filter(shop=owner_shop)
+    assert own.count() >= 10
+    assert set(own.values_list("reporter__email", flat=True)) == {
+        "eigenaar@demo.kvo.nl",
+        "medewerker@demo.kvo.nl",
+    }
+    assert not incidents.exclude(shop=owner_shop).filter(reporter__isnull=False).exists()
+    for incident in incidents.select_related("shop", "area"):
+        assert incident.area_id == incident.shop.area_id
+        assert incident.shop.participating_since <= timezone.localdate(incident.occurred_at)
+
+
+def check_workflow(incidents, now):
+    # Older cases are closed; the last two weeks hold the open queue. (An hour's margin: the
+    # seeding's "now" was a moment ago.)
+    recent = now - timedelta(days=14)
+    older = incidents.filter(created_at__lt=recent - timedelta(hours=1))
+    assert set(older.values_list("status", flat=True)) == {Status.CLOSED}
+    newer = incidents.filter(created_at__gte=recent + timedelta(hours=1))
+    newer = set(newer.values_list("status", flat=True))
+    assert newer == {Status.REPORTED, Status.IN_REVIEW, Status.CONTACTED}
+
+    history = {}
+    for change in StatusChange.objects.order_by("created_at", "pk"):
+        history.setdefault(change.incident_id, []).append(change)
+    contacts = {}
+    for contact in ContactMoment.objects.order_by("contacted_at", "pk"):
+        contacts.setdefault(contact.incident_id, []).append(contact)
+    for incident in incidents:
+        changes = history[incident.pk]
+        assert changes[0].from_status == "" and changes[0].to_status == Status.REPORTED
+        assert changes[0].created_at == incident.created_at
+        for before, after in pairwise(changes):
+            assert after.from_status == before.to_status
+            assert can_move(before.to_status, after.to_status)
+        assert changes[-1].to_status == incident.status
+        assert incident.occurred_at <= incident.created_at <= now
+        assert changes[-1].created_at <= now
+        if incident.status == Status.CLOSED:
+            assert incident.closed_at == changes[-1].created_at
+            assert incident.first_contact_at is not None
+        else:
+            assert incident.closed_at is None
+        if incident.first_contact_at:
+            assert incident.created_at < incident.first_contact_at <= now
+            assert contacts[incident.pk][0].contacted_at == incident.first_contact_at
+        else:
+            assert incident.pk not in contacts
+
+
+def check_photos():
+    photos = IncidentPhoto.objects.all()
+    with_photos = Incident.objects.filter(photos__isnull=False).distinct().count()
+    assert 100 <= with_photos <= 200
+    for photo in photos:
+        for name in (photo.original.name, photo.thumbnail.name):
+            assert default_storage.exists(name)
+            with default_storage.open(name, "rb") as handle:
+                data = handle.read()
+            with Image.open(io.BytesIO(data)) as image:
+                assert image.format == "JPEG"
+                assert not image.getexif()
+                assert "exif" not in image.info
+        assert (photo.width, photo.height) == (640, 480)
