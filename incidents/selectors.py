@@ -1,6 +1,6 @@
 """Read side: the querysets behind the incident pages, with their joins done once."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,7 +28,8 @@ def queue_for(partnership):
         Incident.objects.filter(partnership=partnership)
         .select_related("shop", "area", "partnership", "assigned_to")
         .annotate(photo_count=Count("photos"))
-        .order_by("first_contact_at", "created_at", "pk")
+        # Uncontacted first on every database (PostgreSQL sorts NULLs last by default).
+        .order_by(F("first_contact_at").asc(nulls_first=True), "created_at", "pk")
     )
 
 
