@@ -1,0 +1,199 @@
+"""The register: people, their measures (individual bans, yellow and red cards, extensions), and
+the append-only history of every measure.
+
+Identity fields (full name, date and place of birth, address, residence) are for officers and
+administrators only; participants see the display name, the photos and the description.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import Incident
+from merchants.access import partnerships_with
+from merchants.models import Partnership, Shop
+
+
+def search_key(text: str) -> str:
+    """Lower case, accents and punctuation gone: "Ömer-Çelik" and "omer celik" meet."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The register of the partnerships where the user handles cases."""
+        return self.filter(
+            partnership__in=partnerships_with(user, "view_incidents"), merged_into__isnull=True
+        )
+
+
+class Person(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="people", verbose_name=_("partnership")
+    )
+    # What participants may see.
+    display_name = models.CharField(
+        _("display name"),
+        max_length=80,
+        help_text=_("How shops see this person, for example “Mark V.”."),
+    )
+    description = models.TextField(
+        _("personal description"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Build, hair, what stands out. No ethnicity, religion, health or the like."),
+    )
+    # Identity fields: officers and administrators only.
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    residence = models.CharField(_("residence"), max_length=100, blank=True)
+
+    search_name = models.CharField(max_length=300, editable=False, db_index=True)
+    incidents = models.ManyToManyField(
+        Incident, through="PersonIncident", related_name="people", verbose_name=_("incidents")
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["display_name", "pk"]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(f"{self.display_name} {self.full_name}")
+        super().save(*args, **kwargs)
+
+
+class PersonIncident(models.Model):
+    """The officer's finding that this person committed this offence."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="person_links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "incident"], name="person_incident_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.incident_id}"
+
+
+class MeasureKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual shop ban")
+    YELLOW = "yellow", _("Yellow card (collective warning)")
+    RED = "red", _("Red card (collective ban)")
+    EXTENSION = "extension", _("Extension of the collective ban")
+
+
+COLLECTIVE_KINDS = (MeasureKind.YELLOW, MeasureKind.RED, MeasureKind.EXTENSION)
+BAN_KINDS = (MeasureKind.RED, MeasureKind.EXTENSION)
+
+
+class MeasureStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class MeasureQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """Measures that apply on `day`: active, and `day` within start and end, both included."""
+        return self.filter(status=MeasureStatus.ACTIVE, starts_on__lte=day, ends_on__gte=day)
+
+
+class Measure(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="measures")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(_("measure"), max_length=12, choices=MeasureKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    # Individual bans hold for the issuing shop (and its owner's branches in the partnership).
+    issuing_shop = models.ForeignKey(
+        Shop, on_delete=models.PROTECT, null=True, blank=True, related_name="issued_measures"
+    )
+    extends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="extensions"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on (last day)"))
+    proposal_reason = models.TextField(_("why the system proposed this"), blank=True)
+    decision_reason = models.TextField(_("the officer's reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="measure_ends_after_start"
+            ),
+            # One red card per offence: a second one for the same incident is refused.
+            models.UniqueConstraint(
+                fields=["incident", "kind"],
+                condition=Q(kind="red") & ~Q(status="revoked"),
+                name="measure_one_red_card_per_offence",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="individual") | Q(issuing_shop__isnull=False),
+                name="measure_individual_has_shop",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "status", "ends_on"], name="measure_force_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.person}"
+
+
+class MeasureChange(models.Model):
+    """Append-only history: one row per state change of a measure."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=MeasureStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=MeasureStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.measure_id}: {self.from_status or '-'} → {self.to_status}"
