@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -22,7 +23,8 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 class PhotosField(forms.FileField):
     """Up to MAX_PHOTOS images; each goes through kvo.lib.images (content check, no EXIF)."""
 
-    widget = MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"})
+    # No `capture`: on phones it opens only the camera, and staff often attach CCTV stills.
+    widget = MultiplePhotoInput(attrs={"accept": "image/*"})
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
@@ -47,14 +49,14 @@ class DateTimeLocalField(forms.DateTimeField):
 
 
 class ReportForm(forms.ModelForm):
-    shop = forms.ModelChoiceField(label=_("Shop"), queryset=None, empty_label=None)
+    shop = forms.ModelChoiceField(label=_("Shop"), queryset=None)
     occurred_at = DateTimeLocalField(label=_("Date and time"))
     photos = PhotosField(
         label=_("Photos"),
         required=False,
         help_text=_("Up to 6 CCTV stills or phone photos (JPEG, PNG or WebP, at most 15 MB each)."),
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = Incident
@@ -95,11 +97,20 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, shops, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shop"].queryset = shops
+        # One shop: chosen already. Several: the person chooses, nothing is preselected.
+        self.fields["shop"].empty_label = None if len(shops) == 1 else _("Choose the shop")
         self.fields["kind"].choices = self.fields["kind"].choices[1:]  # no empty radio
         self.fields["police_report"].choices = PoliceReport.choices
         # Shop staff type "41,85": read the amount in the active language's notation.
         self.fields["goods_value"].localize = True
         self.order_fields(["shop", "kind", "occurred_at", "description"])
+
+    def clean_submission_key(self):
+        # A lost or tampered key must not block the report; it only loses double-submit safety.
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
+        except ValueError:
+            return uuid.uuid4()
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]

@@ -45,8 +45,10 @@ class IncidentQuerySet(models.QuerySet):
         own_shops = Membership.objects.filter(
             user=user, active=True, role=Role.PARTICIPANT, partnership__active=True
         ).values("shops")
+        # A deactivated shop's staff no longer read its cases.
         return self.filter(
-            Q(partnership__in=partnerships_with(user, "view_incidents")) | Q(shop__in=own_shops)
+            Q(partnership__in=partnerships_with(user, "view_incidents"))
+            | Q(shop__in=own_shops, shop__active=True, area__active=True)
         )
 
     def open(self):
@@ -149,6 +151,10 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["partnership", "status", "created_at"], name="incident_queue_idx"),
             models.Index(fields=["shop", "created_at"], name="incident_shop_idx"),
+            # Period filters, exports and statistics.
+            models.Index(fields=["partnership", "occurred_at"], name="incident_period_idx"),
+            # The retention job's selection.
+            models.Index(fields=["status", "closed_at"], name="incident_retention_idx"),
         ]
 
     def __str__(self):
@@ -190,11 +196,14 @@ class StatusChange(models.Model):
     )
     public_note = models.TextField(_("note for the shop"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by the email task once the reporter was told: a retried task never sends twice.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["to_status", "incident"], name="statuschange_to_idx")]
 
     def __str__(self):
         return f"{self.incident_id}: {self.from_status or '-'} → {self.to_status}"

@@ -24,24 +24,24 @@ RETENTION_AFTER_CLOSING = timedelta(days=365)
 REASON = "no measure; 365 days after closing"
 BATCH = 200
 
-# Higher layers (the register) add querysets of incident ids that must keep their personal data,
-# because a measure rests on them. Until then, a case that reached "measure proposed" is kept.
-keep_rules = [
-    lambda: StatusChange.objects.filter(to_status=Status.MEASURE_PROPOSED).values("incident_id")
-]
+# Querysets of incident ids that must keep their personal data because a measure rests on them.
+# The register (bans) adds its rule when it loads: incidents with a measure proposed or in force.
+keep_rules = []
 
 
 def due(now=None):
+    """Closed a year ago, or left at "no further action" for a year, with no measure resting on
+    it, and not yet stripped."""
     now = now or timezone.now()
+    cutoff = now - RETENTION_AFTER_CLOSING
     keep = Q()
     for rule in keep_rules:
         keep |= Q(pk__in=rule())
+    concluded = Q(status=Status.CLOSED, closed_at__lte=cutoff) | Q(
+        status=Status.NO_ACTION, updated_at__lte=cutoff
+    )
     return (
-        Incident.objects.filter(
-            status=Status.CLOSED,
-            closed_at__lte=now - RETENTION_AFTER_CLOSING,
-            personal_data_removed_at__isnull=True,
-        )
+        Incident.objects.filter(concluded, personal_data_removed_at__isnull=True)
         .exclude(keep)
         .order_by("pk")
     )
@@ -80,6 +80,8 @@ def _strip_batch(batch, *, now, run):
     IncidentPhoto.objects.filter(incident_id__in=ids).delete()
     InternalNote.objects.filter(incident_id__in=ids).delete()
     StatusChange.objects.filter(incident_id__in=ids).update(public_note="")
+    # Who reported is personal data too; who decided (the officer) is not.
+    StatusChange.objects.filter(incident_id__in=ids, from_status="").update(actor=None)
 
     ContactMoment.objects.filter(incident_id__in=ids).update(note="")
     Incident.objects.filter(pk__in=ids).update(

@@ -1,10 +1,11 @@
 """Read side: the querysets behind the incident pages, with their joins done once."""
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.models import Incident, IncidentPhoto
 from incidents.workflow import Status
 from kvo.lib.workdays import working_days_between
 
@@ -27,10 +28,22 @@ def queue_for(partnership):
     return (
         Incident.objects.filter(partnership=partnership)
         .select_related("shop", "area", "partnership", "assigned_to")
-        .annotate(photo_count=Count("photos"))
+        # A subquery per shown row, not a GROUP BY over every open case before the LIMIT.
+        .annotate(photo_count=_photo_count())
         # Uncontacted first on every database (PostgreSQL sorts NULLs last by default).
         .order_by(F("first_contact_at").asc(nulls_first=True), "created_at", "pk")
     )
+
+
+def _photo_count():
+    photos = (
+        IncidentPhoto.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(photos), 0)
 
 
 def reports_for_shops(shops):

@@ -2,11 +2,13 @@
 and audit rows there; emails leave after commit."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,7 +36,10 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
     """
     existing = Incident.objects.filter(submission_key=submission_key).first()
     if existing is not None:
-        return existing, False
+        if _same_report(existing, reporter, fields):
+            return existing, False
+        # The same form page sent again with other content (Back, then a new report): new key.
+        submission_key = uuid.uuid4()
     if len(photos) > MAX_PHOTOS:
         raise IncidentError(_("Add at most %(count)s photos.") % {"count": MAX_PHOTOS})
     stored = []
@@ -87,6 +92,15 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
     return incident, True
 
 
+def _same_report(incident, reporter, fields):
+    return (
+        incident.reporter_id == getattr(reporter, "pk", None)
+        and incident.description == fields.get("description")
+        and incident.occurred_at == fields.get("occurred_at")
+        and incident.kind == fields.get("kind")
+    )
+
+
 def _delete_files(names):
     for name in names:
         try:
@@ -99,6 +113,10 @@ def transition(incident, *, to, actor, public_note="") -> StatusChange:
     """Move a case along the transition table; the reporter gets an email after commit."""
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.personal_data_removed_at and to != Status.CLOSED:
+            raise IncidentError(
+                _("The personal data of this case were removed; make a new report instead.")
+            )
         if not can_move(locked.status, to):
             raise IncidentError(
                 _("A case that is “%(current)s” cannot become “%(next)s”.")
@@ -114,6 +132,8 @@ def transition(incident, *, to, actor, public_note="") -> StatusChange:
         locked.status = to
         locked.closed_at = timezone.now() if to == Status.CLOSED else None
         locked.save(update_fields=["status", "closed_at", "updated_at"])
+        if to == Status.CONTACTED:
+            _set_first_contact(locked, timezone.now())
         log_action(
             "incidents.incident.status_changed",
             actor=actor,
@@ -121,27 +141,41 @@ def transition(incident, *, to, actor, public_note="") -> StatusChange:
             obj=locked,
             data={"from": change.from_status, "to": to},
         )
-        transaction.on_commit(lambda: send_status_email(change.pk))
+        # After commit, through Celery: a dead mail server never undoes or breaks the change.
+        transaction.on_commit(lambda: _queue_status_email(change.pk), robust=True)
     incident.status, incident.closed_at = locked.status, locked.closed_at
     return change
 
 
-def send_status_email(change_id):
+def _queue_status_email(change_id):
+    from incidents.tasks import send_status_email_task
+
+    send_status_email_task.delay(change_id)
+
+
+def send_status_email(change_id) -> bool:
+    """Tell the reporter about a status change, once. No note, no personal data: the reporter
+    logs in to read the case, and only while still allowed to see it."""
     from django.conf import settings
     from django.core.mail import EmailMultiAlternatives
 
     change = (
-        StatusChange.objects.select_related("incident__shop", "incident__reporter")
-        .filter(pk=change_id)
+        StatusChange.objects.select_related(
+            "incident__shop", "incident__reporter", "incident__partnership"
+        )
+        .filter(pk=change_id, notified_at__isnull=True)
         .first()
     )
     reporter = change.incident.reporter if change else None
     if reporter is None or not reporter.is_active:
-        return
+        return False
     incident = change.incident
+    if not Incident.objects.visible_to(reporter).filter(pk=incident.pk).exists():
+        return False
     context = {
         "incident": incident,
         "change": change,
+        "has_note": bool(change.public_note),
         "reporter": reporter,
         "link": settings.SITE_URL + incident.get_absolute_url(),
     }
@@ -154,6 +188,8 @@ def send_status_email(change_id):
     )
     message.attach_alternative(html, "text/html")
     message.send()
+    StatusChange.objects.filter(pk=change.pk).update(notified_at=timezone.now())
+    return True
 
 
 def record_contact(incident, *, kind, contacted_at, note="", actor) -> ContactMoment:
@@ -165,10 +201,7 @@ def record_contact(incident, *, kind, contacted_at, note="", actor) -> ContactMo
         contact = ContactMoment.objects.create(
             incident=incident, kind=kind, contacted_at=contacted_at, note=note.strip(), actor=actor
         )
-        first = incident.first_contact_at
-        if first is None or contacted_at < first:
-            Incident.objects.filter(pk=incident.pk).update(first_contact_at=contacted_at)
-            incident.first_contact_at = contacted_at
+        _set_first_contact(incident, contacted_at)
         log_action(
             "incidents.contact.recorded",
             actor=actor,
@@ -177,6 +210,19 @@ def record_contact(incident, *, kind, contacted_at, note="", actor) -> ContactMo
             data={"kind": kind},
         )
     return contact
+
+
+def _set_first_contact(incident, moment):
+    """First contact can be earlier than recorded so far, never earlier than the report itself
+    (a call before the report was typed counts from the report). One conditional update, so
+    concurrent records keep the earliest."""
+    moment = max(moment, incident.created_at)
+    Incident.objects.filter(pk=incident.pk).filter(
+        Q(first_contact_at__isnull=True) | Q(first_contact_at__gt=moment)
+    ).update(first_contact_at=moment)
+    incident.first_contact_at = Incident.objects.values_list("first_contact_at", flat=True).get(
+        pk=incident.pk
+    )
 
 
 def add_internal_note(incident, *, text, actor) -> InternalNote:
@@ -206,11 +252,17 @@ def assign(incident, *, officer, actor) -> Incident:
 
 def mark_duplicate(incident, *, original, actor) -> Incident:
     """Link two reports of one event; the case work continues on the original."""
-    if original.pk == incident.pk or original.partnership_id != incident.partnership_id:
+    if original.partnership_id != incident.partnership_id:
         raise IncidentError(_("Choose another report of this partnership."))
-    if original.duplicate_of_id == incident.pk:
-        raise IncidentError(_("That report is already marked as a duplicate of this one."))
     with transaction.atomic():
+        # Link to the head of the chain, and never into a loop.
+        Incident.objects.select_for_update().filter(pk__in=[incident.pk, original.pk]).count()
+        seen = set()
+        while original.duplicate_of_id and original.pk not in seen:
+            seen.add(original.pk)
+            original = Incident.objects.get(pk=original.duplicate_of_id)
+        if original.pk == incident.pk:
+            raise IncidentError(_("That report is already marked as a duplicate of this one."))
         incident.duplicate_of = original
         incident.save(update_fields=["duplicate_of", "updated_at"])
         log_action(

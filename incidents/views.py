@@ -1,8 +1,9 @@
 import uuid
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -218,10 +219,9 @@ def assign(request, pk):
 @require_POST
 def link_duplicate(request, pk):
     incident = _review_target(request, pk)
-    try:
-        original_pk = int(request.POST.get("original", ""))
-    except ValueError:
-        original_pk = None
+    # Accept what the pages show ("DEV-000123") as well as the bare number.
+    digits = request.POST.get("original", "").strip().rsplit("-", 1)[-1]
+    original_pk = int(digits) if digits.isdigit() and len(digits) < 12 else None
     original = Incident.objects.visible_to(request.user).filter(pk=original_pk).first()
     if original is None:
         messages.error(request, _("There is no report with that number in your partnership."))
@@ -271,10 +271,7 @@ def queue(request):
             incidents = incidents.filter(police_report="yes")
         elif data["aangifte"] == "no":
             incidents = incidents.exclude(police_report="yes")
-        if data["since"]:
-            incidents = incidents.filter(occurred_at__date__gte=data["since"])
-        if data["until"]:
-            incidents = incidents.filter(occurred_at__date__lte=data["until"])
+        incidents = _between(incidents, data["since"], data["until"])
     else:
         incidents = incidents.filter(status__in=OPEN_STATUSES)
     page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
@@ -293,16 +290,15 @@ EXPORT_BATCH = 2000
 def _exported_incidents(request, action):
     """The current partnership's incidents in the asked period, oldest first; logged as `action`."""
     form = ExportForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        raise BadRequest("invalid export period")
     since = until = None
     if form.is_valid():
         since, until = form.cleaned_data["since"], form.cleaned_data["until"]
     incidents = Incident.objects.filter(partnership=request.partnership).select_related(
         "shop", "area", "partnership"
     )
-    if since:
-        incidents = incidents.filter(occurred_at__date__gte=since)
-    if until:
-        incidents = incidents.filter(occurred_at__date__lte=until)
+    incidents = _between(incidents, since, until)
     log_action(
         action,
         actor=request.user,
@@ -417,6 +413,20 @@ def export_figures(request):
         .iterator(chunk_size=EXPORT_BATCH)
     )
     return csv_response(f"meldingen-cijfers-{request.partnership.slug}.csv", header, rows)
+
+
+def _between(incidents, since, until):
+    """Whole local days as datetime bounds, so the (partnership, occurred_at) index is used."""
+    zone = timezone.get_current_timezone()
+    if since:
+        incidents = incidents.filter(
+            occurred_at__gte=datetime.combine(since, time.min, tzinfo=zone)
+        )
+    if until:
+        incidents = incidents.filter(
+            occurred_at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    return incidents
 
 
 def _local(moment):

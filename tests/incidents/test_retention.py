@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
@@ -10,6 +10,7 @@ from incidents.models import Incident, IncidentPhoto, InternalNote
 from incidents.tasks import strip_expired_personal_data
 from incidents.workflow import Status
 from merchants.models import DeletionRecord
+from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.incidents.factories import report
 
 
@@ -38,6 +39,12 @@ def test_strips_personal_data_a_year_after_closing_and_keeps_the_facts(world):
     still_open = report(world.users["participant"], world.shop, photos=1)
     measure = report(world.users["participant"], world.shop)
     close(measure, officer, via=(Status.IN_REVIEW, Status.MEASURE_PROPOSED, Status.CLOSED))
+    MeasureFactory(
+        person=PersonFactory(partnership=world.deventer),
+        incident=measure,
+        kind="red",
+        ends_on=date.today() + timedelta(days=700),
+    )
     files = [n for p in closed.photos.all() for n in (p.original.name, p.thumbnail.name)]
     assert all(default_storage.exists(name) for name in files)
     before = figures(world.deventer)
@@ -96,3 +103,18 @@ def test_task_and_command_run_the_same_job(world, settings):
     call_command("apply_retention", verbosity=0)
     assert DeletionRecord.objects.count() == 1
     assert "incident-retention" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_no_action_cases_count_from_their_last_change_and_stripped_cases_stay_closed(world):
+    officer = world.users["officer"]
+    incident = report(world.users["participant"], world.shop)
+    for step in (Status.IN_REVIEW, Status.NO_ACTION):
+        services.transition(incident, to=step, actor=officer)
+    Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now() - timedelta(days=400))
+    assert retention.strip_personal_data()["incidents"] == 1
+    incident.refresh_from_db()
+    import pytest
+
+    with pytest.raises(services.IncidentError):
+        services.transition(incident, to=Status.IN_REVIEW, actor=officer)
+    assert incident.history.get(from_status="").actor is None  # the reporter is gone too
