@@ -137,6 +137,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE = {
+    "measure-expiry": {
+        "task": "bans.tasks.expire_measures",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "incident-retention": {
         "task": "incidents.tasks.strip_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),

@@ -28,11 +28,14 @@ def test_retention_task_runs_on_a_real_worker(world):
     Incident.objects.filter(pk=incident.pk).update(closed_at=timezone.now() - timedelta(days=400))
 
     app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        result = strip_expired_personal_data.apply_async(ignore_result=False)
-        deadline = timezone.now() + timedelta(seconds=30)
-        while timezone.now() < deadline:
-            incident.refresh_from_db()
-            if incident.personal_data_removed_at:
-                break
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            result = strip_expired_personal_data.apply_async(ignore_result=False)
+            deadline = timezone.now() + timedelta(seconds=30)
+            while timezone.now() < deadline:
+                incident.refresh_from_db()
+                if incident.personal_data_removed_at:
+                    break
+    finally:
+        app.conf.task_always_eager = True
     assert incident.personal_data_removed_at is not None, result.id

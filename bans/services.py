@@ -1,0 +1,240 @@
+"""Use cases of the register. The system proposes; an officer decides every measure."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bans import policy
+from bans.models import (
+    COLLECTIVE_KINDS,
+    Measure,
+    MeasureChange,
+    MeasureKind,
+    MeasureStatus,
+    Person,
+    PersonIncident,
+    search_key,
+)
+from kvo.lib.dates import last_day_of_term
+from merchants import access
+from merchants.services import log_action
+
+
+class RegisterError(Exception):
+    """A rule stops this action; the message is shown to the user as it is."""
+
+
+def _require_officer(actor, partnership):
+    if not access.can(actor, partnership, "review_incidents"):
+        raise RegisterError(_("Only the community police officer decides on measures."))
+
+
+def find_people(partnership, text, *, limit=20):
+    """Register search that forgives accents, case, hyphens and word order."""
+    words = search_key(text).split()
+    if not words:
+        return Person.objects.none()
+    people = Person.objects.filter(partnership=partnership, merged_into__isnull=True)
+    for word in words:
+        people = people.filter(search_name__contains=word)
+    return people.order_by("display_name")[:limit]
+
+
+def create_person(*, partnership, actor, **fields) -> Person:
+    _require_officer(actor, partnership)
+    with transaction.atomic():
+        person = Person.objects.create(partnership=partnership, **fields)
+        log_action("bans.person.created", actor=actor, partnership=partnership, obj=person)
+    return person
+
+
+def link_incident(person, incident, *, actor) -> PersonIncident:
+    if person.partnership_id != incident.partnership_id:
+        raise RegisterError(_("This person belongs to another partnership's register."))
+    _require_officer(actor, person.partnership)
+    with transaction.atomic():
+        link, created = PersonIncident.objects.get_or_create(
+            person=person, incident=incident, defaults={"linked_by": actor}
+        )
+        if created:
+            log_action(
+                "bans.person.incident_linked",
+                actor=actor,
+                partnership=person.partnership,
+                obj=person,
+                data={"incident": incident.pk},
+            )
+    return link
+
+
+def propose_measures(person, incident, *, actor, today=None) -> list[Measure]:
+    """Write the policy's proposal as PROPOSED measures (with their history), for the officer."""
+    _require_officer(actor, person.partnership)
+    if not PersonIncident.objects.filter(person=person, incident=incident).exists():
+        raise RegisterError(_("Link the incident to this person first."))
+    proposal = policy.propose(person, incident, today=today or timezone.localdate())
+    try:
+        return _write_proposal(person, incident, proposal, actor)
+    except IntegrityError:
+        raise RegisterError(_("This offence already has a red card.")) from None
+
+
+def _write_proposal(person, incident, proposal, actor):
+    with transaction.atomic():
+        # A new proposal replaces open proposals for the same offence.
+        for stale in Measure.objects.select_for_update().filter(
+            person=person, incident=incident, status=MeasureStatus.PROPOSED
+        ):
+            _change(stale, MeasureStatus.REVOKED, actor, _("Replaced by a new proposal."))
+        measures = [
+            _new_measure(
+                person,
+                incident,
+                kind=proposal.kind,
+                starts_on=proposal.starts_on,
+                ends_on=proposal.ends_on,
+                reason=proposal.reason,
+                extends=proposal.extends,
+                actor=actor,
+            )
+        ]
+        if proposal.individual_ban_until:
+            measures.append(
+                _new_measure(
+                    person,
+                    incident,
+                    kind=MeasureKind.INDIVIDUAL,
+                    starts_on=proposal.starts_on,
+                    ends_on=proposal.individual_ban_until,
+                    reason=_("Individual ban for the shop where it happened."),
+                    shop=incident.shop,
+                    actor=actor,
+                )
+            )
+    return measures
+
+
+def _new_measure(
+    person, incident, *, kind, starts_on, ends_on, reason, actor, shop=None, extends=None
+):
+    measure = Measure.objects.create(
+        partnership=person.partnership,
+        person=person,
+        incident=incident,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        proposal_reason=reason,
+        issuing_shop=shop,
+        extends=extends,
+    )
+    MeasureChange.objects.create(
+        measure=measure,
+        from_status="",
+        to_status=MeasureStatus.PROPOSED,
+        actor=actor,
+        reason=reason,
+    )
+    return measure
+
+
+def confirm(measure, *, actor, reason="") -> Measure:
+    """The officer's decision: the proposal becomes the measure."""
+    _require_officer(actor, measure.partnership)
+    with transaction.atomic():
+        locked = Measure.objects.select_for_update().get(pk=measure.pk)
+        if locked.status != MeasureStatus.PROPOSED:
+            raise RegisterError(_("This measure has been decided already."))
+        locked.decision_reason = reason.strip()
+        try:
+            with transaction.atomic():
+                _change(locked, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
+        except IntegrityError:
+            raise RegisterError(_("This offence already has a red card.")) from None
+    measure.refresh_from_db()
+    return measure
+
+
+def override(measure, *, kind, months, reason, actor) -> Measure:
+    """The officer decides otherwise than proposed; the reason is required and kept."""
+    _require_officer(actor, measure.partnership)
+    if not reason.strip():
+        raise RegisterError(_("Give the reason for deciding otherwise than proposed."))
+    if kind not in MeasureKind.values or not 1 <= months <= 24:
+        raise RegisterError(_("Choose a measure and a term of 1 to 24 months."))
+    if kind == MeasureKind.INDIVIDUAL and measure.issuing_shop is None:
+        raise RegisterError(_("An individual ban needs the shop where it happened."))
+    with transaction.atomic():
+        locked = Measure.objects.select_for_update().get(pk=measure.pk)
+        if locked.status != MeasureStatus.PROPOSED:
+            raise RegisterError(_("This measure has been decided already."))
+        locked.kind = kind
+        locked.ends_on = last_day_of_term(locked.starts_on, months)
+        locked.decision_reason = reason.strip()
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["kind", "ends_on", "decision_reason"])
+                _change(locked, MeasureStatus.ACTIVE, actor, reason)
+        except IntegrityError:
+            raise RegisterError(_("This offence already has a red card.")) from None
+    measure.refresh_from_db()
+    return measure
+
+
+def revoke(measure, *, actor, reason) -> Measure:
+    _require_officer(actor, measure.partnership)
+    if not reason.strip():
+        raise RegisterError(_("Give the reason for revoking the measure."))
+    with transaction.atomic():
+        locked = Measure.objects.select_for_update().get(pk=measure.pk)
+        if locked.status not in (MeasureStatus.PROPOSED, MeasureStatus.ACTIVE):
+            raise RegisterError(_("Only a proposed or active measure can be revoked."))
+        _change(locked, MeasureStatus.REVOKED, actor, reason)
+    measure.refresh_from_db()
+    return measure
+
+
+def expire_measures(today=None) -> int:
+    """Daily: active measures past their last day become expired. Idempotent."""
+    today = today or timezone.localdate()
+    count = 0
+    for measure in Measure.objects.filter(status=MeasureStatus.ACTIVE, ends_on__lt=today):
+        with transaction.atomic():
+            locked = (
+                Measure.objects.select_for_update()
+                .filter(pk=measure.pk, status=MeasureStatus.ACTIVE)
+                .first()
+            )
+            if locked:
+                _change(locked, MeasureStatus.EXPIRED, None, "end date passed")
+                count += 1
+    return count
+
+
+def _change(measure, to, actor, reason):
+    previous = measure.status
+    measure.status = to
+    fields = ["status"]
+    if to in (MeasureStatus.ACTIVE, MeasureStatus.REVOKED) and actor is not None:
+        measure.decided_by, measure.decided_at = actor, timezone.now()
+        fields += ["decided_by", "decided_at"]
+    if to == MeasureStatus.ACTIVE:
+        fields.append("decision_reason")
+    measure.save(update_fields=fields)
+    MeasureChange.objects.create(
+        measure=measure, from_status=previous, to_status=to, actor=actor, reason=reason
+    )
+    log_action(
+        f"bans.measure.{to}",
+        actor=actor,
+        partnership=measure.partnership,
+        obj=measure,
+        data={"kind": measure.kind, "from": previous},
+    )
+
+
+def collective_in_force(partnership, day=None):
+    day = day or timezone.localdate()
+    return Measure.objects.filter(partnership=partnership, kind__in=COLLECTIVE_KINDS).in_force_on(
+        day
+    )

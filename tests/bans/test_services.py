@@ -1,0 +1,130 @@
+from datetime import date, timedelta
+
+import pytest
+
+from bans import services
+from bans.models import MeasureKind, MeasureStatus
+from tests.bans.factories import MeasureFactory, PersonFactory
+from tests.bans.test_policy import offence
+
+
+@pytest.fixture
+def officer(world):
+    return world.users["officer"]
+
+
+@pytest.fixture
+def person(world, officer):
+    return services.create_person(
+        partnership=world.deventer, actor=officer, display_name="Mark V.", full_name="Mark Visser"
+    )
+
+
+def test_first_offence_proposes_yellow_and_a_shop_ban_then_the_officer_confirms(
+    world, officer, person
+):
+    incident = offence(world, date(2026, 3, 2))
+    services.link_incident(person, incident, actor=officer)
+    measures = services.propose_measures(person, incident, actor=officer, today=date(2026, 3, 3))
+    assert [(m.kind, m.status) for m in measures] == [
+        (MeasureKind.YELLOW, MeasureStatus.PROPOSED),
+        (MeasureKind.INDIVIDUAL, MeasureStatus.PROPOSED),
+    ]
+    assert measures[1].issuing_shop == world.shop
+    yellow = services.confirm(measures[0], actor=officer)
+    assert yellow.status == MeasureStatus.ACTIVE and yellow.decided_by == officer
+    assert [c.to_status for c in yellow.history.all()] == ["proposed", "active"]
+
+
+def test_new_offence_three_months_later_proposes_red(world, officer, person):
+    first = offence(world, date(2026, 3, 2))
+    services.link_incident(person, first, actor=officer)
+    services.confirm(
+        services.propose_measures(person, first, actor=officer, today=date(2026, 3, 2))[0],
+        actor=officer,
+    )
+    second = offence(world, date(2026, 6, 2))
+    services.link_incident(person, second, actor=officer)
+    proposal = services.propose_measures(person, second, actor=officer, today=date(2026, 6, 3))
+    assert [m.kind for m in proposal] == [MeasureKind.RED]
+    assert "gele kaart" in proposal[0].proposal_reason
+
+
+def test_only_an_officer_decides(world, person):
+    incident = offence(world, date(2026, 3, 2))
+    services.link_incident(person, incident, actor=world.users["officer"])
+    measure = services.propose_measures(person, incident, actor=world.users["officer"])[0]
+    for role in ("administrator", "coordinator", "participant"):
+        with pytest.raises(services.RegisterError):
+            services.confirm(measure, actor=world.users[role])
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.PROPOSED
+
+
+def test_override_needs_a_reason_and_keeps_it(world, officer, person):
+    incident = offence(world, date(2026, 3, 2))
+    services.link_incident(person, incident, actor=officer)
+    measure = services.propose_measures(person, incident, actor=officer, today=date(2026, 3, 2))[0]
+    with pytest.raises(services.RegisterError):
+        services.override(measure, kind=MeasureKind.RED, months=12, reason=" ", actor=officer)
+    services.override(
+        measure, kind=MeasureKind.RED, months=24, reason="Dreigde met een mes", actor=officer
+    )
+    measure.refresh_from_db()
+    assert (measure.kind, measure.ends_on, measure.decision_reason) == (
+        MeasureKind.RED,
+        date(2028, 3, 1),
+        "Dreigde met een mes",
+    )
+
+
+def test_second_red_card_for_the_same_offence_is_refused(world, officer, person):
+    incident = offence(world, date(2026, 3, 2))
+    services.link_incident(person, incident, actor=officer)
+    MeasureFactory(
+        person=person,
+        kind=MeasureKind.RED,
+        incident=incident,
+        starts_on=date(2026, 3, 2),
+        ends_on=date(2027, 3, 1),
+    )
+    measure = services.propose_measures(person, incident, actor=officer, today=date(2026, 3, 2))[0]
+    assert measure.kind == MeasureKind.EXTENSION
+    with pytest.raises(services.RegisterError):
+        services.override(
+            measure, kind=MeasureKind.RED, months=12, reason="nogmaals", actor=officer
+        )
+
+
+def test_person_of_another_partnership_cannot_be_linked(world, officer):
+    stranger = PersonFactory(partnership=world.zwolle)
+    with pytest.raises(services.RegisterError):
+        services.link_incident(stranger, offence(world, date(2026, 3, 2)), actor=officer)
+
+
+def test_search_forgives_accents_and_order(world, officer):
+    services.create_person(
+        partnership=world.deventer, actor=officer, display_name="Ömer Ç.", full_name="Ömer Çelik"
+    )
+    found = list(services.find_people(world.deventer, "celik omer"))
+    assert [p.display_name for p in found] == ["Ömer Ç."]
+    assert not services.find_people(world.zwolle, "celik")
+
+
+def test_expiry_is_daily_and_idempotent(world, person):
+    measure = MeasureFactory(person=person, starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31))
+    assert services.expire_measures(today=date(2025, 12, 31)) == 0  # the last day still counts
+    assert services.expire_measures(today=date(2026, 1, 1)) == 1
+    assert services.expire_measures(today=date(2026, 1, 2)) == 0
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.EXPIRED
+    assert measure.history.last().to_status == "expired"
+
+
+def test_revoke_needs_a_reason(world, officer, person):
+    measure = MeasureFactory(person=person, ends_on=date.today() + timedelta(days=30))
+    with pytest.raises(services.RegisterError):
+        services.revoke(measure, actor=officer, reason="")
+    services.revoke(measure, actor=officer, reason="Verkeerde persoon")
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.REVOKED
