@@ -16,10 +16,32 @@ from incidents.models import Incident
 from merchants.access import partnerships_with
 from merchants.models import Partnership, Shop
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "İ": "i",
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ĳ": "ij",
+        "Ĳ": "ij",
+    }
+)
+
 
 def search_key(text: str) -> str:
-    """Lower case, accents and punctuation gone: "Ömer-Çelik" and "omer celik" meet."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    """Lower case, accents and punctuation gone: "Ömer-Çelik" and "omer celik" meet, and so do
+    "Cagri" with a Turkish dotless i and "cagri", "Łukasz" and "lukasz"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_PLAIN_LETTERS))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
 

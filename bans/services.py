@@ -238,3 +238,14 @@ def collective_in_force(partnership, day=None):
     return Measure.objects.filter(partnership=partnership, kind__in=COLLECTIVE_KINDS).in_force_on(
         day
     )
+
+
+def log_person_view(person, *, actor, request=None):
+    """Every view of a person goes to the access log (who, when, from where)."""
+    log_action(
+        "bans.person.viewed",
+        actor=actor,
+        partnership=person.partnership,
+        obj=person,
+        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+    )

@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("merchants.urls")),
     path("incidents/", include("incidents.urls")),
+    path("register/", include("bans.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

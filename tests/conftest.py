@@ -117,6 +117,18 @@ class World:
     def photo(self):
         return self.incident.photos.get()
 
+    @cached_property
+    def person(self):
+        from tests.bans.factories import PersonFactory
+
+        return PersonFactory(partnership=self.deventer, display_name="Mark V.")
+
+    @cached_property
+    def measure(self):
+        from tests.bans.factories import MeasureFactory
+
+        return MeasureFactory(person=self.person, proposed=True)
+
 
 @pytest.fixture
 def world(db):

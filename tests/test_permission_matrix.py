@@ -22,6 +22,10 @@ COORDINATOR_LIST = "302 403 403 403 403 403 403 200 200 403"
 
 INCIDENT = lambda w: {"pk": w.incident.pk}  # noqa: E731
 PHOTO = lambda w: {"pk": w.incident.pk, "photo_pk": w.photo.pk}  # noqa: E731
+PERSON = lambda w: {"pk": w.person.pk}  # noqa: E731
+MEASURE = lambda w: {"pk": w.measure.pk}  # noqa: E731
+# Measure decisions redirect back with a message; the register itself is hidden from others.
+MEASURE_ACTION = "302 404 404 404 404 302 302 404 404 404"
 # Only the officer acts on a case; staff of the shop and the administrator may only read it.
 CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 
@@ -130,6 +134,21 @@ MATRIX = {
     "incidents:note": (POST, INCIDENT, CASE_ACTION, lambda w: {"text": "Bekende van de wijk"}),
     "incidents:assign": (POST, INCIDENT, CASE_ACTION, lambda w: {"officer": ""}),
     "incidents:duplicate": (POST, INCIDENT, CASE_ACTION, lambda w: {"original": "0"}),
+    # --- register (issue 4, in progress): officers decide, administrators read ---
+    "bans:link_person": (
+        GET,
+        lambda w: {"incident_pk": w.incident.pk},
+        "302 403 403 404 404 200 403 404 404 404",
+    ),
+    "bans:person": (GET, PERSON, "302 404 404 404 404 200 200 404 404 404"),
+    "bans:propose": (
+        POST,
+        lambda w: {"pk": w.person.pk, "incident_pk": w.incident.pk},
+        "302 404 404 404 404 302 403 404 404 404",
+    ),
+    "bans:confirm": (POST, MEASURE, MEASURE_ACTION),
+    "bans:override": (POST, MEASURE, MEASURE_ACTION),
+    "bans:revoke": (POST, MEASURE, MEASURE_ACTION, lambda w: {"reason": "Vergissing"}),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302 302"),
     "account_logout": (GET, None, LOGIN_THEN_200),

@@ -148,3 +148,4 @@ class TestConstraints:
 def test_search_is_tolerant_of_accents_and_punctuation():
     assert search_key("Ömer-Çelik") == search_key("omer celik") == "omer celik"
     assert search_key("  Jan   de  VRIES ") == "jan de vries"
+    assert search_key("Çağrı Łukasz Søren") == "cagri lukasz soren"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from bans import views
+
+app_name = "bans"
+
+urlpatterns = [
+    path("incident/<int:incident_pk>/person/", views.link_person, name="link_person"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/propose/<int:incident_pk>/", views.propose, name="propose"),
+    path("measures/<int:pk>/confirm/", views.decide, {"action": "confirm"}, name="confirm"),
+    path("measures/<int:pk>/override/", views.decide, {"action": "override"}, name="override"),
+    path("measures/<int:pk>/revoke/", views.decide, {"action": "revoke"}, name="revoke"),
+]

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bans import services
+from bans.forms import OverrideForm, PersonForm, ReasonForm
+from bans.models import MeasureStatus
+from bans.selectors import get_measure_for_user, get_person_for_user
+from incidents.selectors import get_incident_for_user
+from merchants import access
+
+
+def _review(request, incident_pk):
+    incident = get_incident_for_user(request.user, incident_pk)
+    if not access.can(request.user, incident.partnership, "review_incidents"):
+        raise PermissionDenied
+    return incident
+
+
+@login_required
+def link_person(request, incident_pk):
+    """From a case: find the person in the register, or add a new one, and link the case."""
+    incident = _review(request, incident_pk)
+    query = request.GET.get("q", "").strip()[:100]
+    found = services.find_people(incident.partnership, query) if query else []
+    form = PersonForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("person"):
+            person = get_person_for_user(request.user, request.POST["person"])
+        elif form.is_valid():
+            person = services.create_person(
+                partnership=incident.partnership, actor=request.user, **form.cleaned_data
+            )
+        else:
+            return render(
+                request,
+                "bans/link_person.html",
+                {"incident": incident, "form": form, "found": found, "query": query},
+                status=400,
+            )
+        try:
+            services.link_incident(person, incident, actor=request.user)
+        except services.RegisterError as error:
+            messages.error(request, str(error))
+            return redirect(incident)
+        messages.success(
+            request,
+            _("%(person)s is linked to report %(reference)s.")
+            % {"person": person.display_name, "reference": incident.reference},
+        )
+        return redirect("bans:person", pk=person.pk)
+    return render(
+        request,
+        "bans/link_person.html",
+        {"incident": incident, "form": form, "found": found, "query": query},
+    )
+
+
+@login_required
+def person(request, pk):
+    subject = get_person_for_user(request.user, pk)
+    services.log_person_view(subject, actor=request.user, request=request)
+    links = subject.links.select_related("incident__shop", "incident__partnership").order_by(
+        "-incident__occurred_at"
+    )
+    measures = subject.measures.select_related(
+        "incident", "issuing_shop", "decided_by"
+    ).prefetch_related("history")
+    decided_incidents = {
+        m.incident_id for m in measures if m.status != MeasureStatus.REVOKED and m.incident_id
+    }
+    return render(
+        request,
+        "bans/person.html",
+        {
+            "person": subject,
+            "links": links,
+            "measures": measures,
+            "undecided": [
+                link.incident for link in links if link.incident_id not in decided_incidents
+            ],
+            "may_decide": access.can(request.user, subject.partnership, "review_incidents"),
+            "override_form": OverrideForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def propose(request, pk, incident_pk):
+    subject = get_person_for_user(request.user, pk)
+    incident = _review(request, incident_pk)
+    try:
+        services.propose_measures(subject, incident, actor=request.user)
+    except services.RegisterError as error:
+        messages.error(request, str(error))
+    return redirect("bans:person", pk=subject.pk)
+
+
+@login_required
+@require_POST
+def decide(request, pk, action):
+    measure = get_measure_for_user(request.user, pk)
+    try:
+        if action == "confirm":
+            form = ReasonForm(request.POST)
+            services.confirm(measure, actor=request.user, reason=form.data.get("reason", "")[:2000])
+            messages.success(request, _("The measure is in force."))
+        elif action == "override":
+            form = OverrideForm(request.POST)
+            if not form.is_valid():
+                raise services.RegisterError(
+                    _("Choose a measure and a term of 1 to 24 months, and give the reason.")
+                )
+            services.override(measure, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The measure is in force."))
+        else:
+            services.revoke(
+                measure, actor=request.user, reason=request.POST.get("reason", "")[:2000]
+            )
+            messages.success(request, _("The measure has been revoked."))
+    except services.RegisterError as error:
+        messages.error(request, str(error))
+    return redirect("bans:person", pk=measure.person_id)

@@ -1,0 +1,43 @@
+from django.urls import reverse
+
+from bans.models import Measure, MeasureStatus, Person
+from merchants.models import AuditEvent
+
+
+def test_officer_links_a_new_person_and_confirms_the_proposal(client, world):
+    client.force_login(world.users["officer"])
+    case = client.get(world.incident.get_absolute_url())
+    assert "Koppel een persoon" in case.text
+
+    response = client.post(
+        reverse("bans:link_person", args=[world.incident.pk]),
+        {"display_name": "Mark V.", "full_name": "Mark Visser", "description": "Lang, baard"},
+    )
+    person = Person.objects.get()
+    assert response["Location"] == reverse("bans:person", args=[person.pk])
+    page = client.get(response["Location"])
+    assert "Mark Visser" in page.text
+    assert AuditEvent.objects.filter(action="bans.person.viewed", object_id=str(person.pk)).exists()
+
+    client.post(reverse("bans:propose", args=[person.pk, world.incident.pk]))
+    yellow = Measure.objects.get(kind="yellow")
+    client.post(reverse("bans:confirm", args=[yellow.pk]))
+    yellow.refresh_from_db()
+    assert yellow.status == MeasureStatus.ACTIVE
+    assert "Mark V." in client.get(world.incident.get_absolute_url()).text
+
+
+def test_search_finds_an_existing_person_without_accents(client, world):
+    from tests.bans.factories import PersonFactory
+
+    PersonFactory(partnership=world.deventer, display_name="Çağrı K.", full_name="Çağrı Kaya")
+    client.force_login(world.users["officer"])
+    page = client.get(reverse("bans:link_person", args=[world.incident.pk]), {"q": "cagri"})
+    assert "Çağrı K." in page.text
+
+
+def test_participant_never_reaches_identity_fields(client, world):
+    client.force_login(world.users["participant"])
+    assert client.get(reverse("bans:person", args=[world.person.pk])).status_code == 404
+    client.force_login(world.users["coordinator"])
+    assert client.get(reverse("bans:person", args=[world.person.pk])).status_code == 404
