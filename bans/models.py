@@ -219,3 +219,48 @@ class MeasureChange(models.Model):
 
     def __str__(self):
         return f"{self.measure_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class PersonPhoto(models.Model):
+    """A photo of a person for the gallery; stored privately, shown only watermarked."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="photos")
+    original = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo of a person")
+        verbose_name_plural = _("photos of people")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"photo {self.pk} of person {self.person_id}"
+
+
+class NoticeLetter(models.Model):
+    """The written notice to the person about a measure: an immutable snapshot once issued.
+
+    `snapshot` holds the names, address, facts, dates and shops exactly as they were stated; the
+    PDF is rendered from it, so later edits of the person or the shops never change the letter.
+    """
+
+    measure = models.OneToOneField(Measure, on_delete=models.PROTECT, related_name="notice")
+    snapshot = models.JSONField(editable=False)
+    pdf = models.FileField(max_length=200, editable=False)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("notice letter")
+        verbose_name_plural = _("notice letters")
+
+    def __str__(self):
+        return f"notice for measure {self.measure_id}"
