@@ -15,3 +15,38 @@ def get_measure_for_user(user, pk) -> Measure:
         ),
         pk=pk,
     )
+
+
+def gallery_people(partnership, *, day, query=""):
+    """People with a collective measure in force in the partnership: red cards (and extensions)
+    first, then yellow; each with the measure that applies and its most recent incident."""
+    from django.db.models import Case, IntegerField, Prefetch, When
+
+    from bans.models import BAN_KINDS, COLLECTIVE_KINDS, PersonPhoto, search_key
+
+    in_force = Measure.objects.filter(
+        partnership=partnership, kind__in=COLLECTIVE_KINDS
+    ).in_force_on(day)
+    people = Person.objects.filter(
+        partnership=partnership, merged_into__isnull=True, pk__in=in_force.values("person")
+    )
+    for word in search_key(query).split():
+        people = people.filter(search_name__contains=word)
+    severity = Case(When(kind__in=BAN_KINDS, then=0), default=1, output_field=IntegerField())
+    measures = list(
+        in_force.filter(person__in=people)
+        .annotate(severity=severity)
+        .select_related("incident")
+        .order_by("person_id", "severity", "-ends_on")
+    )
+    strongest = {}
+    for measure in measures:
+        strongest.setdefault(measure.person_id, measure)
+    people = list(
+        people.prefetch_related(Prefetch("photos", PersonPhoto.objects.order_by("-created_at")))
+    )
+    for person in people:
+        person.measure = strongest[person.pk]
+        person.photo = next(iter(person.photos.all()), None)
+    people.sort(key=lambda p: (p.measure.severity, p.display_name.lower()))
+    return people

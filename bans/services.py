@@ -1,5 +1,7 @@
 """Use cases of the register. The system proposes; an officer decides every measure."""
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +15,11 @@ from bans.models import (
     MeasureStatus,
     Person,
     PersonIncident,
+    PersonPhoto,
     search_key,
 )
 from kvo.lib.dates import last_day_of_term
+from kvo.lib.files import random_name
 from merchants import access
 from merchants.services import log_action
 
@@ -247,5 +251,46 @@ def log_person_view(person, *, actor, request=None):
         actor=actor,
         partnership=person.partnership,
         obj=person,
+        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+    )
+
+
+def add_photo(person, processed, *, actor):
+    _require_officer(actor, person.partnership)
+    stored = []
+    try:
+        with transaction.atomic():
+            original = default_storage.save(
+                random_name("people", "jpg"), ContentFile(processed.original)
+            )
+            stored.append(original)
+            thumbnail = default_storage.save(
+                random_name("people/thumbs", "jpg"), ContentFile(processed.thumbnail)
+            )
+            stored.append(thumbnail)
+            photo = PersonPhoto.objects.create(
+                person=person,
+                original=original,
+                thumbnail=thumbnail,
+                width=processed.width,
+                height=processed.height,
+                added_by=actor,
+            )
+            log_action(
+                "bans.person.photo_added", actor=actor, partnership=person.partnership, obj=person
+            )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return photo
+
+
+def log_gallery_view(partnership, *, actor, request=None, query=""):
+    log_action(
+        "bans.gallery.viewed",
+        actor=actor,
+        partnership=partnership,
+        data={"searched": bool(query)},
         ip_address=request.META.get("REMOTE_ADDR") if request else None,
     )

@@ -1,16 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bans import services
 from bans.forms import OverrideForm, PersonForm, ReasonForm
-from bans.models import MeasureStatus
-from bans.selectors import get_measure_for_user, get_person_for_user
+from bans.models import MeasureStatus, PersonPhoto
+from bans.selectors import gallery_people, get_measure_for_user, get_person_for_user
 from incidents.selectors import get_incident_for_user
+from kvo.lib.files import private_file_response
+from kvo.lib.images import ImageRejected, process_upload, watermark
 from merchants import access
+from merchants.models import Shop
+from merchants.services import has_signed_current_protocol
 
 
 def _review(request, incident_pk):
@@ -125,3 +134,85 @@ def decide(request, pk, action):
     except services.RegisterError as error:
         messages.error(request, str(error))
     return redirect("bans:person", pk=measure.person_id)
+
+
+# --- photos (officer) -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def add_photo(request, pk):
+    subject = get_person_for_user(request.user, pk)
+    if not access.can(request.user, subject.partnership, "review_incidents"):
+        raise PermissionDenied
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, _("Choose a photo."))
+        return redirect("bans:person", pk=subject.pk)
+    try:
+        services.add_photo(subject, process_upload(upload, name=upload.name), actor=request.user)
+    except ImageRejected as rejection:
+        messages.error(request, str(rejection))
+    else:
+        messages.success(request, _("The photo has been added."))
+    return redirect("bans:person", pk=subject.pk)
+
+
+@login_required
+def photo(request, pk, photo_pk):
+    """For officers and administrators: the photo as stored, never cached."""
+    subject = get_person_for_user(request.user, pk)
+    picture = get_object_or_404(PersonPhoto, person=subject, pk=photo_pk)
+    return private_file_response(default_storage, picture.thumbnail.name, content_type="image/jpeg")
+
+
+# --- gallery (participants) -------------------------------------------------------------------
+
+
+def _gallery_viewer(request):
+    """The participant's partnership and shop names, or a redirect to sign the protocol first."""
+    if not access.can(request.user, request.partnership, "report_incidents"):
+        raise PermissionDenied
+    if not has_signed_current_protocol(request.user, request.partnership):
+        return None, redirect(
+            f"{reverse('merchants:protocol')}?{urlencode({'next': request.path})}"
+        )
+    shops = Shop.objects.filter(
+        assignments__membership__user=request.user,
+        assignments__membership__active=True,
+        area__partnership=request.partnership,
+        active=True,
+    ).values_list("name", flat=True)
+    return ", ".join(sorted(set(shops))) or request.partnership.name, None
+
+
+@login_required
+def gallery(request):
+    viewer, refusal = _gallery_viewer(request)
+    if refusal:
+        return refusal
+    query = request.GET.get("q", "").strip()[:100]
+    people = gallery_people(request.partnership, day=timezone.localdate(), query=query)
+    services.log_gallery_view(request.partnership, actor=request.user, request=request, query=query)
+    response = render(
+        request, "bans/gallery.html", {"people": people, "query": query, "viewer": viewer}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def gallery_image(request, pk, photo_pk):
+    """A gallery photo, watermarked on the server with the viewer's shop and today's date."""
+    viewer, refusal = _gallery_viewer(request)
+    if refusal:
+        raise PermissionDenied
+    people = {p.pk: p for p in gallery_people(request.partnership, day=timezone.localdate())}
+    if pk not in people:
+        raise Http404
+    picture = get_object_or_404(PersonPhoto, person_id=pk, pk=photo_pk)
+    with default_storage.open(picture.thumbnail.name) as stored:
+        marked = watermark(stored.read(), f"{viewer} · {timezone.localdate():%d-%m-%Y}")
+    response = HttpResponse(marked, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,6 +6,7 @@ app_name = "merchants"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("protocol/", views.protocol, name="protocol"),
     path("partnership/switch/", views.switch_partnership, name="switch_partnership"),
     path("areas/", views.area_list, name="area_list"),
     path("areas/new/", views.area_create, name="area_create"),

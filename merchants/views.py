@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -522,3 +522,27 @@ def my_shop_bulletin(request, pk):
         messages.success(request, _("The bulletin address has been saved."))
         return redirect("merchants:my_shops")
     return render(request, "merchants/my_shop_bulletin.html", {"shop": shop, "form": form})
+
+
+# --- protocol ---------------------------------------------------------------------------------
+
+
+@login_required
+def protocol(request):
+    """The partnership's current protocol; participants sign it before the gallery opens."""
+    version = services.current_protocol(request.partnership) if request.partnership else None
+    if version is None:
+        raise Http404
+    signed = services.has_signed_current_protocol(request.user, request.partnership)
+    if request.method == "POST" and not signed:
+        if request.POST.get("agree") != "on":
+            messages.error(request, _("Tick the box to confirm that you have read the protocol."))
+        else:
+            services.sign_protocol(version, actor=request.user)
+            messages.success(request, _("Thank you. You have signed the protocol."))
+            return redirect(_safe_next(request))
+    return render(
+        request,
+        "merchants/protocol.html",
+        {"version": version, "signed": signed, "next": request.GET.get("next", "")},
+    )

@@ -124,6 +124,27 @@ class World:
         return PersonFactory(partnership=self.deventer, display_name="Mark V.")
 
     @cached_property
+    def protocol(self):
+        from tests.factories import ProtocolVersionFactory
+
+        return ProtocolVersionFactory(partnership=self.deventer)
+
+    @cached_property
+    def banned(self):
+        """A person with a red card in force and a photo: what the gallery shows."""
+        from bans import services
+        from kvo.lib.images import process_upload
+        from tests.bans.factories import MeasureFactory, PersonFactory
+        from tests.incidents.factories import cctv_still, upload
+
+        person = PersonFactory(partnership=self.deventer, display_name="Rob K.")
+        MeasureFactory(person=person, kind="red")
+        services.add_photo(
+            person, process_upload(upload(cctv_still(seed=7))), actor=self.users["officer"]
+        )
+        return person
+
+    @cached_property
     def measure(self):
         from tests.bans.factories import MeasureFactory
 

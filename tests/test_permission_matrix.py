@@ -24,6 +24,7 @@ INCIDENT = lambda w: {"pk": w.incident.pk}  # noqa: E731
 PHOTO = lambda w: {"pk": w.incident.pk, "photo_pk": w.photo.pk}  # noqa: E731
 PERSON = lambda w: {"pk": w.person.pk}  # noqa: E731
 MEASURE = lambda w: {"pk": w.measure.pk}  # noqa: E731
+BANNED_PHOTO = lambda w: {"pk": w.banned.pk, "photo_pk": w.banned.photos.get().pk}  # noqa: E731
 # Measure decisions redirect back with a message; the register itself is hidden from others.
 MEASURE_ACTION = "302 404 404 404 404 302 302 404 404 404"
 # Only the officer acts on a case; staff of the shop and the administrator may only read it.
@@ -149,6 +150,17 @@ MATRIX = {
     "bans:confirm": (POST, MEASURE, MEASURE_ACTION),
     "bans:override": (POST, MEASURE, MEASURE_ACTION),
     "bans:revoke": (POST, MEASURE, MEASURE_ACTION, lambda w: {"reason": "Vergissing"}),
+    # The protocol of the current partnership (KVO Zwolle has none: 404).
+    "merchants:protocol": (
+        GET,
+        lambda w: w.protocol and None,
+        "302 200 200 200 404 200 200 200 404 200",
+    ),
+    "bans:add_photo": (POST, PERSON, "302 404 404 404 404 302 403 404 404 404"),
+    "bans:photo": (GET, BANNED_PHOTO, "302 404 404 404 404 200 200 404 404 404"),
+    # Participants only, and only after signing the protocol: unsigned they go to it.
+    "bans:gallery": (GET, None, "302 302 302 302 302 403 403 403 403 403"),
+    "bans:gallery_image": (GET, BANNED_PHOTO, "302 403 403 403 403 403 403 403 403 403"),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302 302"),
     "account_logout": (GET, None, LOGIN_THEN_200),
