@@ -304,7 +304,9 @@ def test_render_the_letter_to_png_for_a_human(world, officer, person, incident):
         old.unlink()
     target = ARTIFACTS / "notice.pdf"
     target.write_bytes(pdf)
-    subprocess.run([pdftoppm, "-r", "60", "-png", str(target), str(ARTIFACTS / "notice")], check=True)
+    subprocess.run(
+        [pdftoppm, "-r", "60", "-png", str(target), str(ARTIFACTS / "notice")], check=True
+    )
     pages = pages_text(pdf)
     assert len(sorted(ARTIFACTS.glob("notice-*.png"))) == len(pages)
     (ARTIFACTS / "notice.txt").write_text(f"render time {elapsed:.2f} s, {len(pages)} pages\n")
