@@ -158,7 +158,12 @@ def _shops(measure) -> list[Shop]:
 
 
 def _shop_data(shop) -> dict:
-    return {"name": shop.name, "address": shop.address, "postcode": shop.postcode, "city": shop.city}
+    return {
+        "name": shop.name,
+        "address": shop.address,
+        "postcode": shop.postcode,
+        "city": shop.city,
+    }
 
 
 def _iso(value):

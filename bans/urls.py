@@ -15,4 +15,5 @@ urlpatterns = [
     path("measures/<int:pk>/confirm/", views.decide, {"action": "confirm"}, name="confirm"),
     path("measures/<int:pk>/override/", views.decide, {"action": "override"}, name="override"),
     path("measures/<int:pk>/revoke/", views.decide, {"action": "revoke"}, name="revoke"),
+    path("measures/<int:pk>/notice.pdf", views.notice, name="notice"),
 ]

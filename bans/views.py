@@ -10,9 +10,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bans import services
+from bans import notices, services
 from bans.forms import OverrideForm, PersonForm, ReasonForm
-from bans.models import MeasureStatus, PersonPhoto
+from bans.models import MeasureStatus, NoticeLetter, PersonPhoto
 from bans.selectors import gallery_people, get_measure_for_user, get_person_for_user
 from incidents.selectors import get_incident_for_user
 from kvo.lib.files import private_file_response
@@ -116,16 +116,20 @@ def decide(request, pk, action):
     try:
         if action == "confirm":
             form = ReasonForm(request.POST)
-            services.confirm(measure, actor=request.user, reason=form.data.get("reason", "")[:2000])
-            messages.success(request, _("The measure is in force."))
+            measure = services.confirm(
+                measure, actor=request.user, reason=form.data.get("reason", "")[:2000]
+            )
+            notices.issue_notice(measure, actor=request.user)
+            messages.success(request, _("The measure is in force; the notice letter is ready."))
         elif action == "override":
             form = OverrideForm(request.POST)
             if not form.is_valid():
                 raise services.RegisterError(
                     _("Choose a measure and a term of 1 to 24 months, and give the reason.")
                 )
-            services.override(measure, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The measure is in force."))
+            measure = services.override(measure, actor=request.user, **form.cleaned_data)
+            notices.issue_notice(measure, actor=request.user)
+            messages.success(request, _("The measure is in force; the notice letter is ready."))
         else:
             services.revoke(
                 measure, actor=request.user, reason=request.POST.get("reason", "")[:2000]
@@ -216,3 +220,19 @@ def gallery_image(request, pk, photo_pk):
     response = HttpResponse(marked, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def notice(request, pk):
+    """The notice letter as issued: the stored PDF, never rendered again."""
+    measure = get_measure_for_user(request.user, pk)
+    letter = get_object_or_404(NoticeLetter, measure=measure)
+    services.log_action(
+        "bans.notice.printed", actor=request.user, partnership=measure.partnership, obj=letter
+    )
+    return private_file_response(
+        default_storage,
+        letter.pdf.name,
+        content_type="application/pdf",
+        filename=f"kennisgeving-{letter.snapshot.get('reference', measure.pk)}.pdf",
+    )

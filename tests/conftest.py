@@ -145,6 +145,15 @@ class World:
         return person
 
     @cached_property
+    def notice(self):
+        from bans.notices import issue_notice
+
+        red = self.banned.measures.get()
+        red.decided_by = self.users["officer"]
+        red.save()
+        return issue_notice(red, actor=self.users["officer"])
+
+    @cached_property
     def measure(self):
         from tests.bans.factories import MeasureFactory
 

@@ -24,6 +24,7 @@ INCIDENT = lambda w: {"pk": w.incident.pk}  # noqa: E731
 PHOTO = lambda w: {"pk": w.incident.pk, "photo_pk": w.photo.pk}  # noqa: E731
 PERSON = lambda w: {"pk": w.person.pk}  # noqa: E731
 MEASURE = lambda w: {"pk": w.measure.pk}  # noqa: E731
+NOTICE = lambda w: {"pk": w.notice.measure_id}  # noqa: E731
 BANNED_PHOTO = lambda w: {"pk": w.banned.pk, "photo_pk": w.banned.photos.get().pk}  # noqa: E731
 # Measure decisions redirect back with a message; the register itself is hidden from others.
 MEASURE_ACTION = "302 404 404 404 404 302 302 404 404 404"
@@ -150,6 +151,7 @@ MATRIX = {
     "bans:confirm": (POST, MEASURE, MEASURE_ACTION),
     "bans:override": (POST, MEASURE, MEASURE_ACTION),
     "bans:revoke": (POST, MEASURE, MEASURE_ACTION, lambda w: {"reason": "Vergissing"}),
+    "bans:notice": (GET, NOTICE, "302 404 404 404 404 200 200 404 404 404"),
     # The protocol of the current partnership (KVO Zwolle has none: 404).
     "merchants:protocol": (
         GET,

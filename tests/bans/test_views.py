@@ -24,6 +24,9 @@ def test_officer_links_a_new_person_and_confirms_the_proposal(client, world):
     client.post(reverse("bans:confirm", args=[yellow.pk]))
     yellow.refresh_from_db()
     assert yellow.status == MeasureStatus.ACTIVE
+    letter = client.get(reverse("bans:notice", args=[yellow.pk]))
+    assert letter["Content-Type"] == "application/pdf"
+    assert b"".join(letter.streaming_content).startswith(b"%PDF")
     assert "Mark V." in client.get(world.incident.get_absolute_url()).text
 
 
