@@ -1,9 +1,12 @@
 """Use cases of the register. The system proposes; an officer decides every measure."""
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bans import policy
@@ -18,9 +21,13 @@ from bans.models import (
     PersonPhoto,
     search_key,
 )
+from incidents import services as incident_services
+from incidents.models import Incident, IncidentType
 from kvo.lib.dates import last_day_of_term
 from kvo.lib.files import random_name
 from merchants import access
+from merchants.models import Membership
+from merchants.roles import Role
 from merchants.services import log_action
 
 
@@ -294,3 +301,73 @@ def log_gallery_view(partnership, *, actor, request=None, query=""):
         data={"searched": bool(query)},
         ip_address=request.META.get("REMOTE_ADDR") if request else None,
     )
+
+
+def report_sighting(person, *, reporter, shop, submission_key):
+    """ "Seen in my shop": a ban-violation report for the officer, linked to the person, and an
+    email to the partnership's officers after commit. Only while a collective measure is in
+    force; the person must be in the reporter's gallery."""
+    # The key alone identifies a sighting (its time is "now", so content never matches twice).
+    earlier = Incident.objects.filter(submission_key=submission_key, reporter=reporter).first()
+    if earlier is not None:
+        return earlier
+    today = timezone.localdate()
+    if not collective_in_force(person.partnership, today).filter(person=person).exists():
+        raise RegisterError(_("This person has no collective measure in force any more."))
+    with transaction.atomic():
+        incident, created = incident_services.report_incident(
+            shop=shop,
+            reporter=reporter,
+            fields={
+                "kind": IncidentType.BAN_VIOLATION,
+                "occurred_at": timezone.now(),
+                "description": _("Seen in the shop: %(name)s (from the gallery).")
+                % {"name": person.display_name},
+            },
+            submission_key=submission_key,
+        )
+        if created:
+            PersonIncident.objects.get_or_create(person=person, incident=incident)
+            log_action(
+                "bans.sighting.reported",
+                actor=reporter,
+                partnership=person.partnership,
+                obj=person,
+                data={"incident": incident.pk, "shop": shop.pk},
+            )
+            transaction.on_commit(lambda: _queue_sighting_email(incident.pk), robust=True)
+    return incident
+
+
+def _queue_sighting_email(incident_id):
+    from bans.tasks import notify_officers_of_sighting
+
+    notify_officers_of_sighting.delay(incident_id)
+
+
+def send_sighting_email(incident_id) -> int:
+    """Tell every officer of the partnership at once; returns the number of emails sent."""
+    incident = Incident.objects.select_related("shop", "partnership").filter(pk=incident_id).first()
+    link = incident.person_links.select_related("person").first() if incident else None
+    if link is None:
+        return 0
+    officers = [
+        m.user
+        for m in Membership.objects.active()
+        .filter(partnership=incident.partnership, role=Role.OFFICER)
+        .select_related("user")
+    ]
+    for officer in officers:
+        context = {
+            "incident": incident,
+            "person": link.person,
+            "officer": officer,
+            "link": settings.SITE_URL + incident.get_absolute_url(),
+        }
+        with translation.override(officer.language):
+            subject = " ".join(render_to_string("bans/email/sighting_subject.txt", context).split())
+            text = render_to_string("bans/email/sighting_message.txt", context)
+        EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[officer.email]
+        ).send()
+    return len(officers)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
     path("gallery/", views.gallery, name="gallery"),
     path("gallery/<int:pk>/photos/<int:photo_pk>/", views.gallery_image, name="gallery_image"),
+    path("gallery/<int:pk>/seen/", views.sighting, name="sighting"),
     path("people/<int:pk>/propose/<int:incident_pk>/", views.propose, name="propose"),
     path("measures/<int:pk>/confirm/", views.decide, {"action": "confirm"}, name="confirm"),
     path("measures/<int:pk>/override/", views.decide, {"action": "override"}, name="override"),

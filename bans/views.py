@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bans import notices, services
 from bans.forms import OverrideForm, PersonForm, ReasonForm
-from bans.models import MeasureStatus, NoticeLetter, PersonPhoto
+from bans.models import MeasureStatus, NoticeLetter, Person, PersonPhoto
 from bans.selectors import gallery_people, get_measure_for_user, get_person_for_user
 from incidents.selectors import get_incident_for_user
 from kvo.lib.files import private_file_response
@@ -198,8 +200,22 @@ def gallery(request):
     query = request.GET.get("q", "").strip()[:100]
     people = gallery_people(request.partnership, day=timezone.localdate(), query=query)
     services.log_gallery_view(request.partnership, actor=request.user, request=request, query=query)
+    shops = Shop.objects.filter(
+        assignments__membership__user=request.user,
+        assignments__membership__active=True,
+        area__partnership=request.partnership,
+        active=True,
+    ).distinct()
     response = render(
-        request, "bans/gallery.html", {"people": people, "query": query, "viewer": viewer}
+        request,
+        "bans/gallery.html",
+        {
+            "people": people,
+            "query": query,
+            "viewer": viewer,
+            "shops": shops,
+            "sighting_key": uuid.uuid4(),
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -236,3 +252,48 @@ def notice(request, pk):
         content_type="application/pdf",
         filename=f"kennisgeving-{letter.snapshot.get('reference', measure.pk)}.pdf",
     )
+
+
+@login_required
+@require_POST
+def sighting(request, pk):
+    _viewer, refusal = _gallery_viewer(request)
+    if refusal:
+        raise PermissionDenied
+    subject = get_object_or_404(Person, pk=pk, partnership=request.partnership)
+    shops = Shop.objects.filter(
+        assignments__membership__user=request.user,
+        assignments__membership__active=True,
+        area__partnership=request.partnership,
+        active=True,
+    ).distinct()
+    shop = shops.filter(pk=request.POST.get("shop") or 0).first() or (
+        shops.first() if shops.count() == 1 else None
+    )
+    if shop is None:
+        messages.error(request, _("Choose the shop where you saw the person."))
+        return redirect("bans:gallery")
+    try:
+        incident = services.report_sighting(
+            subject,
+            reporter=request.user,
+            shop=shop,
+            submission_key=_sighting_key(request.POST.get("key"), subject.pk),
+        )
+    except services.RegisterError as error:
+        messages.error(request, str(error))
+        return redirect("bans:gallery")
+    messages.success(
+        request,
+        _("Thank you. The officer has been told that %(name)s was seen in %(shop)s.")
+        % {"name": subject.display_name, "shop": shop.name},
+    )
+    return redirect(incident)
+
+
+def _sighting_key(value, person_pk):
+    """One key per gallery page and person: a double tap reports one sighting."""
+    try:
+        return uuid.uuid5(uuid.UUID(value or ""), str(person_pk))
+    except ValueError:
+        return uuid.uuid4()

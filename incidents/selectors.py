@@ -1,11 +1,11 @@
 """Read side: the querysets behind the incident pages, with their joins done once."""
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from incidents.models import Incident, IncidentPhoto
+from incidents.models import Incident, IncidentPhoto, IncidentType
 from incidents.workflow import Status
 from kvo.lib.workdays import working_days_between
 
@@ -30,8 +30,16 @@ def queue_for(partnership):
         .select_related("shop", "area", "partnership", "assigned_to")
         # A subquery per shown row, not a GROUP BY over every open case before the LIMIT.
         .annotate(photo_count=_photo_count())
-        # Uncontacted first on every database (PostgreSQL sorts NULLs last by default).
-        .order_by(F("first_contact_at").asc(nulls_first=True), "created_at", "pk")
+        # Sightings of banned people need the officer now; then uncontacted cases, oldest first
+        # (explicit NULLS FIRST: PostgreSQL sorts NULLs last by default).
+        .annotate(
+            urgent=Case(
+                When(kind=IncidentType.BAN_VIOLATION, first_contact_at__isnull=True, then=0),
+                default=1,
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgent", F("first_contact_at").asc(nulls_first=True), "created_at", "pk")
     )
 
 

@@ -163,6 +163,11 @@ MATRIX = {
     # Participants only, and only after signing the protocol: unsigned they go to it.
     "bans:gallery": (GET, None, "302 302 302 302 302 403 403 403 403 403"),
     "bans:gallery_image": (GET, BANNED_PHOTO, "302 403 403 403 403 403 403 403 403 403"),
+    "bans:sighting": (
+        POST,
+        lambda w: {"pk": w.banned.pk},
+        "302 403 403 403 403 403 403 403 403 403",
+    ),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302 302"),
     "account_logout": (GET, None, LOGIN_THEN_200),

@@ -58,3 +58,50 @@ def test_image_of_someone_whose_measure_ended_is_404(client, world):
     client.force_login(world.users["participant"])
     response = client.get(reverse("bans:gallery_image", args=[ended.pk, ended.photos.get().pk]))
     assert response.status_code == 404
+
+
+def test_sighting_reaches_the_officer_at_once(client, world, mailoutbox):
+    from django.test import TestCase
+
+    from incidents.models import Incident
+
+    sign_protocol(world.protocol, actor=world.users["participant"])
+    banned = world.banned
+    client.force_login(world.users["participant"])
+    key = "6f1c1d7e-3d5b-4e1a-9a7e-0a0b0c0d0e0f"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = client.post(reverse("bans:sighting", args=[banned.pk]), {"key": key})
+        client.post(reverse("bans:sighting", args=[banned.pk]), {"key": key})  # double tap
+    sighting = Incident.objects.get(kind="ban_violation")
+    assert first["Location"] == sighting.get_absolute_url()
+    assert sighting.shop == world.shop and banned in sighting.people.all()
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [world.users["officer"].email]
+    assert mail.subject == "[KVO] Gezien: Rob K. in Bakkerij Jansen"
+    assert f"/incidents/{sighting.pk}/" in mail.body
+
+    older = Incident.objects.create(
+        partnership=world.deventer,
+        shop=world.shop,
+        area=world.binnenstad,
+        kind="shoplifting",
+        occurred_at=sighting.occurred_at,
+        description="Eerder",
+    )
+    Incident.objects.filter(pk=older.pk).update(created_at=sighting.created_at.replace(year=2025))
+    client.force_login(world.users["officer"])
+    queue = client.get(reverse("incidents:queue"))
+    assert queue.context["page"][0].pk == sighting.pk  # above even older uncontacted cases
+
+
+def test_no_sighting_once_the_measure_ended(client, world):
+    from incidents.models import Incident
+
+    sign_protocol(world.protocol, actor=world.users["participant"])
+    banned = world.banned
+    banned.measures.update(status="expired")
+    client.force_login(world.users["participant"])
+    response = client.post(reverse("bans:sighting", args=[banned.pk]), follow=True)
+    assert "heeft geen collectieve maatregel meer" in response.text
+    assert not Incident.objects.filter(kind="ban_violation").exists()
