@@ -1,12 +1,15 @@
 from celery import shared_task
 
-from bans import services
+from bans import retention, services
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def expire_measures():
-    """Daily (Celery beat): measures past their last day become expired. Idempotent."""
-    return services.expire_measures()
+def daily_register_maintenance():
+    """Daily (Celery beat): measures past their last day expire, then people with no measure
+    left lose their personal data and files. Both steps are idempotent."""
+    expired = services.expire_measures()
+    stripped = retention.strip_people()
+    return {"expired": expired, **stripped}
 
 
 @shared_task(

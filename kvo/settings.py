@@ -137,8 +137,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE = {
-    "measure-expiry": {
-        "task": "bans.tasks.expire_measures",
+    "register-maintenance": {
+        "task": "bans.tasks.daily_register_maintenance",
         "schedule": crontab(hour=0, minute=15),
     },
     "incident-retention": {

@@ -1,0 +1,93 @@
+"""Retention in the register (DESIGN.md section 3): when a person has no measure left that is
+proposed or in force, the person's personal data and every file (photos, notice letters) are
+deleted. The measures keep their kind and dates (for the statistics); the deletion ledger keeps
+metadata only. Daily, after the expiry of measures; idempotent."""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bans.models import Measure, MeasureStatus, NoticeLetter, Person, PersonPhoto
+from merchants.models import DeletionRecord
+
+logger = logging.getLogger(__name__)
+
+# Someone put in the register without any measure (linked, never decided) is not kept for ever.
+UNDECIDED_AFTER = timedelta(days=365)
+
+
+def due(now=None):
+    now = now or timezone.now()
+    live = Measure.objects.filter(status__in=[MeasureStatus.PROPOSED, MeasureStatus.ACTIVE]).values(
+        "person"
+    )
+    ended = Measure.objects.exclude(status__in=[MeasureStatus.PROPOSED, MeasureStatus.ACTIVE])
+    undecided = Q(measures__isnull=True, created_at__lte=now - UNDECIDED_AFTER)
+    return (
+        Person.objects.filter(personal_data_removed_at__isnull=True)
+        .exclude(pk__in=live)
+        .filter(Q(pk__in=ended.values("person")) | undecided)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def strip_people(now=None) -> dict:
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    totals = {"people": 0, "files": 0}
+    for person in list(due(now)):
+        with transaction.atomic():
+            locked = (
+                Person.objects.select_for_update()
+                .filter(pk=person.pk, personal_data_removed_at__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            files = _strip(locked, now=now, run=run)
+        for name in files:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.warning("register retention: could not delete a file")
+        totals["people"] += 1
+        totals["files"] += len(files)
+    return {**totals, "run": str(run)}
+
+
+def _strip(person, *, now, run):
+    photos = list(PersonPhoto.objects.filter(person=person))
+    letters = list(NoticeLetter.objects.filter(measure__person=person))
+    files = [n for p in photos for n in (p.original.name, p.thumbnail.name)]
+    files += [letter.pdf.name for letter in letters]
+    PersonPhoto.objects.filter(person=person).delete()
+    NoticeLetter.objects.filter(pk__in=[letter.pk for letter in letters]).delete()
+    Measure.objects.filter(person=person).update(proposal_reason="", decision_reason="")
+    Person.objects.filter(pk=person.pk).update(
+        display_name="—",
+        description="",
+        full_name="",
+        birth_date=None,
+        birth_place="",
+        address="",
+        residence="",
+        search_name="",
+        personal_data_removed_at=now,
+    )
+    DeletionRecord.objects.create(
+        deleted_at=now,
+        partnership_id=person.partnership_id,
+        kind="register.person",
+        object_type="bans.person",
+        object_id=str(person.pk),
+        reason="no measure in force",
+        run=run,
+        files_removed=len(files),
+    )
+    return files
