@@ -34,3 +34,26 @@ class OverrideForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class AccessLogFilterForm(forms.Form):
+    person = forms.IntegerField(label=_("Person number"), required=False, min_value=1)
+    user = forms.ModelChoiceField(
+        label=_("User"), queryset=None, required=False, empty_label=_("Everyone")
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        from merchants.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(memberships__partnership=partnership)
+            .distinct()
+            .order_by("full_name", "email")
+        )

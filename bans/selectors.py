@@ -50,3 +50,33 @@ def gallery_people(partnership, *, day, query=""):
         person.photo = next(iter(person.photos.all()), None)
     people.sort(key=lambda p: (p.measure.severity, p.display_name.lower()))
     return people
+
+
+# What counts as access to personal data in the register, for the access log page.
+ACCESS_ACTIONS = (
+    "bans.person.viewed",
+    "bans.gallery.viewed",
+    "bans.notice.printed",
+    "bans.notice.issued",
+    "bans.sighting.reported",
+    "incidents.pdf.case_printed",
+    "incidents.pdf.aangifte_printed",
+    "incidents.export.full",
+)
+
+
+def access_log(partnership, *, person=None, user=None, since=None, until=None):
+    from merchants.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        partnership=partnership, action__in=ACCESS_ACTIONS
+    ).select_related("actor")
+    if person is not None:
+        events = events.filter(object_type="bans.person", object_id=str(person.pk))
+    if user is not None:
+        events = events.filter(actor=user)
+    if since:
+        events = events.filter(created_at__date__gte=since)
+    if until:
+        events = events.filter(created_at__date__lte=until)
+    return events.order_by("-created_at", "-pk")

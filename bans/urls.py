@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/photos/", views.add_photo, name="add_photo"),
     path("people/<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
     path("gallery/", views.gallery, name="gallery"),
+    path("access-log/", views.access_log_page, name="access_log"),
     path("gallery/<int:pk>/photos/<int:photo_pk>/", views.gallery_image, name="gallery_image"),
     path("gallery/<int:pk>/seen/", views.sighting, name="sighting"),
     path("people/<int:pk>/propose/<int:incident_pk>/", views.propose, name="propose"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,13 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bans import notices, services
-from bans.forms import OverrideForm, PersonForm, ReasonForm
+from bans.forms import AccessLogFilterForm, OverrideForm, PersonForm, ReasonForm
 from bans.models import MeasureStatus, NoticeLetter, Person, PersonPhoto
-from bans.selectors import gallery_people, get_measure_for_user, get_person_for_user
+from bans.selectors import (
+    access_log,
+    gallery_people,
+    get_measure_for_user,
+    get_person_for_user,
+)
 from incidents.selectors import get_incident_for_user
 from kvo.lib.files import private_file_response
 from kvo.lib.images import ImageRejected, process_upload, watermark
 from merchants import access
+from merchants.access import require_capability
 from merchants.models import Shop
 from merchants.services import has_signed_current_protocol
 
@@ -297,3 +304,27 @@ def _sighting_key(value, person_pk):
         return uuid.uuid5(uuid.UUID(value or ""), str(person_pk))
     except ValueError:
         return uuid.uuid4()
+
+
+@require_capability("keep_register")
+def access_log_page(request):
+    form = AccessLogFilterForm(request.GET or None, partnership=request.partnership)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            filters["person"] = Person.objects.filter(
+                partnership=request.partnership, pk=data["person"]
+            ).first() or Person(pk=0)
+        filters.update(user=data["user"], since=data["since"], until=data["until"])
+    events = access_log(request.partnership, **filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    response = render(
+        request,
+        "bans/access_log.html",
+        {"form": form, "page": page, "querystring": query.urlencode()},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -33,6 +33,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Exports: the officer's has personal data; the figures export has none.
     "export_incidents": frozenset({Role.OFFICER}),
     "incident_figures": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
+    # The keeper of the register: access log, subject requests, deletion ledger.
+    "keep_register": frozenset({Role.ADMINISTRATOR}),
 }
 
 

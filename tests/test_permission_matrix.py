@@ -161,6 +161,7 @@ MATRIX = {
     "bans:add_photo": (POST, PERSON, "302 404 404 404 404 302 403 404 404 404"),
     "bans:photo": (GET, BANNED_PHOTO, "302 404 404 404 404 200 200 404 404 404"),
     # Participants only, and only after signing the protocol: unsigned they go to it.
+    "bans:access_log": (GET, None, "302 403 403 403 403 403 200 403 403 403"),
     "bans:gallery": (GET, None, "302 302 302 302 302 403 403 403 403 403"),
     "bans:gallery_image": (GET, BANNED_PHOTO, "302 403 403 403 403 403 403 403 403 403"),
     "bans:sighting": (

@@ -44,3 +44,17 @@ def test_participant_never_reaches_identity_fields(client, world):
     assert client.get(reverse("bans:person", args=[world.person.pk])).status_code == 404
     client.force_login(world.users["coordinator"])
     assert client.get(reverse("bans:person", args=[world.person.pk])).status_code == 404
+
+
+def test_access_log_shows_who_looked_at_a_person(client, world):
+    client.force_login(world.users["officer"])
+    client.get(reverse("bans:person", args=[world.person.pk]))
+    client.force_login(world.users["administrator"])
+    page = client.get(reverse("bans:access_log"), {"person": world.person.pk})
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    rows = list(page.context["page"])
+    assert [e.action for e in rows] == ["bans.person.viewed"]
+    assert rows[0].actor == world.users["officer"]
+    other = client.get(reverse("bans:access_log"), {"person": 999999})
+    assert list(other.context["page"]) == []
+    assert client.get(reverse("bans:access_log"), {"since": "gisteren"}).status_code == 200
