@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bans.models import MeasureKind, Person
+from bans.models import MeasureKind, Person, SubjectRequest
 
 
 class PersonForm(forms.ModelForm):
@@ -57,3 +57,22 @@ class AccessLogFilterForm(forms.Form):
             .distinct()
             .order_by("full_name", "email")
         )
+
+
+class SubjectRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Request"), choices=SubjectRequest.Kind.choices)
+    requester = forms.CharField(label=_("Requested by"), max_length=200)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    person = forms.IntegerField(
+        label=_("Person number"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The number on the person's page, when the request concerns someone in the register."
+        ),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -264,3 +264,48 @@ class NoticeLetter(models.Model):
 
     def __str__(self):
         return f"notice for measure {self.measure_id}"
+
+
+class SubjectRequest(models.Model):
+    """A request by a person about its data (AVG/GDPR articles 15 to 21), with a 4-week deadline."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access")
+        RECTIFICATION = "rectification", _("Rectification")
+        ERASURE = "erasure", _("Erasure")
+        OBJECTION = "objection", _("Objection")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        HANDLED = "handled", _("Handled")
+        REJECTED = "rejected", _("Rejected")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="subject_requests"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="subject_requests"
+    )
+    kind = models.CharField(_("request"), max_length=20, choices=Kind.choices)
+    requester = models.CharField(
+        _("requested by"), max_length=200, help_text=_("Name and how to reach the requester.")
+    )
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("answer due on"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    handled_on = models.DateField(_("handled on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subject request")
+        verbose_name_plural = _("subject requests")
+        ordering = ["status", "due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.received_on}"

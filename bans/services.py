@@ -1,5 +1,7 @@
 """Use cases of the register. The system proposes; an officer decides every measure."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,6 +21,7 @@ from bans.models import (
     Person,
     PersonIncident,
     PersonPhoto,
+    SubjectRequest,
     search_key,
 )
 from incidents import services as incident_services
@@ -371,3 +374,82 @@ def send_sighting_email(incident_id) -> int:
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[officer.email]
         ).send()
     return len(officers)
+
+
+SUBJECT_REQUEST_TERM = timedelta(weeks=4)
+
+
+def record_subject_request(
+    *, partnership, actor, kind, requester, received_on, person=None, notes=""
+):
+    if received_on > timezone.localdate():
+        raise RegisterError(_("A request cannot be received in the future."))
+    if person is not None and person.partnership_id != partnership.pk:
+        raise RegisterError(_("This person belongs to another partnership's register."))
+    with transaction.atomic():
+        request = SubjectRequest.objects.create(
+            partnership=partnership,
+            person=person,
+            kind=kind,
+            requester=requester,
+            received_on=received_on,
+            due_on=received_on + SUBJECT_REQUEST_TERM,
+            notes=notes,
+            created_by=actor,
+        )
+        log_action(
+            "bans.subject_request.recorded",
+            actor=actor,
+            partnership=partnership,
+            obj=request,
+            data={"kind": kind, "person": person.pk if person else None},
+        )
+    return request
+
+
+def close_subject_request(subject_request, *, actor, status, notes=""):
+    if status not in (SubjectRequest.Status.HANDLED, SubjectRequest.Status.REJECTED):
+        raise RegisterError(_("Choose handled or rejected."))
+    with transaction.atomic():
+        updated = SubjectRequest.objects.filter(
+            pk=subject_request.pk, status=SubjectRequest.Status.OPEN
+        ).update(
+            status=status,
+            handled_on=timezone.localdate(),
+            notes=(subject_request.notes + "\n" + notes).strip(),
+        )
+        if not updated:
+            raise RegisterError(_("This request has been closed already."))
+        log_action(
+            "bans.subject_request.closed",
+            actor=actor,
+            partnership=subject_request.partnership,
+            obj=subject_request,
+            data={"status": status},
+        )
+    subject_request.refresh_from_db()
+    return subject_request
+
+
+def access_report_pdf(person, *, actor):
+    """Everything held on the person, including who viewed it (AVG/GDPR article 15)."""
+    from bans.selectors import access_log
+    from kvo.lib.pdf import render_pdf
+
+    context = {
+        "person": person,
+        "measures": person.measures.select_related("incident", "issuing_shop").prefetch_related(
+            "history"
+        ),
+        "incidents": [link.incident for link in person.links.select_related("incident__shop")],
+        "photos": person.photos.count(),
+        "views": list(access_log(person.partnership, person=person)[:500]),
+        "generated_on": timezone.localdate(),
+    }
+    log_action(
+        "bans.subject_request.access_report",
+        actor=actor,
+        partnership=person.partnership,
+        obj=person,
+    )
+    return render_pdf("bans/pdf/access_report.html", context, language="nl")

@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bans import notices, services
-from bans.forms import AccessLogFilterForm, OverrideForm, PersonForm, ReasonForm
-from bans.models import MeasureStatus, NoticeLetter, Person, PersonPhoto
+from bans.forms import (
+    AccessLogFilterForm,
+    OverrideForm,
+    PersonForm,
+    ReasonForm,
+    SubjectRequestForm,
+)
+from bans.models import MeasureStatus, NoticeLetter, Person, PersonPhoto, SubjectRequest
 from bans.selectors import (
     access_log,
     gallery_people,
@@ -326,5 +332,65 @@ def access_log_page(request):
         "bans/access_log.html",
         {"form": form, "page": page, "querystring": query.urlencode()},
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_capability("keep_register")
+def subject_requests(request):
+    form = SubjectRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = None
+        if data["person"]:
+            person = Person.objects.filter(
+                partnership=request.partnership, pk=data["person"]
+            ).first()
+            if person is None:
+                form.add_error("person", _("There is nobody with that number in your register."))
+        if form.is_valid():
+            try:
+                services.record_subject_request(
+                    partnership=request.partnership,
+                    actor=request.user,
+                    kind=data["kind"],
+                    requester=data["requester"],
+                    received_on=data["received_on"],
+                    person=person,
+                    notes=data["notes"],
+                )
+            except services.RegisterError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The request has been recorded."))
+                return redirect("bans:subject_requests")
+    items = SubjectRequest.objects.filter(partnership=request.partnership).select_related("person")
+    return render(
+        request,
+        "bans/subject_requests.html",
+        {"requests": items, "form": form, "today": timezone.localdate()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_capability("keep_register")
+@require_POST
+def close_request(request, pk):
+    item = get_object_or_404(SubjectRequest, partnership=request.partnership, pk=pk)
+    try:
+        services.close_subject_request(
+            item, actor=request.user, status=request.POST.get("status", "")
+        )
+    except services.RegisterError as error:
+        messages.error(request, str(error))
+    return redirect("bans:subject_requests")
+
+
+@require_capability("keep_register")
+def access_report(request, pk):
+    subject = get_person_for_user(request.user, pk)
+    pdf = services.access_report_pdf(subject, actor=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="inzage-{subject.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

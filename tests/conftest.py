@@ -154,6 +154,21 @@ class World:
         return issue_notice(red, actor=self.users["officer"])
 
     @cached_property
+    def subject_request(self):
+        from datetime import date
+
+        from bans.services import record_subject_request
+
+        return record_subject_request(
+            partnership=self.deventer,
+            actor=self.users["administrator"],
+            kind="access",
+            requester="Mark Visser, per brief",
+            received_on=date(2026, 11, 2),
+            person=self.person,
+        )
+
+    @cached_property
     def measure(self):
         from tests.bans.factories import MeasureFactory
 
