@@ -56,6 +56,7 @@ def gallery_people(partnership, *, day, query=""):
 ACCESS_ACTIONS = (
     "bans.person.viewed",
     "bans.gallery.viewed",
+    "bans.gallery.printed",
     "bans.notice.printed",
     "bans.notice.issued",
     "bans.sighting.reported",

@@ -453,3 +453,48 @@ def access_report_pdf(person, *, actor):
         obj=person,
     )
     return render_pdf("bans/pdf/access_report.html", context, language="nl")
+
+
+IDENTITY_FIELDS = ("full_name", "birth_date", "birth_place", "address", "residence", "description")
+
+
+def merge_people(keep, duplicate, *, actor):
+    """Two register entries for one person: everything moves to `keep`; the duplicate stays as
+    an empty pointer (merged_into) so old links still resolve. Administrators do this."""
+    if not access.can(actor, keep.partnership, "keep_register"):
+        raise RegisterError(_("Only the administrator merges people in the register."))
+    if keep.pk == duplicate.pk or keep.partnership_id != duplicate.partnership_id:
+        raise RegisterError(_("Choose two different people of the same register."))
+    with transaction.atomic():
+        keep, duplicate = (
+            Person.objects.select_for_update().get(pk=keep.pk),
+            Person.objects.select_for_update().get(pk=duplicate.pk),
+        )
+        if duplicate.merged_into_id:
+            raise RegisterError(_("That person has been merged already."))
+        for field in IDENTITY_FIELDS:
+            if not getattr(keep, field) and getattr(duplicate, field):
+                setattr(keep, field, getattr(duplicate, field))
+        keep.save()
+        for link in PersonIncident.objects.filter(person=duplicate):
+            if PersonIncident.objects.filter(person=keep, incident=link.incident).exists():
+                link.delete()
+            else:
+                PersonIncident.objects.filter(pk=link.pk).update(person=keep)
+        Measure.objects.filter(person=duplicate).update(person=keep)
+        PersonPhoto.objects.filter(person=duplicate).update(person=keep)
+        SubjectRequest.objects.filter(person=duplicate).update(person=keep)
+        Person.objects.filter(pk=duplicate.pk).update(
+            merged_into=keep,
+            display_name="—",
+            search_name="",
+            **{field: None if field == "birth_date" else "" for field in IDENTITY_FIELDS},
+        )
+        log_action(
+            "bans.person.merged",
+            actor=actor,
+            partnership=keep.partnership,
+            obj=keep,
+            data={"merged": duplicate.pk},
+        )
+    return keep

@@ -394,3 +394,48 @@ def access_report(request, pk):
     response["Content-Disposition"] = f'inline; filename="inzage-{subject.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_capability("keep_register")
+@require_POST
+def merge(request, pk):
+    keep = get_person_for_user(request.user, pk)
+    try:
+        other_pk = int(request.POST.get("duplicate", "").strip())
+    except ValueError:
+        other_pk = 0
+    duplicate = Person.objects.visible_to(request.user).filter(pk=other_pk).first()
+    if duplicate is None:
+        messages.error(request, _("There is nobody with that number in your register."))
+        return redirect("bans:person", pk=keep.pk)
+    try:
+        services.merge_people(keep, duplicate, actor=request.user)
+    except services.RegisterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Person %(number)s has been merged into this one.") % {"number": other_pk}
+        )
+    return redirect("bans:person", pk=keep.pk)
+
+
+@login_required
+def gallery_print(request):
+    """The gallery on A4 for behind the counter: same people, same watermarks, logged."""
+    viewer, refusal = _gallery_viewer(request)
+    if refusal:
+        return refusal
+    people = gallery_people(request.partnership, day=timezone.localdate())
+    services.log_action(
+        "bans.gallery.printed",
+        actor=request.user,
+        partnership=request.partnership,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    response = render(
+        request,
+        "bans/gallery_print.html",
+        {"people": people, "viewer": viewer, "today": timezone.localdate()},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -162,6 +162,8 @@ MATRIX = {
     "bans:photo": (GET, BANNED_PHOTO, "302 404 404 404 404 200 200 404 404 404"),
     # Participants only, and only after signing the protocol: unsigned they go to it.
     "bans:access_log": (GET, None, "302 403 403 403 403 403 200 403 403 403"),
+    "bans:gallery_print": (GET, None, "302 302 302 302 302 403 403 403 403 403"),
+    "bans:merge": (POST, PERSON, "302 403 403 403 403 403 302 403 403 403"),
     "bans:subject_requests": (GET, None, "302 403 403 403 403 403 200 403 403 403"),
     "bans:close_request": (
         POST,

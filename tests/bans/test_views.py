@@ -58,3 +58,42 @@ def test_access_log_shows_who_looked_at_a_person(client, world):
     other = client.get(reverse("bans:access_log"), {"person": 999999})
     assert list(other.context["page"]) == []
     assert client.get(reverse("bans:access_log"), {"since": "gisteren"}).status_code == 200
+
+
+def test_administrator_merges_a_duplicate(client, world):
+    from bans.models import Measure
+    from tests.bans.factories import MeasureFactory, PersonFactory
+
+    keep = world.person
+    twin = PersonFactory(
+        partnership=world.deventer, display_name="M. Visser", full_name="", address="Brink 1"
+    )
+    MeasureFactory(person=twin, kind="yellow")
+    client.force_login(world.users["officer"])
+    client.post(reverse("bans:merge", args=[keep.pk]), {"duplicate": twin.pk})
+    twin.refresh_from_db()
+    assert twin.merged_into is None  # the officer cannot merge
+    client.force_login(world.users["administrator"])
+    client.post(reverse("bans:merge", args=[keep.pk]), {"duplicate": twin.pk})
+    twin.refresh_from_db()
+    keep.refresh_from_db()
+    assert twin.merged_into == keep and twin.address == ""
+    assert keep.address == "Brink 1"
+    assert Measure.objects.filter(person=keep).count() == 1
+    response = client.post(
+        reverse("bans:merge", args=[keep.pk]), {"duplicate": keep.pk}, follow=True
+    )
+    assert "Kies twee verschillende personen" in response.text
+
+
+def test_print_view_is_logged_and_not_cached(client, world):
+    from merchants.models import AuditEvent
+    from merchants.services import sign_protocol
+
+    sign_protocol(world.protocol, actor=world.users["participant"])
+    assert world.banned.photos.exists()
+    client.force_login(world.users["participant"])
+    page = client.get(reverse("bans:gallery_print"))
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert "Rob K." in page.text and "Bakkerij Jansen" in page.text
+    assert AuditEvent.objects.filter(action="bans.gallery.printed").count() == 1
