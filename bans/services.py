@@ -165,6 +165,15 @@ def confirm(measure, *, actor, reason="") -> Measure:
                 _change(locked, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
         except IntegrityError:
             raise RegisterError(_("This offence already has a red card.")) from None
+        if locked.kind in COLLECTIVE_KINDS and locked.incident_id:
+            # The shop ban proposed with a yellow card is part of the same decision.
+            for companion in Measure.objects.select_for_update().filter(
+                person=locked.person,
+                incident=locked.incident,
+                kind=MeasureKind.INDIVIDUAL,
+                status=MeasureStatus.PROPOSED,
+            ):
+                _change(companion, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
     measure.refresh_from_db()
     return measure
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,14 @@ from bans.forms import (
     ReasonForm,
     SubjectRequestForm,
 )
-from bans.models import MeasureStatus, NoticeLetter, Person, PersonPhoto, SubjectRequest
+from bans.models import (
+    MeasureKind,
+    MeasureStatus,
+    NoticeLetter,
+    Person,
+    PersonPhoto,
+    SubjectRequest,
+)
 from bans.selectors import (
     access_log,
     gallery_people,
@@ -90,9 +98,17 @@ def person(request, pk):
     links = subject.links.select_related("incident__shop", "incident__partnership").order_by(
         "-incident__occurred_at"
     )
-    measures = subject.measures.select_related(
-        "incident", "issuing_shop", "decided_by"
-    ).prefetch_related("history")
+    # Collective measures first (the decision the officer makes), then individual bans.
+    measures = (
+        subject.measures.select_related("incident", "issuing_shop", "decided_by")
+        .prefetch_related("history")
+        .annotate(
+            individual=Case(
+                When(kind=MeasureKind.INDIVIDUAL, then=1), default=0, output_field=IntegerField()
+            )
+        )
+        .order_by("individual", "-starts_on", "-pk")
+    )
     decided_incidents = {
         m.incident_id for m in measures if m.status != MeasureStatus.REVOKED and m.incident_id
     }

@@ -33,6 +33,8 @@ def test_first_offence_proposes_yellow_and_a_shop_ban_then_the_officer_confirms(
     assert measures[1].issuing_shop == world.shop
     yellow = services.confirm(measures[0], actor=officer)
     assert yellow.status == MeasureStatus.ACTIVE and yellow.decided_by == officer
+    measures[1].refresh_from_db()
+    assert measures[1].status == MeasureStatus.ACTIVE  # the shop ban goes with the card
     assert [c.to_status for c in yellow.history.all()] == ["proposed", "active"]
 
 

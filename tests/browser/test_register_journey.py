@@ -1,0 +1,97 @@
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import Incident
+from tests.incidents.factories import cctv_still, report
+
+
+def test_yellow_then_red_then_gallery_and_sighting(
+    browser, live_server, world, login_as, mailoutbox, axe_check, shoot
+):
+    from tests.browser.conftest import DESKTOP, PHONE
+
+    first = world.incident
+    three_months_ago = timezone.now() - timedelta(days=92)
+    Incident.objects.filter(pk=first.pk).update(occurred_at=three_months_ago)
+    assert world.protocol.published_at
+
+    officer_context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
+    login_as(officer_context, world.users["officer"])
+    officer = officer_context.new_page()
+
+    # The officer links the first incident to a new person; the proposal says yellow.
+    officer.goto(live_server.url + first.get_absolute_url())
+    officer.get_by_role("link", name="Koppel een persoon").click()
+    officer.get_by_label("Weergavenaam").fill("Mark V.")
+    officer.get_by_label("Volledige naam").fill("Mark Visser")
+    officer.get_by_label("Persoonsbeschrijving").fill("Lang, baard, grijze muts")
+    officer.get_by_role("button", name="Toevoegen en koppelen").click()
+    officer.wait_for_url(re.compile(r"/register/people/\d+/$"))
+    officer.get_by_role("button", name=re.compile("Stel een maatregel voor")).click()
+    assert "Gele kaart" in officer.locator("main").inner_text()
+    axe_check(officer)
+    shoot("1-yellow-proposed", target=officer)
+    yellow_card = officer.locator("article").filter(
+        has=officer.locator("h3", has_text="Gele kaart (collectieve waarschuwing) Voorgesteld")
+    )
+    yellow_card.get_by_role("button", name="Bevestigen").click()
+    assert "de kennisgeving staat klaar" in officer.locator(".messages").inner_text()
+    notice = officer_context.request.get(
+        live_server.url
+        + officer.get_by_role("link", name="Kennisgeving (PDF)").first.get_attribute("href")
+    )
+    assert notice.headers["content-type"] == "application/pdf" and notice.body()[:4] == b"%PDF"
+    officer.locator("input[name=photo]").set_input_files(
+        {"name": "portret.jpg", "mimeType": "image/jpeg", "buffer": cctv_still(seed=9)}
+    )
+    officer.get_by_role("button", name="Uploaden").click()
+    person_url = officer.url
+
+    # A second incident three months later proposes red.
+    second = report(world.users["participant"], world.shop)
+    officer.goto(live_server.url + reverse("bans:link_person", args=[second.pk]))
+    officer.get_by_label("Zoeken in het register").fill("visser mark")
+    officer.get_by_role("button", name="Zoeken", exact=True).click()
+    officer.get_by_role("button", name="Dit is de persoon").click()
+    officer.get_by_role(
+        "button", name=re.compile(f"Stel een maatregel voor bij {second.reference}")
+    ).click()
+    assert "gele kaart" in officer.locator("main").inner_text().lower()
+    red_card = officer.locator("article").filter(
+        has=officer.locator("h3", has_text="Rode kaart (collectief winkelverbod) Voorgesteld")
+    )
+    red_card.get_by_role("button", name="Bevestigen").click()
+    assert "Rode kaart (collectief winkelverbod) Actief" in officer.locator(
+        "main"
+    ).inner_text().replace("\n", " ")
+    shoot("2-red-confirmed", target=officer)
+
+    # A participant signs the protocol, finds him in the gallery and reports a sighting.
+    staff_context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    login_as(staff_context, world.users["participant"])
+    staff = staff_context.new_page()
+    staff.goto(live_server.url + reverse("bans:gallery"))
+    staff.wait_for_url(re.compile(r"/protocol/"))
+    axe_check(staff)
+    staff.get_by_label("Ik heb het protocol gelezen en houd mij eraan.").check()
+    staff.get_by_role("button", name="Ondertekenen").click()
+    staff.wait_for_url(re.compile(r"/register/gallery/$"))
+    card = staff.locator(".gallery__card", has_text="Mark V.")
+    assert card.locator("img").evaluate("img => img.naturalWidth") > 0
+    axe_check(staff)
+    shoot("3-gallery", target=staff)
+    card.get_by_role("button", name=re.compile("Gezien in mijn winkel")).click()
+    assert "De wijkagent weet nu" in staff.locator(".messages").inner_text()
+
+    # The officer has the email and the sighting at the top of the queue.
+    sighting_mails = [m for m in mailoutbox if m.subject.startswith("[KVO] Gezien:")]
+    assert [m.to for m in sighting_mails] == [[world.users["officer"].email]]
+    officer.goto(live_server.url + reverse("incidents:queue"))
+    assert "Overtreding winkelverbod" in officer.locator(".case-card").first.inner_text()
+    shoot("4-queue", target=officer)
+    assert person_url
+    staff_context.close()
+    officer_context.close()
