@@ -1,6 +1,15 @@
+from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.shortcuts import get_object_or_404
 
-from bans.models import Measure, Person
+from bans.models import (
+    BAN_KINDS,
+    COLLECTIVE_KINDS,
+    Measure,
+    MeasureKind,
+    Person,
+    PersonPhoto,
+    search_key,
+)
 
 
 def get_person_for_user(user, pk) -> Person:
@@ -17,26 +26,45 @@ def get_measure_for_user(user, pk) -> Measure:
     )
 
 
-def gallery_people(partnership, *, day, query=""):
-    """People with a collective measure in force in the partnership: red cards (and extensions)
-    first, then yellow; each with the measure that applies and its most recent incident."""
-    from django.db.models import Case, IntegerField, Prefetch, When
+def shops_sharing_an_owner(shops):
+    """The shops themselves and every shop owned by one of their owners: an individual ban
+    holds for the issuing shop and the same owner's branches."""
+    from merchants.models import Shop, ShopAssignment
 
-    from bans.models import BAN_KINDS, COLLECTIVE_KINDS, PersonPhoto, search_key
+    owners = ShopAssignment.objects.filter(
+        shop__in=shops, is_owner=True, membership__active=True
+    ).values("membership")
+    return Shop.objects.filter(
+        Q(pk__in=[s.pk for s in shops])
+        | Q(assignments__membership__in=owners, assignments__is_owner=True)
+    ).distinct()
 
-    in_force = Measure.objects.filter(
-        partnership=partnership, kind__in=COLLECTIVE_KINDS
-    ).in_force_on(day)
+
+def gallery_people(partnership, *, day, query="", viewer_shops=()):
+    """People with a measure in force that the viewer must know: collective measures of the
+    partnership, and individual bans of the viewer's shops or their owner's other branches.
+    Red cards (and extensions) first, then yellow, then individual bans."""
+    severity = Case(
+        When(kind__in=BAN_KINDS, then=0),
+        When(kind=MeasureKind.YELLOW, then=1),
+        default=2,
+        output_field=IntegerField(),
+    )
+    applies = Q(kind__in=COLLECTIVE_KINDS)
+    if viewer_shops:
+        applies |= Q(
+            kind=MeasureKind.INDIVIDUAL, issuing_shop__in=shops_sharing_an_owner(viewer_shops)
+        )
+    in_force = Measure.objects.filter(applies, partnership=partnership).in_force_on(day)
     people = Person.objects.filter(
         partnership=partnership, merged_into__isnull=True, pk__in=in_force.values("person")
     )
     for word in search_key(query).split():
         people = people.filter(search_name__contains=word)
-    severity = Case(When(kind__in=BAN_KINDS, then=0), default=1, output_field=IntegerField())
     measures = list(
         in_force.filter(person__in=people)
         .annotate(severity=severity)
-        .select_related("incident")
+        .select_related("incident", "issuing_shop")
         .order_by("person_id", "severity", "-ends_on")
     )
     strongest = {}

@@ -212,13 +212,17 @@ def _gallery_viewer(request):
         return None, redirect(
             f"{reverse('merchants:protocol')}?{urlencode({'next': request.path})}"
         )
-    shops = Shop.objects.filter(
+    names = _viewer_shops(request).values_list("name", flat=True)
+    return ", ".join(sorted(set(names))) or request.partnership.name, None
+
+
+def _viewer_shops(request):
+    return Shop.objects.filter(
         assignments__membership__user=request.user,
         assignments__membership__active=True,
         area__partnership=request.partnership,
         active=True,
-    ).values_list("name", flat=True)
-    return ", ".join(sorted(set(shops))) or request.partnership.name, None
+    ).distinct()
 
 
 @login_required
@@ -227,14 +231,14 @@ def gallery(request):
     if refusal:
         return refusal
     query = request.GET.get("q", "").strip()[:100]
-    people = gallery_people(request.partnership, day=timezone.localdate(), query=query)
+    people = gallery_people(
+        request.partnership,
+        day=timezone.localdate(),
+        query=query,
+        viewer_shops=list(_viewer_shops(request)),
+    )
     services.log_gallery_view(request.partnership, actor=request.user, request=request, query=query)
-    shops = Shop.objects.filter(
-        assignments__membership__user=request.user,
-        assignments__membership__active=True,
-        area__partnership=request.partnership,
-        active=True,
-    ).distinct()
+    shops = _viewer_shops(request)
     response = render(
         request,
         "bans/gallery.html",
@@ -256,7 +260,14 @@ def gallery_image(request, pk, photo_pk):
     viewer, refusal = _gallery_viewer(request)
     if refusal:
         raise PermissionDenied
-    people = {p.pk: p for p in gallery_people(request.partnership, day=timezone.localdate())}
+    people = {
+        p.pk: p
+        for p in gallery_people(
+            request.partnership,
+            day=timezone.localdate(),
+            viewer_shops=list(_viewer_shops(request)),
+        )
+    }
     if pk not in people:
         raise Http404
     picture = get_object_or_404(PersonPhoto, person_id=pk, pk=photo_pk)
@@ -290,12 +301,7 @@ def sighting(request, pk):
     if refusal:
         raise PermissionDenied
     subject = get_object_or_404(Person, pk=pk, partnership=request.partnership)
-    shops = Shop.objects.filter(
-        assignments__membership__user=request.user,
-        assignments__membership__active=True,
-        area__partnership=request.partnership,
-        active=True,
-    ).distinct()
+    shops = _viewer_shops(request)
     shop = shops.filter(pk=request.POST.get("shop") or 0).first() or (
         shops.first() if shops.count() == 1 else None
     )
@@ -441,7 +447,11 @@ def gallery_print(request):
     viewer, refusal = _gallery_viewer(request)
     if refusal:
         return refusal
-    people = gallery_people(request.partnership, day=timezone.localdate())
+    people = gallery_people(
+        request.partnership,
+        day=timezone.localdate(),
+        viewer_shops=list(_viewer_shops(request)),
+    )
     services.log_action(
         "bans.gallery.printed",
         actor=request.user,

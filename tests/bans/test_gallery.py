@@ -105,3 +105,29 @@ def test_no_sighting_once_the_measure_ended(client, world):
     response = client.post(reverse("bans:sighting", args=[banned.pk]), follow=True)
     assert "heeft geen collectieve maatregel meer" in response.text
     assert not Incident.objects.filter(kind="ban_violation").exists()
+
+
+def test_individual_ban_shows_only_for_the_shop_and_its_owners_branches(client, world):
+    from tests.factories import MembershipFactory, ShopFactory, UserFactory
+
+    # The owner of Bakkerij Jansen also owns a branch in Colmschate, with its own staff member.
+    branch = ShopFactory(area=world.colmschate, name="Bakkerij Jansen Colmschate")
+    owner_membership = world.memberships["owner"]
+    from merchants.models import ShopAssignment
+
+    ShopAssignment.objects.create(membership=owner_membership, shop=branch, is_owner=True)
+    branch_staff = UserFactory()
+    MembershipFactory(user=branch_staff, partnership=world.deventer, shops=[branch])
+
+    person = PersonFactory(partnership=world.deventer, display_name="Ivo I.")
+    MeasureFactory(person=person, kind="individual", issuing_shop=world.shop)
+    for user in (world.users["participant"], branch_staff, world.users["neighbour_owner"]):
+        sign_protocol(world.protocol, actor=user)
+
+    def names(user):
+        client.force_login(user)
+        return [p.display_name for p in client.get(reverse("bans:gallery")).context["people"]]
+
+    assert "Ivo I." in names(world.users["participant"])  # the issuing shop
+    assert "Ivo I." in names(branch_staff)  # the same owner's branch
+    assert "Ivo I." not in names(world.users["neighbour_owner"])  # another owner's shop

@@ -1,5 +1,6 @@
 """Seed the demo: KVO Deventer with its areas, shops and users (merchants.demo), then two years of
-incidents (incidents.demo), in one transaction.
+incidents (incidents.demo), then a register of about 40 people with measures in force (bans.demo),
+in one transaction.
 
 Idempotent and deterministic: running it again changes no counts. Passwords and TOTP secrets are
 only set when DEBUG is on; in production the accounts get unusable passwords.
@@ -11,14 +12,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from bans import demo as bans_demo
 from incidents import demo as incidents_demo
 from merchants import demo as merchants_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Create the KVO Deventer demo partnership with areas, shops, users and a protocol, and two "
-        "years of incidents."
+        "Create the KVO Deventer demo partnership with areas, shops, users and a protocol, two "
+        "years of incidents, and a register of people with measures in force."
     )
 
     def handle(self, *args, **options):
@@ -31,12 +33,16 @@ class Command(BaseCommand):
             )
             partnership = merchants["partnership"]
             incidents = incidents_demo.seed_incidents(partnership)
+            register = bans_demo.seed_register(
+                partnership, officer=merchants["users"][bans_demo.OFFICER_EMAIL]
+            )
         if verbose:
             self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")
 
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         lines = merchants_demo.summary_lines(partnership, merchants["created"])
         lines += incidents_demo.summary_lines(partnership, incidents)
+        lines += bans_demo.summary_lines(partnership, register)
         self.stdout.write("\n".join(lines))
         self.stdout.write("")
         merchants_demo.write_logins(self.stdout, self.style, debug=debug)
