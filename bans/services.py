@@ -1,6 +1,7 @@
 """Use cases of the register. The system proposes; an officer decides every measure."""
 
 from datetime import timedelta
+from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -43,15 +44,42 @@ def _require_officer(actor, partnership):
         raise RegisterError(_("Only the community police officer decides on measures."))
 
 
+FUZZY_SCAN_LIMIT = 5000
+
+
 def find_people(partnership, text, *, limit=20):
-    """Register search that forgives accents, case, hyphens and word order."""
+    """Register search that forgives accents, case, hyphens and word order, and, when nothing
+    matches exactly, a typo or two ("Fisser" finds "Visser", "Mohamed" finds "Mohammed")."""
     words = search_key(text).split()
     if not words:
-        return Person.objects.none()
-    people = Person.objects.filter(partnership=partnership, merged_into__isnull=True)
+        return []
+    people = Person.objects.filter(
+        partnership=partnership, merged_into__isnull=True, personal_data_removed_at__isnull=True
+    )
+    exact = people
     for word in words:
-        people = people.filter(search_name__contains=word)
-    return people.order_by("display_name")[:limit]
+        exact = exact.filter(search_name__contains=word)
+    found = list(exact.order_by("display_name")[:limit])
+    if found:
+        return found
+    # A register holds hundreds of people per partnership: comparing their search keys in
+    # Python is fast and works the same on SQLite and PostgreSQL.
+    scored = []
+    for person in people.only("pk", "search_name", "display_name", "full_name", "birth_date")[
+        :FUZZY_SCAN_LIMIT
+    ]:
+        names = person.search_name.split()
+        if all(any(_similar(word, name) for name in names) for word in words):
+            scored.append(person)
+    return sorted(scored, key=lambda p: p.display_name)[:limit]
+
+
+def _similar(word, name):
+    if word in name:
+        return True
+    if len(word) < 3:
+        return False
+    return SequenceMatcher(None, word, name).ratio() >= 0.8
 
 
 def create_person(*, partnership, actor, **fields) -> Person:

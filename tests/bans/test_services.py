@@ -113,6 +113,25 @@ def test_search_forgives_accents_and_order(world, officer):
     assert not services.find_people(world.zwolle, "celik")
 
 
+def test_search_forgives_a_typo(world, officer):
+    services.create_person(
+        partnership=world.deventer, actor=officer, display_name="Mark V.", full_name="Mark Visser"
+    )
+    services.create_person(
+        partnership=world.deventer,
+        actor=officer,
+        display_name="Mohammed B.",
+        full_name="Mohammed Bakkali",
+    )
+    assert [p.display_name for p in services.find_people(world.deventer, "mark fisser")] == [
+        "Mark V."
+    ]
+    assert [p.display_name for p in services.find_people(world.deventer, "Mohamed")] == [
+        "Mohammed B."
+    ]
+    assert services.find_people(world.deventer, "Jansen") == []
+
+
 def test_expiry_is_daily_and_idempotent(world, person):
     measure = MeasureFactory(person=person, starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31))
     assert services.expire_measures(today=date(2025, 12, 31)) == 0  # the last day still counts
