@@ -623,11 +623,18 @@ def _save(rng, partnership, plans, officer, now, stored) -> dict:
                 person, case.incident, actor=officer, today=case.day
             )
             reason = rng.choice(DECISION_REASONS)
+            terms = {m.pk: (m.starts_on, m.ends_on) for m in measures}
             for measure in measures:
                 # Confirming a yellow card may confirm its individual ban along with it.
                 measure.refresh_from_db(fields=["status"])
                 if measure.status == MeasureStatus.PROPOSED:
                     services.confirm(measure, actor=officer, reason=reason)
+                # Decided back then, so the terms run from then (a decision today would start
+                # today).
+                Measure.objects.filter(pk=measure.pk).update(
+                    starts_on=terms[measure.pk][0], ends_on=terms[measure.pk][1]
+                )
+                measure.starts_on, measure.ends_on = terms[measure.pk]
                 _date_back(measure, proposed_at=case.handled_at, decided_at=decided_at)
                 counts["measures"] += 1
                 if measure.kind == MeasureKind.RED:

@@ -12,21 +12,29 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bans.models import Measure, MeasureStatus, NoticeLetter, Person, PersonPhoto
+from bans.models import Measure, MeasureChange, MeasureStatus, NoticeLetter, Person, PersonPhoto
+from incidents.models import Incident, IncidentType
 from merchants.models import DeletionRecord
 
 logger = logging.getLogger(__name__)
 
 # Someone put in the register without any measure (linked, never decided) is not kept for ever.
 UNDECIDED_AFTER = timedelta(days=365)
+# A proposal nobody decided on does not keep a person in the register for ever.
+STALE_PROPOSAL_AFTER = timedelta(days=30)
+
+
+def _live(now):
+    return Measure.objects.filter(
+        Q(status=MeasureStatus.ACTIVE)
+        | Q(status=MeasureStatus.PROPOSED, created_at__gt=now - STALE_PROPOSAL_AFTER)
+    )
 
 
 def due(now=None):
     now = now or timezone.now()
-    live = Measure.objects.filter(status__in=[MeasureStatus.PROPOSED, MeasureStatus.ACTIVE]).values(
-        "person"
-    )
-    ended = Measure.objects.exclude(status__in=[MeasureStatus.PROPOSED, MeasureStatus.ACTIVE])
+    live = _live(now).values("person")
+    ended = Measure.objects.exclude(pk__in=_live(now).values("pk"))
     undecided = Q(measures__isnull=True, created_at__lte=now - UNDECIDED_AFTER)
     return (
         Person.objects.filter(personal_data_removed_at__isnull=True)
@@ -69,6 +77,14 @@ def _strip(person, *, now, run):
     PersonPhoto.objects.filter(person=person).delete()
     NoticeLetter.objects.filter(pk__in=[letter.pk for letter in letters]).delete()
     Measure.objects.filter(person=person).update(proposal_reason="", decision_reason="")
+    Measure.objects.filter(person=person, status=MeasureStatus.PROPOSED).update(
+        status=MeasureStatus.REVOKED
+    )
+    MeasureChange.objects.filter(measure__person=person).update(reason="")
+    # A sighting's description names the person by display name.
+    Incident.objects.filter(person_links__person=person, kind=IncidentType.BAN_VIOLATION).update(
+        description=""
+    )
     Person.objects.filter(pk=person.pk).update(
         display_name="—",
         description="",

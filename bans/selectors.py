@@ -59,8 +59,6 @@ def gallery_people(partnership, *, day, query="", viewer_shops=()):
     people = Person.objects.filter(
         partnership=partnership, merged_into__isnull=True, pk__in=in_force.values("person")
     )
-    for word in search_key(query).split():
-        people = people.filter(search_name__contains=word)
     measures = list(
         in_force.filter(person__in=people)
         .annotate(severity=severity)
@@ -73,11 +71,32 @@ def gallery_people(partnership, *, day, query="", viewer_shops=()):
     people = list(
         people.prefetch_related(Prefetch("photos", PersonPhoto.objects.order_by("-created_at")))
     )
+    # Shops may search by what they see, the display name, never by the full name.
+    words = search_key(query).split()
+    people = [p for p in people if all(w in search_key(p.display_name) for w in words)]
     for person in people:
         person.measure = strongest[person.pk]
         person.photo = next(iter(person.photos.all()), None)
     people.sort(key=lambda p: (p.measure.severity, p.display_name.lower()))
     return people
+
+
+def gallery_photo(partnership, person_pk, photo_pk, *, day, viewer_shops):
+    """The photo if this person is in the viewer's gallery today, else None: one query."""
+    applies = Q(kind__in=COLLECTIVE_KINDS) | Q(
+        kind=MeasureKind.INDIVIDUAL, issuing_shop__in=shops_sharing_an_owner(viewer_shops)
+    )
+    in_force = Measure.objects.filter(applies, partnership=partnership, person_id=person_pk)
+    return (
+        PersonPhoto.objects.filter(
+            pk=photo_pk,
+            person_id=person_pk,
+            person__merged_into__isnull=True,
+            person__in=in_force.in_force_on(day).values("person"),
+        )
+        .only("thumbnail")
+        .first()
+    )
 
 
 # What counts as access to personal data in the register, for the access log page.
@@ -87,6 +106,8 @@ ACCESS_ACTIONS = (
     "bans.gallery.printed",
     "bans.notice.printed",
     "bans.notice.issued",
+    "bans.subject_request.access_report",
+    "bans.register.searched",
     "bans.sighting.reported",
     "incidents.pdf.case_printed",
     "incidents.pdf.aangifte_printed",

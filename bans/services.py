@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bans import policy
 from bans.models import (
+    BAN_KINDS,
     COLLECTIVE_KINDS,
     Measure,
     MeasureChange,
@@ -29,6 +30,7 @@ from incidents import services as incident_services
 from incidents.models import Incident, IncidentType
 from kvo.lib.dates import last_day_of_term
 from kvo.lib.files import random_name
+from kvo.lib.http import client_ip
 from merchants import access
 from merchants.models import Membership
 from merchants.roles import Role
@@ -114,6 +116,11 @@ def propose_measures(person, incident, *, actor, today=None) -> list[Measure]:
     _require_officer(actor, person.partnership)
     if not PersonIncident.objects.filter(person=person, incident=incident).exists():
         raise RegisterError(_("Link the incident to this person first."))
+    decided = Measure.objects.filter(person=person, incident=incident).exclude(
+        status__in=[MeasureStatus.PROPOSED, MeasureStatus.REVOKED]
+    )
+    if decided.exists():
+        raise RegisterError(_("A measure has been decided for this offence already."))
     proposal = policy.propose(person, incident, today=today or timezone.localdate())
     try:
         return _write_proposal(person, incident, proposal, actor)
@@ -123,6 +130,8 @@ def propose_measures(person, incident, *, actor, today=None) -> list[Measure]:
 
 def _write_proposal(person, incident, proposal, actor):
     with transaction.atomic():
+        # One proposal at a time per person (two clicks, or retention running meanwhile).
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         # A new proposal replaces open proposals for the same offence.
         for stale in Measure.objects.select_for_update().filter(
             person=person, incident=incident, status=MeasureStatus.PROPOSED
@@ -188,22 +197,40 @@ def confirm(measure, *, actor, reason="") -> Measure:
         if locked.status != MeasureStatus.PROPOSED:
             raise RegisterError(_("This measure has been decided already."))
         locked.decision_reason = reason.strip()
+        _start_no_earlier_than_today(locked)
         try:
             with transaction.atomic():
                 _change(locked, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
         except IntegrityError:
             raise RegisterError(_("This offence already has a red card.")) from None
-        if locked.kind in COLLECTIVE_KINDS and locked.incident_id:
-            # The shop ban proposed with a yellow card is part of the same decision.
-            for companion in Measure.objects.select_for_update().filter(
-                person=locked.person,
-                incident=locked.incident,
-                kind=MeasureKind.INDIVIDUAL,
-                status=MeasureStatus.PROPOSED,
-            ):
-                _change(companion, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
+        for companion in _companions(locked):
+            _start_no_earlier_than_today(companion)
+            _change(companion, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
     measure.refresh_from_db()
     return measure
+
+
+def _companions(measure):
+    """The shop ban proposed together with a collective measure: decided with it."""
+    if measure.kind not in COLLECTIVE_KINDS or not measure.incident_id:
+        return Measure.objects.none()
+    return Measure.objects.select_for_update().filter(
+        person=measure.person,
+        incident=measure.incident,
+        kind=MeasureKind.INDIVIDUAL,
+        status=MeasureStatus.PROPOSED,
+    )
+
+
+def _start_no_earlier_than_today(measure):
+    """A measure applies from the day it is decided, never before the person could be told;
+    the term keeps its length."""
+    today = timezone.localdate()
+    if measure.starts_on < today:
+        shift = today - measure.starts_on
+        measure.starts_on += shift
+        measure.ends_on += shift
+        measure.save(update_fields=["starts_on", "ends_on"])
 
 
 def override(measure, *, kind, months, reason, actor) -> Measure:
@@ -220,14 +247,18 @@ def override(measure, *, kind, months, reason, actor) -> Measure:
         if locked.status != MeasureStatus.PROPOSED:
             raise RegisterError(_("This measure has been decided already."))
         locked.kind = kind
+        locked.starts_on = max(locked.starts_on, timezone.localdate())
         locked.ends_on = last_day_of_term(locked.starts_on, months)
         locked.decision_reason = reason.strip()
         try:
             with transaction.atomic():
-                locked.save(update_fields=["kind", "ends_on", "decision_reason"])
+                locked.save(update_fields=["kind", "starts_on", "ends_on", "decision_reason"])
                 _change(locked, MeasureStatus.ACTIVE, actor, reason)
         except IntegrityError:
             raise RegisterError(_("This offence already has a red card.")) from None
+        for companion in _companions(locked):
+            _start_no_earlier_than_today(companion)
+            _change(companion, MeasureStatus.ACTIVE, actor, reason)
     measure.refresh_from_db()
     return measure
 
@@ -241,6 +272,8 @@ def revoke(measure, *, actor, reason) -> Measure:
         if locked.status not in (MeasureStatus.PROPOSED, MeasureStatus.ACTIVE):
             raise RegisterError(_("Only a proposed or active measure can be revoked."))
         _change(locked, MeasureStatus.REVOKED, actor, reason)
+        for companion in _companions(locked):
+            _change(companion, MeasureStatus.REVOKED, actor, reason)
     measure.refresh_from_db()
     return measure
 
@@ -298,7 +331,7 @@ def log_person_view(person, *, actor, request=None):
         actor=actor,
         partnership=person.partnership,
         obj=person,
-        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+        ip_address=client_ip(request),
     )
 
 
@@ -339,7 +372,7 @@ def log_gallery_view(partnership, *, actor, request=None, query=""):
         actor=actor,
         partnership=partnership,
         data={"searched": bool(query)},
-        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+        ip_address=client_ip(request),
     )
 
 
@@ -352,8 +385,10 @@ def report_sighting(person, *, reporter, shop, submission_key):
     if earlier is not None:
         return earlier
     today = timezone.localdate()
-    if not collective_in_force(person.partnership, today).filter(person=person).exists():
-        raise RegisterError(_("This person has no collective measure in force any more."))
+    # A yellow card lets the person in; only a ban (red card, extension) makes a visit news.
+    bans = collective_in_force(person.partnership, today).filter(person=person, kind__in=BAN_KINDS)
+    if not bans.exists():
+        raise RegisterError(_("This person has no collective ban in force."))
     with transaction.atomic():
         incident, created = incident_services.report_incident(
             shop=shop,
@@ -468,7 +503,7 @@ def close_subject_request(subject_request, *, actor, status, notes=""):
     return subject_request
 
 
-def access_report_pdf(person, *, actor):
+def access_report_pdf(person, *, actor, request=None):
     """Everything held on the person, including who viewed it (AVG/GDPR article 15)."""
     from bans.selectors import access_log
     from kvo.lib.pdf import render_pdf
@@ -488,6 +523,7 @@ def access_report_pdf(person, *, actor):
         actor=actor,
         partnership=person.partnership,
         obj=person,
+        ip_address=client_ip(request),
     )
     return render_pdf("bans/pdf/access_report.html", context, language="nl")
 
@@ -507,7 +543,7 @@ def merge_people(keep, duplicate, *, actor):
             Person.objects.select_for_update().get(pk=keep.pk),
             Person.objects.select_for_update().get(pk=duplicate.pk),
         )
-        if duplicate.merged_into_id:
+        if duplicate.merged_into_id or keep.merged_into_id:
             raise RegisterError(_("That person has been merged already."))
         for field in IDENTITY_FIELDS:
             if not getattr(keep, field) and getattr(duplicate, field):

@@ -23,4 +23,5 @@ urlpatterns = [
     path("measures/<int:pk>/override/", views.decide, {"action": "override"}, name="override"),
     path("measures/<int:pk>/revoke/", views.decide, {"action": "revoke"}, name="revoke"),
     path("measures/<int:pk>/notice.pdf", views.notice, name="notice"),
+    path("measures/<int:pk>/notice/", views.issue_notice, name="issue_notice"),
 ]

@@ -33,11 +33,13 @@ from bans.models import (
 from bans.selectors import (
     access_log,
     gallery_people,
+    gallery_photo,
     get_measure_for_user,
     get_person_for_user,
 )
 from incidents.selectors import get_incident_for_user
 from kvo.lib.files import private_file_response
+from kvo.lib.http import client_ip
 from kvo.lib.images import ImageRejected, process_upload, watermark
 from merchants import access
 from merchants.access import require_capability
@@ -58,9 +60,20 @@ def link_person(request, incident_pk):
     incident = _review(request, incident_pk)
     query = request.GET.get("q", "").strip()[:100]
     found = services.find_people(incident.partnership, query) if query else []
+    if query:
+        services.log_action(
+            "bans.register.searched",
+            actor=request.user,
+            partnership=incident.partnership,
+            obj=incident,
+            data={"results": len(found)},
+            ip_address=client_ip(request),
+        )
     form = PersonForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("person"):
+            if not request.POST["person"].isdigit():
+                raise Http404
             person = get_person_for_user(request.user, request.POST["person"])
         elif form.is_valid():
             person = services.create_person(
@@ -100,7 +113,7 @@ def person(request, pk):
     )
     # Collective measures first (the decision the officer makes), then individual bans.
     measures = (
-        subject.measures.select_related("incident", "issuing_shop", "decided_by")
+        subject.measures.select_related("incident", "issuing_shop", "decided_by", "notice")
         .prefetch_related("history")
         .annotate(
             individual=Case(
@@ -150,7 +163,7 @@ def decide(request, pk, action):
             measure = services.confirm(
                 measure, actor=request.user, reason=form.data.get("reason", "")[:2000]
             )
-            notices.issue_notice(measure, actor=request.user)
+            _issue_notices(measure, request.user)
             messages.success(request, _("The measure is in force; the notice letter is ready."))
         elif action == "override":
             form = OverrideForm(request.POST)
@@ -159,7 +172,7 @@ def decide(request, pk, action):
                     _("Choose a measure and a term of 1 to 24 months, and give the reason.")
                 )
             measure = services.override(measure, actor=request.user, **form.cleaned_data)
-            notices.issue_notice(measure, actor=request.user)
+            _issue_notices(measure, request.user)
             messages.success(request, _("The measure is in force; the notice letter is ready."))
         else:
             services.revoke(
@@ -212,8 +225,11 @@ def _gallery_viewer(request):
         return None, redirect(
             f"{reverse('merchants:protocol')}?{urlencode({'next': request.path})}"
         )
-    names = _viewer_shops(request).values_list("name", flat=True)
-    return ", ".join(sorted(set(names))) or request.partnership.name, None
+    names = sorted(set(_viewer_shops(request).values_list("name", flat=True)))
+    if not names:
+        # No active shop: no gallery (and no watermark that could not name a shop).
+        raise PermissionDenied
+    return ", ".join(names), None
 
 
 def _viewer_shops(request):
@@ -221,6 +237,7 @@ def _viewer_shops(request):
         assignments__membership__user=request.user,
         assignments__membership__active=True,
         area__partnership=request.partnership,
+        area__active=True,
         active=True,
     ).distinct()
 
@@ -260,22 +277,47 @@ def gallery_image(request, pk, photo_pk):
     viewer, refusal = _gallery_viewer(request)
     if refusal:
         raise PermissionDenied
-    people = {
-        p.pk: p
-        for p in gallery_people(
-            request.partnership,
-            day=timezone.localdate(),
-            viewer_shops=list(_viewer_shops(request)),
-        )
-    }
-    if pk not in people:
+    picture = gallery_photo(
+        request.partnership,
+        pk,
+        photo_pk,
+        day=timezone.localdate(),
+        viewer_shops=list(_viewer_shops(request)),
+    )
+    if picture is None:
         raise Http404
-    picture = get_object_or_404(PersonPhoto, person_id=pk, pk=photo_pk)
     with default_storage.open(picture.thumbnail.name) as stored:
         marked = watermark(stored.read(), f"{viewer} · {timezone.localdate():%d-%m-%Y}")
     response = HttpResponse(marked, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _issue_notices(measure, actor):
+    """A letter for the decided measure and for the shop ban decided with it."""
+    decided = [measure]
+    if measure.incident_id:
+        decided += list(
+            measure.person.measures.filter(
+                incident_id=measure.incident_id,
+                status=MeasureStatus.ACTIVE,
+                notice__isnull=True,
+            ).exclude(pk=measure.pk)
+        )
+    for item in decided:
+        notices.issue_notice(item, actor=actor)
+
+
+@login_required
+@require_POST
+def issue_notice(request, pk):
+    """For a measure in force whose letter could not be made at the time of the decision."""
+    measure = get_measure_for_user(request.user, pk)
+    try:
+        notices.issue_notice(measure, actor=request.user)
+    except services.RegisterError as error:
+        messages.error(request, str(error))
+    return redirect("bans:person", pk=measure.person_id)
 
 
 @login_required
@@ -284,7 +326,12 @@ def notice(request, pk):
     measure = get_measure_for_user(request.user, pk)
     letter = get_object_or_404(NoticeLetter, measure=measure)
     services.log_action(
-        "bans.notice.printed", actor=request.user, partnership=measure.partnership, obj=letter
+        "bans.notice.printed",
+        actor=request.user,
+        partnership=measure.partnership,
+        obj=measure.person,
+        data={"measure": measure.pk},
+        ip_address=client_ip(request),
     )
     return private_file_response(
         default_storage,
@@ -302,7 +349,8 @@ def sighting(request, pk):
         raise PermissionDenied
     subject = get_object_or_404(Person, pk=pk, partnership=request.partnership)
     shops = _viewer_shops(request)
-    shop = shops.filter(pk=request.POST.get("shop") or 0).first() or (
+    shop_pk = request.POST.get("shop", "")
+    shop = shops.filter(pk=int(shop_pk) if shop_pk.isdigit() else 0).first() or (
         shops.first() if shops.count() == 1 else None
     )
     if shop is None:
@@ -411,7 +459,7 @@ def close_request(request, pk):
 @require_capability("keep_register")
 def access_report(request, pk):
     subject = get_person_for_user(request.user, pk)
-    pdf = services.access_report_pdf(subject, actor=request.user)
+    pdf = services.access_report_pdf(subject, actor=request.user, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="inzage-{subject.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -456,7 +504,7 @@ def gallery_print(request):
         "bans.gallery.printed",
         actor=request.user,
         partnership=request.partnership,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
     )
     response = render(
         request,

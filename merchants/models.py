@@ -536,6 +536,13 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at"]
+        # The access log per person, and per partnership and period.
+        indexes = [
+            models.Index(
+                fields=["partnership", "object_type", "object_id"], name="auditevent_object_idx"
+            ),
+            models.Index(fields=["partnership", "created_at"], name="auditevent_period_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -152,6 +152,7 @@ MATRIX = {
     "bans:override": (POST, MEASURE, MEASURE_ACTION),
     "bans:revoke": (POST, MEASURE, MEASURE_ACTION, lambda w: {"reason": "Vergissing"}),
     "bans:notice": (GET, NOTICE, "302 404 404 404 404 200 200 404 404 404"),
+    "bans:issue_notice": (POST, NOTICE, MEASURE_ACTION),
     # The protocol of the current partnership (KVO Zwolle has none: 404).
     "merchants:protocol": (
         GET,

@@ -103,7 +103,7 @@ def test_no_sighting_once_the_measure_ended(client, world):
     banned.measures.update(status="expired")
     client.force_login(world.users["participant"])
     response = client.post(reverse("bans:sighting", args=[banned.pk]), follow=True)
-    assert "heeft geen collectieve maatregel meer" in response.text
+    assert "geen collectief winkelverbod" in response.text
     assert not Incident.objects.filter(kind="ban_violation").exists()
 
 

@@ -3,7 +3,8 @@ from datetime import date, timedelta
 import pytest
 
 from bans import services
-from bans.models import MeasureKind, MeasureStatus
+from bans.models import Measure, MeasureKind, MeasureStatus
+from kvo.lib.dates import last_day_of_term
 from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.bans.test_policy import offence
 
@@ -41,9 +42,13 @@ def test_first_offence_proposes_yellow_and_a_shop_ban_then_the_officer_confirms(
 def test_new_offence_three_months_later_proposes_red(world, officer, person):
     first = offence(world, date(2026, 3, 2))
     services.link_incident(person, first, actor=officer)
-    services.confirm(
+    yellow = services.confirm(
         services.propose_measures(person, first, actor=officer, today=date(2026, 3, 2))[0],
         actor=officer,
+    )
+    # As if decided back then (a measure starts on the day it is decided).
+    Measure.objects.filter(pk=yellow.pk).update(
+        starts_on=date(2026, 3, 2), ends_on=date(2027, 3, 1)
     )
     second = offence(world, date(2026, 6, 2))
     services.link_incident(person, second, actor=officer)
@@ -75,7 +80,7 @@ def test_override_needs_a_reason_and_keeps_it(world, officer, person):
     measure.refresh_from_db()
     assert (measure.kind, measure.ends_on, measure.decision_reason) == (
         MeasureKind.RED,
-        date(2028, 3, 1),
+        last_day_of_term(max(date(2026, 3, 2), date.today()), 24),
         "Dreigde met een mes",
     )
 
@@ -90,12 +95,9 @@ def test_second_red_card_for_the_same_offence_is_refused(world, officer, person)
         starts_on=date(2026, 3, 2),
         ends_on=date(2027, 3, 1),
     )
-    measure = services.propose_measures(person, incident, actor=officer, today=date(2026, 3, 2))[0]
-    assert measure.kind == MeasureKind.EXTENSION
+    # The offence has a decided red card: no new proposal for it at all.
     with pytest.raises(services.RegisterError):
-        services.override(
-            measure, kind=MeasureKind.RED, months=12, reason="nogmaals", actor=officer
-        )
+        services.propose_measures(person, incident, actor=officer, today=date(2026, 3, 2))
 
 
 def test_person_of_another_partnership_cannot_be_linked(world, officer):
