@@ -6,10 +6,8 @@ from difflib import SequenceMatcher
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bans import policy
@@ -31,6 +29,7 @@ from incidents.models import Incident, IncidentType
 from kvo.lib.dates import last_day_of_term
 from kvo.lib.files import random_name
 from kvo.lib.http import client_ip
+from kvo.lib.mail import send_templated_mail
 from merchants import access
 from merchants.models import Membership
 from merchants.roles import Role
@@ -439,12 +438,9 @@ def send_sighting_email(incident_id) -> int:
             "officer": officer,
             "link": settings.SITE_URL + incident.get_absolute_url(),
         }
-        with translation.override(officer.language):
-            subject = " ".join(render_to_string("bans/email/sighting_subject.txt", context).split())
-            text = render_to_string("bans/email/sighting_message.txt", context)
-        EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[officer.email]
-        ).send()
+        send_templated_mail(
+            "bans/email/sighting", context, to=[officer.email], language=officer.language
+        )
     return len(officers)
 
 

@@ -9,13 +9,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
 from incidents.workflow import Status, can_move
 from kvo.lib.files import random_name
+from kvo.lib.mail import send_templated_mail
 from merchants import access
 from merchants.services import log_action
 
@@ -157,7 +157,6 @@ def send_status_email(change_id) -> bool:
     """Tell the reporter about a status change, once. No note, no personal data: the reporter
     logs in to read the case, and only while still allowed to see it."""
     from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
 
     change = (
         StatusChange.objects.select_related(
@@ -179,15 +178,9 @@ def send_status_email(change_id) -> bool:
         "reporter": reporter,
         "link": settings.SITE_URL + incident.get_absolute_url(),
     }
-    with translation.override(reporter.language):
-        subject = " ".join(render_to_string("incidents/email/status_subject.txt", context).split())
-        text = render_to_string("incidents/email/status_message.txt", context)
-        html = render_to_string("incidents/email/status_message.html", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[reporter.email]
+    send_templated_mail(
+        "incidents/email/status", context, to=[reporter.email], language=reporter.language
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
     StatusChange.objects.filter(pk=change.pk).update(notified_at=timezone.now())
     return True
 

@@ -6,13 +6,12 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvo.lib.mail import send_templated_mail
 from merchants import access
 from merchants.models import (
     AuditEvent,
@@ -216,19 +215,12 @@ def send_invitation_email(invitation, token, *, base_url=None):
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     # Invitees have no language setting yet: they get the partnership's language, Dutch.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(
-            render_to_string("merchants/email/invitation_subject.txt", context).split()
-        )
-        text = render_to_string("merchants/email/invitation_message.txt", context)
-        html = render_to_string("merchants/email/invitation_message.html", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=text,
+    send_templated_mail(
+        "merchants/email/invitation",
+        context,
         to=[invitation.email],
+        language=settings.LANGUAGE_CODE,
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
 
 
