@@ -4,7 +4,6 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,7 +26,7 @@ from bans.models import (
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentType
 from kvo.lib.dates import last_day_of_term
-from kvo.lib.files import random_name
+from kvo.lib.files import store_image
 from kvo.lib.http import client_ip
 from kvo.lib.mail import send_templated_mail
 from merchants import access
@@ -339,14 +338,7 @@ def add_photo(person, processed, *, actor):
     stored = []
     try:
         with transaction.atomic():
-            original = default_storage.save(
-                random_name("people", "jpg"), ContentFile(processed.original)
-            )
-            stored.append(original)
-            thumbnail = default_storage.save(
-                random_name("people/thumbs", "jpg"), ContentFile(processed.thumbnail)
-            )
-            stored.append(thumbnail)
+            original, thumbnail = store_image(default_storage, processed, "people", stored)
             photo = PersonPhoto.objects.create(
                 person=person,
                 original=original,

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -40,7 +39,7 @@ from incidents.models import (
 )
 from incidents.retention import RETENTION_AFTER_CLOSING
 from incidents.workflow import Status, can_move
-from kvo.lib.files import random_name
+from kvo.lib.files import store_image
 from kvo.lib.images import process_upload
 from merchants.demo import BUSINESS_TYPES, DEMO_USERS, FAMILY_NAMES, OWNER_SHOP, RETAIL_TYPES
 from merchants.models import AreaKind, Shop, User
@@ -915,14 +914,7 @@ def _save(plans, world, stored):
                 camera=number + 1,
             )
             processed = process_upload(still)
-            original = default_storage.save(
-                random_name("incidents", "jpg"), ContentFile(processed.original)
-            )
-            stored.append(original)
-            thumbnail = default_storage.save(
-                random_name("incidents/thumbs", "jpg"), ContentFile(processed.thumbnail)
-            )
-            stored.append(thumbnail)
+            original, thumbnail = store_image(default_storage, processed, "incidents", stored)
             photos.append(
                 IncidentPhoto(
                     incident=incident,

@@ -5,7 +5,6 @@ import logging
 import uuid
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
 from incidents.workflow import Status, can_move
-from kvo.lib.files import random_name
+from kvo.lib.files import store_image
 from kvo.lib.mail import send_templated_mail
 from merchants import access
 from merchants.services import log_action
@@ -54,14 +53,7 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
                 **fields,
             )
             for photo in photos:
-                original = default_storage.save(
-                    random_name("incidents", "jpg"), ContentFile(photo.original)
-                )
-                stored.append(original)
-                thumbnail = default_storage.save(
-                    random_name("incidents/thumbs", "jpg"), ContentFile(photo.thumbnail)
-                )
-                stored.append(thumbnail)
+                original, thumbnail = store_image(default_storage, photo, "incidents", stored)
                 IncidentPhoto.objects.create(
                     incident=incident,
                     original=original,

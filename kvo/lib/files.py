@@ -102,3 +102,20 @@ def _safe_filename(filename: str) -> str:
     filename = posixpath.basename(str(filename).replace("\\", "/"))
     filename = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C").strip(" .")
     return filename[:150] or "file"
+
+
+def store_image(storage, processed, prefix: str, stored: list) -> tuple[str, str]:
+    """Save a processed image (kvo.lib.images) as original and thumbnail under random names.
+
+    Every saved name is appended to `stored` at once, so the caller can delete them all again
+    when its transaction fails.
+    """
+    from django.core.files.base import ContentFile
+
+    original = storage.save(random_name(prefix, "jpg"), ContentFile(processed.original))
+    stored.append(original)
+    thumbnail = storage.save(
+        random_name(f"{prefix}/thumbs", "jpg"), ContentFile(processed.thumbnail)
+    )
+    stored.append(thumbnail)
+    return original, thumbnail
