@@ -309,3 +309,85 @@ class SubjectRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.received_on}"
+
+
+class ClaimCounter(models.Model):
+    """The last claim number per partnership and year, locked while a number is taken."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="claimcounter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.partnership_id}/{self.year}: {self.last}"
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    REMINDED = "reminded", _("Reminded")
+    COLLECTION = "collection", _("With the collection agency")
+    WRITTEN_OFF = "written_off", _("Written off")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Claim(models.Model):
+    """A civil claim (overlastdonatie): the fixed amount plus itemised direct damage. Its number
+    is gap-free per partnership and year; once sent it is an immutable snapshot."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="claims")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="claims")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
+    )
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    number = models.CharField(_("claim number"), max_length=30, unique=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=35, unique=True)
+    fixed_amount = models.DecimalField(_("fixed amount"), max_digits=9, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT
+    )
+    # Names and address as the claim states them, copied when it is made.
+    snapshot = models.JSONField(default=dict, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("civil claim")
+        verbose_name_plural = _("civil claims")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "sequence"], name="claim_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(fixed_amount__gte=0), name="claim_amount_positive"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class ClaimLine(models.Model):
+    """An item of direct damage on a claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="claimline_amount_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount}"
