@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents.models import Incident
+from kvo.lib.models import StoredImage
 from merchants.access import partnerships_with
 from merchants.models import Partnership, Shop
 
@@ -221,18 +223,13 @@ class MeasureChange(models.Model):
         return f"{self.measure_id}: {self.from_status or '-'} → {self.to_status}"
 
 
-class PersonPhoto(models.Model):
+class PersonPhoto(StoredImage):
     """A photo of a person for the gallery; stored privately, shown only watermarked."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="photos")
-    original = models.FileField(max_length=200)
-    thumbnail = models.FileField(max_length=200)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo of a person")
@@ -270,10 +267,11 @@ class SubjectRequest(models.Model):
     """A request by a person about its data (AVG/GDPR articles 15 to 21), with a 4-week deadline."""
 
     class Kind(models.TextChoices):
-        ACCESS = "access", _("Access")
-        RECTIFICATION = "rectification", _("Rectification")
-        ERASURE = "erasure", _("Erasure")
-        OBJECTION = "objection", _("Objection")
+        # Context: "Access" alone is also the word for logging in ("Toegang").
+        ACCESS = "access", pgettext_lazy("data subject request", "Access")
+        RECTIFICATION = "rectification", pgettext_lazy("data subject request", "Rectification")
+        ERASURE = "erasure", pgettext_lazy("data subject request", "Erasure")
+        OBJECTION = "objection", pgettext_lazy("data subject request", "Objection")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from incidents.workflow import Status
+from kvo.lib.models import StoredImage
 from merchants.access import partnerships_with
 from merchants.models import Membership, Partnership, Shop, ShoppingArea
 from merchants.roles import Role
@@ -168,13 +169,8 @@ class Incident(models.Model):
         return f"{self.partnership.code}-{self.pk:06d}"
 
 
-class IncidentPhoto(models.Model):
+class IncidentPhoto(StoredImage):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos")
-    original = models.FileField(max_length=200)
-    thumbnail = models.FileField(max_length=200)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")

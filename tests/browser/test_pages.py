@@ -16,14 +16,16 @@ PAGES = {
         "merchants:profile",
         "mfa_index",
     ],
-    "owner": ["home", "merchants:my_shops", "merchants:profile"],
-    "officer": ["home", "merchants:shop_list"],
+    "owner": ["home", "merchants:my_shops", "merchants:profile", "merchants:protocol"],
+    "officer": ["home", "merchants:shop_list", "incidents:queue"],
+    "administrator": ["home", "bans:access_log", "bans:subject_requests"],
     "auditor": ["home", "merchants:area_list"],
 }
 
 
 @pytest.mark.parametrize("role", sorted(PAGES))
 def test_pages_render_accessibly(role, browser, live_server, world, login_as, axe_check, shoot):
+    assert world.protocol.published_at and world.subject_request.pk  # pages with content
     for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context = browser.new_context(viewport=viewport, locale="nl-NL")
         login_as(context, world.users[role])
@@ -34,6 +36,15 @@ def test_pages_render_accessibly(role, browser, live_server, world, login_as, ax
             assert page.locator("h1").count() == 1
             axe_check(page)
             shoot(f"{viewport_name}-{name.replace(':', '-')}", target=page)
+        if role == "officer":
+            page.goto(
+                live_server.url + reverse("bans:link_person", args=[world.incident.pk]) + "?q=mark"
+            )
+            axe_check(page)
+            shoot(f"{viewport_name}-link-person", target=page)
+            page.goto(live_server.url + reverse("bans:person", args=[world.banned.pk]))
+            axe_check(page)
+            shoot(f"{viewport_name}-person", target=page)
         if role == "owner":
             page.goto(live_server.url + reverse("merchants:my_shop_staff", args=[world.shop.pk]))
             axe_check(page)

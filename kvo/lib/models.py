@@ -1,0 +1,17 @@
+"""Abstract model plumbing shared by the apps (no concrete models here, so no app)."""
+
+from django.db import models
+
+
+class StoredImage(models.Model):
+    """A photo as kept by kvo.lib.files.store_image: re-encoded original and thumbnail under
+    random names in private storage, with the original's size."""
+
+    original = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
