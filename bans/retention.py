@@ -9,10 +9,22 @@ from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from bans.models import Measure, MeasureChange, MeasureStatus, NoticeLetter, Person, PersonPhoto
+from bans.models import (
+    BankTransaction,
+    Claim,
+    ClaimReminder,
+    ClaimStatus,
+    ClaimStatusChange,
+    Measure,
+    MeasureChange,
+    MeasureStatus,
+    NoticeLetter,
+    Person,
+    PersonPhoto,
+)
 from incidents.models import Incident, IncidentType
 from merchants.models import DeletionRecord
 
@@ -20,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 # Someone put in the register without any measure (linked, never decided) is not kept for ever.
 UNDECIDED_AFTER = timedelta(days=365)
+# A closed claim is a bookkeeping record: kept for the fiscal term of seven years (art. 52 AWR),
+# then its names, address and letters go.
+CLAIM_RECORDS_KEPT = timedelta(days=7 * 366)
 # A proposal nobody decided on does not keep a person in the register for ever.
 STALE_PROPOSAL_AFTER = timedelta(days=30)
 
@@ -107,3 +122,65 @@ def _strip(person, *, now, run):
         files_removed=len(files),
     )
     return files
+
+
+CLOSED = (ClaimStatus.PAID, ClaimStatus.WRITTEN_OFF, ClaimStatus.CANCELLED)
+
+
+def strip_closed_claims(now=None) -> dict:
+    """Claims closed more than seven years ago keep their number, amounts and dates (the books
+    add up) and lose the names, address, email and letters, and the payer details of their bank
+    transactions. Idempotent: a stripped claim is marked and skipped."""
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    closed_long_ago = (
+        ClaimStatusChange.objects.filter(new_status__in=CLOSED)
+        .values("claim")
+        .annotate(last=Max("changed_at"))
+        .filter(last__lte=now - CLAIM_RECORDS_KEPT)
+        .values("claim")
+    )
+    totals = {"claims": 0, "files": 0}
+    for claim_id in Claim.objects.filter(
+        pk__in=closed_long_ago, status__in=CLOSED, personal_data_removed_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            claim = (
+                Claim.objects.select_for_update()
+                .filter(pk=claim_id, personal_data_removed_at__isnull=True)
+                .first()
+            )
+            if claim is None:
+                continue
+            files = [claim.letter.name] if claim.letter else []
+            reminder = ClaimReminder.objects.filter(claim=claim).first()
+            if reminder is not None:
+                files.append(reminder.pdf.name)
+                ClaimReminder.objects.filter(pk=reminder.pk).update(snapshot={}, pdf="")
+            Claim.objects.filter(pk=claim.pk).update(
+                snapshot={"incident": claim.snapshot.get("incident", "")},
+                email="",
+                letter="",
+                personal_data_removed_at=now,
+            )
+            BankTransaction.objects.filter(claim=claim).update(
+                counterparty_name="", counterparty_iban="", remittance=""
+            )
+            DeletionRecord.objects.create(
+                deleted_at=now,
+                partnership_id=claim.partnership_id,
+                kind="claims.claim",
+                object_type="bans.claim",
+                object_id=str(claim.pk),
+                reason="closed more than seven years ago",
+                run=run,
+                files_removed=len(files),
+            )
+        for name in files:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.warning("claim retention: could not delete a file")
+        totals["claims"] += 1
+        totals["files"] += len(files)
+    return {**totals, "run": str(run)}

@@ -141,6 +141,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bans.tasks.daily_register_maintenance",
         "schedule": crontab(hour=0, minute=15),
     },
+    "claim-reminders": {
+        "task": "bans.tasks.daily_claim_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "incident-retention": {
         "task": "incidents.tasks.strip_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),

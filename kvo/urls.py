@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("merchants.urls")),
     path("incidents/", include("incidents.urls")),
     path("register/", include("bans.urls")),
+    path("claims/", include("bans.claim_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -35,6 +35,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "incident_figures": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
     # The keeper of the register: access log, subject requests, deletion ledger.
     "keep_register": frozenset({Role.ADMINISTRATOR}),
+    # Civil claims: the officer and the coordinator make them and print the letters; the
+    # coordinator books payments, imports bank statements and keeps the books.
+    "make_claims": frozenset({Role.OFFICER, Role.COORDINATOR}),
+    "manage_claims": frozenset({Role.COORDINATOR}),
 }
 
 

@@ -169,6 +169,54 @@ class World:
         )
 
     @cached_property
+    def claim(self):
+        """A sent claim (EUR 181 + 24.98 damage) on Bakkerij Jansen's case, with its letter."""
+        from datetime import date
+
+        from bans import claims, services
+        from tests.bans.factories import PersonFactory
+
+        officer = self.users["officer"]
+        self.deventer.claim_beneficiary = "Stichting KVO Deventer"
+        self.deventer.claim_iban = "NL91ABNA0417164300"
+        self.deventer.save()
+        person = PersonFactory(
+            partnership=self.deventer,
+            display_name="Kees B.",
+            full_name="Kees Bakker",
+            birth_date=date(1990, 3, 4),
+            address="Brink 10, 7411 BR Deventer",
+            residence="Deventer",
+        )
+        services.link_incident(person, self.incident, actor=officer)
+        claim = claims.create_claim(
+            self.incident, person, actor=officer, lines=[("Twee flessen wijn", "24.98")]
+        )
+        return claims.send_claim(claim, actor=officer)
+
+    @cached_property
+    def bank_transaction(self):
+        """A payment from a bank statement that matches no claim: waiting for a decision."""
+        from datetime import date
+        from decimal import Decimal
+
+        from bans.models import BankImport, BankTransaction
+
+        bank_import = BankImport.objects.create(
+            partnership=self.deventer, filename="afschrift.xml", sha256="0" * 64
+        )
+        return BankTransaction.objects.create(
+            partnership=self.deventer,
+            bank_import=bank_import,
+            key="NL91ABNA0417164300:TEST-1",
+            booked_on=date(2026, 11, 20),
+            amount=Decimal("181.00"),
+            remittance="schadeclaim",
+            state=BankTransaction.State.WAITING,
+            reason=BankTransaction.Reason.UNKNOWN,
+        )
+
+    @cached_property
     def measure(self):
         from tests.bans.factories import MeasureFactory
 

@@ -31,6 +31,15 @@ MEASURE_ACTION = "302 404 404 404 404 302 302 404 404 404"
 # Only the officer acts on a case; staff of the shop and the administrator may only read it.
 CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 
+CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
+BANK_TX = lambda w: {"pk": w.bank_transaction.pk}  # noqa: E731
+CLAIMS_READ = "302 403 403 403 403 200 403 200 200 403"
+# A Deventer claim: 404 outside the officer and the coordinator of Deventer (ids leak nothing).
+CLAIMS_OBJECT = "302 404 404 404 404 200 404 200 404 404"
+CLAIMS_OBJECT_ACTION = "302 404 404 404 404 302 404 302 404 404"
+# Payments, credits and write-offs: the coordinator only; the officer may see the claim (403).
+CLAIMS_BOOKS_ACTION = "302 404 404 404 404 403 404 302 404 404"
+
 MATRIX = {
     # --- ours ---
     "home": (GET, None, LOGIN_THEN_200),
@@ -180,6 +189,26 @@ MATRIX = {
         lambda w: {"pk": w.banned.pk},
         "302 403 403 403 403 403 403 403 403 403",
     ),
+    # --- civil claims: the officer and the coordinator make them; the coordinator keeps the books
+    "claims:list": (GET, None, CLAIMS_READ),
+    "claims:new": (GET, lambda w: {"incident_pk": w.incident.pk}, CLAIMS_OBJECT),
+    "claims:detail": (GET, CLAIM, CLAIMS_OBJECT),
+    "claims:letter": (GET, CLAIM, CLAIMS_OBJECT),
+    # Not reminded yet: there is no reminder letter to give.
+    "claims:reminder": (GET, CLAIM, "302 404 404 404 404 404 404 404 404 404"),
+    "claims:send": (POST, CLAIM, CLAIMS_OBJECT_ACTION),
+    "claims:cancel": (POST, CLAIM, CLAIMS_OBJECT_ACTION, lambda w: {"reason": "Vergissing"}),
+    "claims:payment": (POST, CLAIM, CLAIMS_BOOKS_ACTION),
+    "claims:credit": (POST, CLAIM, CLAIMS_BOOKS_ACTION),
+    "claims:write_off": (POST, CLAIM, CLAIMS_BOOKS_ACTION, lambda w: {"reason": "Onvindbaar"}),
+    "claims:bank": (GET, None, COORDINATOR_LIST),
+    "claims:bank_book": (POST, BANK_TX, "302 404 404 404 404 404 404 302 404 404"),
+    "claims:bank_set_aside": (POST, BANK_TX, "302 404 404 404 404 404 404 302 404 404"),
+    "claims:distribution": (GET, None, COORDINATOR_LIST),
+    "claims:distribution_csv": (GET, None, COORDINATOR_LIST),
+    "claims:csv": (GET, None, COORDINATOR_LIST),
+    "claims:collection_csv": (GET, None, COORDINATOR_LIST),
+    "claims:settings": (GET, None, COORDINATOR_LIST),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302 302"),
     "account_logout": (GET, None, LOGIN_THEN_200),

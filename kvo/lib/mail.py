@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated_mail(prefix, context, *, to, language=None):
+def send_templated_mail(prefix, context, *, to, language=None, attachments=()):
+    """Send one email; ``attachments`` are (filename, content, mimetype) tuples."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
         text = render_to_string(f"{prefix}_message.txt", context)
@@ -21,5 +22,7 @@ def send_templated_mail(prefix, context, *, to, language=None):
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()
     return message

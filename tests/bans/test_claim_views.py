@@ -1,0 +1,200 @@
+"""The claims pages as the officer and the coordinator use them, bad input included."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from bans import services
+from bans.models import BankImport, Claim, ClaimPayment
+from tests.bans.camt import statement
+from tests.bans.factories import PersonFactory
+from tests.bans.test_policy import offence
+
+
+@pytest.fixture
+def eligible(world):
+    incident = offence(world, timezone.localdate() - timedelta(days=2))
+    person = PersonFactory(
+        partnership=world.deventer,
+        full_name="Sanne de Boer",
+        birth_date=timezone.localdate().replace(year=2000),
+        address="Brink 3, 7411 BR Deventer",
+    )
+    services.link_incident(person, incident, actor=world.users["officer"])
+    return incident, person
+
+
+def lines(*rows):
+    data = {"line-TOTAL_FORMS": "3", "line-INITIAL_FORMS": "0", "line-MAX_NUM_FORMS": "10"}
+    for i, (description, amount) in enumerate(rows):
+        data[f"line-{i}-description"] = description
+        data[f"line-{i}-amount"] = amount
+    return data
+
+
+def text_of(response):
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_incident_page_offers_a_claim_when_the_case_qualifies(client_as, eligible):
+    incident, _person = eligible
+    page = client_as("officer").get(incident.get_absolute_url())
+    assert reverse("claims:new", args=[incident.pk]) in page.content.decode()
+
+
+def test_the_officer_makes_a_claim_with_dutch_amounts_and_prints_the_letter(
+    client_as, world, eligible
+):
+    incident, person = eligible
+    client = client_as("officer")
+    response = client.post(
+        reverse("claims:new", args=[incident.pk]),
+        {"person": person.pk, **lines(("Parfum", "49,95"), ("Schade aan rek", "12,50"))},
+    )
+    claim = Claim.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/claims/{claim.pk}/"
+    assert claim.total == Decimal("243.45") and claim.status == "draft"
+    response = client.post(reverse("claims:send", args=[claim.pk]), {"email": ""})
+    assert response.status_code == 302
+    letter = client.get(reverse("claims:letter", args=[claim.pk]))
+    assert letter["Content-Type"] == "application/pdf"
+    text = text_of(letter).replace("\xa0", " ")
+    assert claim.number in text and "243,45" in text and "6:162" in text
+    # A second click on "send" changes nothing and says why.
+    again = client.post(reverse("claims:send", args=[claim.pk]), {"email": ""}, follow=True)
+    assert "al verstuurd" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    "row,message",
+    [
+        (("Parfum", "49,955"), "2 cijfers achter de komma"),
+        (("Parfum", "-5"), "boven nul"),
+        (("", "12,00"), "Beschrijf"),
+        (("Parfum", "veel"), "Voer een getal in"),
+    ],
+)
+def test_bad_damage_lines_are_explained_and_nothing_is_made(client_as, eligible, row, message):
+    incident, person = eligible
+    response = client_as("officer").post(
+        reverse("claims:new", args=[incident.pk]), {"person": person.pk, **lines(row)}
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_an_ineligible_case_says_why_and_refuses(client_as, world, eligible):
+    incident, person = eligible
+    person.birth_date = timezone.localdate().replace(year=timezone.localdate().year - 13)
+    person.save()
+    client = client_as("coordinator")
+    page = client.get(reverse("claims:new", args=[incident.pk]))
+    assert "14 jaar of ouder" in page.content.decode()
+    client.post(reverse("claims:new", args=[incident.pk]), {"person": person.pk, **lines()})
+    assert not Claim.objects.exists()
+
+
+def test_a_tampered_person_id_is_a_404(client_as, world, eligible):
+    incident, _person = eligible
+    stranger = PersonFactory(partnership=world.zwolle, full_name="X", birth_date="1990-01-01")
+    response = client_as("officer").post(
+        reverse("claims:new", args=[incident.pk]), {"person": stranger.pk, **lines()}
+    )
+    assert response.status_code == 404 and not Claim.objects.exists()
+
+
+def test_a_payment_dated_tomorrow_is_refused_with_a_message(client_as, world):
+    claim = world.claim
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client_as("coordinator").post(
+        reverse("claims:payment", args=[claim.pk]),
+        {"payment-amount": "10,00", "payment-paid_on": tomorrow, "payment-method": "cash"},
+        follow=True,
+    )
+    assert "toekomst" in response.content.decode()
+    assert not ClaimPayment.objects.exists()
+
+
+def test_the_coordinator_imports_a_statement_and_sees_the_claim_paid(client_as, world):
+    claim = world.claim
+    client = client_as("coordinator")
+    data = statement([{"amount": "205.98", "ref": claim.payment_reference}])
+    upload = io.BytesIO(data)
+    upload.name = "afschrift.xml"
+    response = client.post(reverse("claims:bank"), {"statement": upload}, follow=True)
+    assert "1 geboekt" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).status == "paid"
+    upload = io.BytesIO(data)
+    upload.name = "afschrift.xml"
+    response = client.post(reverse("claims:bank"), {"statement": upload}, follow=True)
+    assert "al geïmporteerd" in response.content.decode()
+    assert BankImport.objects.count() == 1 and ClaimPayment.objects.count() == 1
+    page = client.get(reverse("claims:distribution")).content.decode()
+    assert "205,98" in page and "Bakkerij Jansen" in page
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"<html>Mijn bank</html>", "geen CAMT.053"),
+        (b"x" * (10 * 1024 * 1024 + 1), "10 MB"),
+    ],
+)
+def test_a_wrong_bank_file_gets_a_clear_error(client_as, world, content, message):
+    upload = io.BytesIO(content)
+    upload.name = "afschrift.xml"
+    response = client_as("coordinator").post(reverse("claims:bank"), {"statement": upload})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not BankImport.objects.exists()
+
+
+def test_exports_for_the_books_and_the_collection_agency(client_as, world):
+    from bans.claims import send_reminders
+
+    claim = world.claim
+    Claim.objects.filter(pk=claim.pk).update(due_on=timezone.localdate() - timedelta(days=40))
+    today = timezone.localdate()
+    send_reminders(today=today)
+    send_reminders(today=today + timedelta(days=20))
+    client = client_as("coordinator")
+    books = b"".join(client.get(reverse("claims:csv")).streaming_content).decode("utf-8-sig")
+    assert claim.number in books and "245,98" in books and "Kees Bakker" not in books
+    agency = client.get(reverse("claims:collection_csv"))
+    text = b"".join(agency.streaming_content).decode("utf-8-sig")
+    assert "Kees Bakker" in text and "Brink 10" in text
+    assert Claim.objects.get(pk=claim.pk).handed_over_on == timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("claim_iban", "NL00ABNA0417164300", "geldig IBAN"),
+        ("claim_shop_percent", "80", "samen meer dan 100%"),
+    ],
+)
+def test_claim_settings_refuse_a_bad_iban_and_shares_over_100(
+    client_as, world, field, value, message
+):
+    data = {
+        "claim_fixed_amount": "181,00",
+        "claim_beneficiary": "Stichting KVO Deventer",
+        "claim_iban": "nl91 abna 0417 1643 00",
+        "claim_due_days": "15",
+        "claim_reminder_days": "14",
+        "claim_shop_percent": "50",
+        "claim_admin_percent": "25",
+        field: value,
+    }
+    client = client_as("coordinator")
+    response = client.post(reverse("claims:settings"), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    data[field] = {"claim_iban": "nl91 abna 0417 1643 00", "claim_shop_percent": "60"}[field]
+    assert client.post(reverse("claims:settings"), data).status_code == 302
+    world.deventer.refresh_from_db()
+    assert world.deventer.claim_iban == "NL91ABNA0417164300"
