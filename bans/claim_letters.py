@@ -117,6 +117,10 @@ def _context(snapshot: dict) -> dict:
         "paid": _money(snapshot.get("paid", "")),
         "outstanding": _money(snapshot.get("outstanding", "")),
         "announced_costs": _money(snapshot.get("announced_costs", "")),
+        "credits": [
+            {"reason": credit["reason"], "amount": _money(credit["amount"])}
+            for credit in snapshot.get("credits", [])
+        ],
     }
 
 

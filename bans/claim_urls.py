@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.claim_cancel, name="cancel"),
     path("<int:pk>/letter.pdf", views.claim_letter, name="letter"),
     path("<int:pk>/reminder.pdf", views.claim_reminder_letter, name="reminder"),
+    path("<int:pk>/reminder/post/", views.claim_post_reminder, name="post_reminder"),
     path("<int:pk>/payment/", views.claim_payment, name="payment"),
     path("<int:pk>/credit/", views.claim_credit, name="credit"),
     path("<int:pk>/write-off/", views.claim_write_off, name="write_off"),

@@ -34,6 +34,7 @@ from bans.models import (
     BankTransaction,
     Claim,
     ClaimPayment,
+    ClaimReminder,
     ClaimStatus,
     PersonIncident,
 )
@@ -47,10 +48,10 @@ from merchants.access import require_capability
 from merchants.services import log_action
 
 
-def get_claim_for_user(user, pk, capability="make_claims") -> Claim:
+def get_claim_for_user(user, pk, capability="view_claims") -> Claim:
     """Another partnership's claim is a 404; a role without the capability gets 403."""
     claim = get_object_or_404(
-        Claim.objects.visible_to(user, "make_claims").select_related(
+        Claim.objects.visible_to(user, "view_claims").select_related(
             "partnership", "incident__shop", "person"
         ),
         pk=pk,
@@ -64,6 +65,12 @@ def _claims(request):
     return Claim.objects.filter(partnership=request.partnership).select_related("incident__shop")
 
 
+def _identity(request, partnership=None):
+    """Names and addresses on claims: the officer and the administrator, not the coordinator
+    (who keeps the books with aggregates only, DESIGN.md section 2)."""
+    return access.can(request.user, partnership or request.partnership, "claim_identity")
+
+
 def _filtered(request):
     form = ClaimFilterForm(request.GET or None)
     queryset = _claims(request)
@@ -71,11 +78,12 @@ def _filtered(request):
         data = form.cleaned_data
         if data["q"]:
             term = data["q"].strip()
-            queryset = queryset.filter(
-                Q(number__icontains=term)
-                | Q(snapshot__full_name__icontains=term)
-                | Q(payment_reference__icontains=term.replace(" ", ""))
+            match = Q(number__icontains=term) | Q(
+                payment_reference__icontains=term.replace(" ", "")
             )
+            if _identity(request):
+                match |= Q(snapshot__full_name__icontains=term)
+            queryset = queryset.filter(match)
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         if data["year"]:
@@ -85,7 +93,7 @@ def _filtered(request):
     return form, queryset
 
 
-@require_capability("make_claims")
+@require_capability("view_claims")
 def claim_list(request):
     form, queryset = _filtered(request)
     totals = queryset.aggregate(count=Count("pk"), claimed=Sum("total"), paid=Sum("paid"))
@@ -102,7 +110,20 @@ def claim_list(request):
             "totals": totals,
             "querystring": query.urlencode(),
             "may_manage": access.can(request.user, request.partnership, "manage_claims"),
-            "ready": claims.ready_for_claim(request.partnership)[:20],
+            "show_identity": _identity(request),
+            "ready": (
+                claims.ready_for_claim(request.partnership)[:20]
+                if access.can(request.user, request.partnership, "make_claims")
+                else []
+            ),
+            "to_post": _claims(request).filter(
+                status=ClaimStatus.REMINDED, reminder__posted_on__isnull=True
+            )
+            if _identity(request)
+            else [],
+            "for_agency": _claims(request)
+            .filter(status=ClaimStatus.COLLECTION, handed_over_on__isnull=True)
+            .count(),
             "waiting": BankTransaction.objects.filter(
                 partnership=request.partnership, state=BankTransaction.State.WAITING
             ).count(),
@@ -116,10 +137,12 @@ def claim_new(request, incident_pk):
     # The coordinator makes claims without reading the whole case: scope on make_claims.
     incident = get_object_or_404(
         Incident.objects.filter(
-            partnership__in=access.partnerships_with(request.user, "make_claims")
+            partnership__in=access.partnerships_with(request.user, "view_claims")
         ).select_related("shop", "partnership"),
         pk=incident_pk,
     )
+    if not access.can(request.user, incident.partnership, "make_claims"):
+        raise PermissionDenied
     links = list(PersonIncident.objects.filter(incident=incident).select_related("person"))
     people = [link.person for link in links]
     chosen = people[0] if people else None
@@ -151,6 +174,7 @@ def claim_new(request, incident_pk):
         request,
         "bans/claims/new.html",
         {
+            "show_identity": _identity(request, incident.partnership),
             "incident": incident,
             "people": people,
             "person": chosen,
@@ -164,15 +188,33 @@ def claim_new(request, incident_pk):
     )
 
 
+def _log_identity_access(request, claim, action, data=None):
+    """A view of a claim's names and address goes to the register's access log, under the
+    person when the claim still has one."""
+    log_action(
+        action,
+        actor=request.user,
+        partnership=claim.partnership,
+        obj=claim.person if claim.person_id else claim,
+        data={"claim": claim.number, **(data or {})},
+        ip_address=client_ip(request),
+    )
+
+
 @login_required
 def claim_detail(request, pk):
     claim = get_claim_for_user(request.user, pk)
     may_manage = access.can(request.user, claim.partnership, "manage_claims")
+    show_identity = _identity(request, claim.partnership)
+    if show_identity:
+        _log_identity_access(request, claim, "bans.claim.viewed")
     return render(
         request,
         "bans/claims/detail.html",
         {
             "claim": claim,
+            "show_identity": show_identity,
+            "may_make": access.can(request.user, claim.partnership, "make_claims"),
             "lines": claim.lines.order_by("pk"),
             "entries": claim.entries.all(),
             "payments": claim.payments.select_related("bank_transaction"),
@@ -209,7 +251,7 @@ def _first_error(form):
 @login_required
 @require_POST
 def claim_send(request, pk):
-    claim = get_claim_for_user(request.user, pk)
+    claim = get_claim_for_user(request.user, pk, "make_claims")
     form = SendClaimForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -228,7 +270,7 @@ def claim_send(request, pk):
 @login_required
 @require_POST
 def claim_cancel(request, pk):
-    claim = get_claim_for_user(request.user, pk)
+    claim = get_claim_for_user(request.user, pk, "make_claims")
     form = RequiredReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason: it stays with the claim."))
@@ -244,14 +286,7 @@ def claim_cancel(request, pk):
 def _letter(request, claim, name, filename, what):
     if not name:
         raise Http404
-    log_action(
-        "bans.claim.letter_printed",
-        actor=request.user,
-        partnership=claim.partnership,
-        obj=claim,
-        data={"letter": what},
-        ip_address=client_ip(request),
-    )
+    _log_identity_access(request, claim, "bans.claim.letter_printed", {"letter": what})
     return private_file_response(
         default_storage, name, content_type="application/pdf", filename=filename
     )
@@ -259,21 +294,35 @@ def _letter(request, claim, name, filename, what):
 
 @login_required
 def claim_letter(request, pk):
-    claim = get_claim_for_user(request.user, pk)
+    claim = get_claim_for_user(request.user, pk, "claim_identity")
     return _letter(request, claim, claim.letter.name, f"schadeclaim-{claim.number}.pdf", "claim")
 
 
 @login_required
 def claim_reminder_letter(request, pk):
-    claim = get_claim_for_user(request.user, pk)
-    reminder = getattr(claim, "reminder", None)
+    claim = get_claim_for_user(request.user, pk, "claim_identity")
+    reminder = ClaimReminder.objects.filter(claim=claim).first()
     return _letter(
         request,
         claim,
-        reminder.pdf.name if reminder else "",
+        reminder.pdf.name if reminder and reminder.pdf else "",
         f"herinnering-{claim.number}.pdf",
         "reminder",
     )
+
+
+@login_required
+@require_POST
+def claim_post_reminder(request, pk):
+    """Print a reminder that waits to be posted: dated today, its term starts today."""
+    claim = get_claim_for_user(request.user, pk, "claim_identity")
+    try:
+        claims.post_reminder(claim, actor=request.user)
+    except RegisterError as error:
+        messages.error(request, str(error))
+        return redirect("claims:detail", pk=claim.pk)
+    messages.success(request, _("The reminder is dated today: print it and post it today."))
+    return redirect("claims:detail", pk=claim.pk)
 
 
 @login_required
@@ -565,11 +614,17 @@ def claims_csv(request):
     return csv_response(f"claims-{request.partnership.slug}.csv", header, rows)
 
 
-@require_capability("manage_claims")
+@require_POST
+@require_capability("claim_identity")
 def collection_csv(request):
-    """The hand-over file for the collection agency: claims with the costs added, with the
-    name, address and date of birth the agency needs. Marks them as handed over."""
-    queryset = _claims(request).filter(status=ClaimStatus.COLLECTION).order_by("sequence")
+    """The hand-over file for the collection agency: claims with the costs added and not handed
+    over yet, with the name, address and date of birth the agency needs. Marks them handed
+    over, and logs each person's data leaving the system."""
+    queryset = (
+        _claims(request)
+        .filter(status=ClaimStatus.COLLECTION, handed_over_on__isnull=True)
+        .order_by("sequence")
+    )
     rows = list(queryset)
     header = [
         _("Claim number"),
@@ -589,13 +644,8 @@ def collection_csv(request):
     Claim.objects.filter(pk__in=[c.pk for c in rows], handed_over_on__isnull=True).update(
         handed_over_on=today
     )
-    log_action(
-        "bans.claims.exported",
-        actor=request.user,
-        partnership=request.partnership,
-        data={"export": "collection", "claims": len(rows)},
-        ip_address=client_ip(request),
-    )
+    for claim in rows:
+        _log_identity_access(request, claim, "bans.claims.collection_exported")
     return csv_response(
         f"incasso-{request.partnership.slug}-{today}.csv",
         header,
@@ -612,7 +662,7 @@ def collection_csv(request):
                 _money(c.total),
                 _money(c.paid),
                 _money(c.outstanding),
-                (c.handed_over_on or today).isoformat(),
+                today.isoformat(),
             ]
             for c in rows
         ),
@@ -622,13 +672,19 @@ def collection_csv(request):
 @require_capability("manage_claims")
 def claim_settings(request):
     form = ClaimSettingsForm(request.POST or None, instance=request.partnership)
+    before = {name: str(form.initial.get(name, "")) for name in form.fields}
     if request.method == "POST" and form.is_valid():
         form.save()
         log_action(
             "bans.claims.settings_changed",
             actor=request.user,
             partnership=request.partnership,
-            data={"fields": form.changed_data},
+            # Old and new values: a changed payout IBAN must be traceable.
+            data={
+                name: {"old": before[name], "new": str(form.cleaned_data[name])}
+                for name in form.changed_data
+            },
+            ip_address=client_ip(request),
         )
         messages.success(request, _("The claim settings are saved."))
         return redirect("claims:settings")

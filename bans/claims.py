@@ -9,6 +9,7 @@ Every change of a claim happens here, under a row lock on the claim, and keeps `
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -40,6 +41,8 @@ from kvo.lib.files import random_name
 from merchants import access
 from merchants.services import log_action
 
+logger = logging.getLogger(__name__)
+
 MINIMUM_AGE = 14
 CENT = Decimal("0.01")
 
@@ -70,6 +73,11 @@ def eligibility(incident, person) -> Eligibility:
                 _("The person was %(age)s on the day of the incident; a claim needs 14 or over.")
                 % {"age": age}
             )
+    if incident.duplicate_of_id:
+        reasons.append(
+            _("This report is a duplicate of %(reference)s: make the claim there.")
+            % {"reference": incident.duplicate_of.reference}
+        )
     if not incident.caught_in_act:
         reasons.append(_("The person was not caught in the act."))
     if incident.police_report != PoliceReport.YES:
@@ -88,6 +96,7 @@ def ready_for_claim(partnership):
             person_links__person__birth_date__isnull=False,
         )
         .exclude(person_links__person__full_name="")
+        .filter(duplicate_of__isnull=True)
         .exclude(claims__status__in=[s for s in ClaimStatus.values if s != ClaimStatus.CANCELLED])
         .select_related("shop")
         .distinct()
@@ -146,6 +155,8 @@ def create_claim(incident, person, *, actor, lines=()) -> Claim:
         raise RegisterError(_("A damage line needs an amount above zero."))
     if any(not description for description, _amount in items):
         raise RegisterError(_("Each damage line needs a description."))
+    if incident.partnership.claim_fixed_amount + sum((a for _d, a in items), Decimal(0)) <= 0:
+        raise RegisterError(_("A claim needs an amount: add the direct damage."))
     partnership = incident.partnership
     year = timezone.localdate().year
     if _has_claim(incident, person):
@@ -301,7 +312,7 @@ def letter_snapshot(claim, *, actor, today) -> dict:
         "lines": lines,
         "total": str(claim.total),
         "payment": {
-            "beneficiary": partnership.claim_beneficiary or partnership.name,
+            "beneficiary": (partnership.claim_beneficiary or partnership.name)[:70],
             "iban": partnership.claim_iban.replace(" ", "").upper(),
             "amount": str(claim.total),
             "reference": claim.payment_reference,
@@ -324,9 +335,16 @@ def send_claim(claim, *, actor, email="", today=None) -> Claim:
             if claim.status != S.DRAFT:
                 raise RegisterError(_("This claim has already been sent."))
             snapshot = letter_snapshot(claim, actor=actor, today=today)
-            stored = default_storage.save(
-                random_name("claims", "pdf"), ContentFile(render_claim_letter(snapshot))
-            )
+            try:
+                pdf = render_claim_letter(snapshot)
+            except ValueError:
+                raise RegisterError(
+                    _(
+                        "The payment details in the claim settings are not valid: check the "
+                        "IBAN and the name it is paid to."
+                    )
+                ) from None
+            stored = default_storage.save(random_name("claims", "pdf"), ContentFile(pdf))
             claim.snapshot = {**claim.snapshot, "letter": snapshot}
             claim.letter = stored
             claim.sent_on = today
@@ -352,22 +370,29 @@ def _queue_letter_email(claim_id, kind):
 
 
 def email_letter(claim_id, kind) -> bool:
-    """Email the claim letter or the reminder once; a retried task finds it sent and stops."""
+    """Email the claim letter or the reminder once. The row is marked before the mail goes out
+    (no lock is held during SMTP) and unmarked if sending fails, so a retried task sends it
+    exactly once."""
     from kvo.lib.mail import send_templated_mail
 
-    with transaction.atomic():
-        claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
-        if claim is None or not claim.email:
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None or not claim.email:
+        return False
+    stamp = timezone.now()
+    if kind == "claim":
+        row_pk = claim.pk
+        rows = Claim.objects.filter(pk=row_pk, letter_emailed_at__isnull=True)
+        pdf_name, prefix, field = claim.letter.name, "bans/email/claim", "letter_emailed_at"
+    else:
+        reminder = ClaimReminder.objects.filter(claim=claim).first()
+        if reminder is None or not reminder.pdf:
             return False
-        if kind == "claim":
-            if claim.letter_emailed_at:
-                return False
-            record, pdf_name, prefix = claim, claim.letter.name, "bans/email/claim"
-        else:
-            record = ClaimReminder.objects.filter(claim=claim).first()
-            if record is None or record.emailed_at:
-                return False
-            pdf_name, prefix = record.pdf.name, "bans/email/claim_reminder"
+        row_pk = reminder.pk
+        rows = ClaimReminder.objects.filter(pk=row_pk, emailed_at__isnull=True)
+        pdf_name, prefix, field = reminder.pdf.name, "bans/email/claim_reminder", "emailed_at"
+    if not rows.update(**{field: stamp}):
+        return False  # sent already, or being sent by another worker
+    try:
         with default_storage.open(pdf_name, "rb") as handle:
             pdf = handle.read()
         send_templated_mail(
@@ -377,11 +402,9 @@ def email_letter(claim_id, kind) -> bool:
             language="nl",
             attachments=[(f"{claim.number}.pdf", pdf, "application/pdf")],
         )
-        stamp = timezone.now()
-        if kind == "claim":
-            Claim.objects.filter(pk=claim.pk).update(letter_emailed_at=stamp)
-        else:
-            ClaimReminder.objects.filter(pk=record.pk).update(emailed_at=stamp)
+    except BaseException:
+        rows.model.objects.filter(pk=row_pk, **{field: stamp}).update(**{field: None})
+        raise
     return True
 
 
@@ -392,14 +415,16 @@ def add_credit(claim, amount, *, actor, reason, submission_key=None) -> ClaimEnt
     """Lower what is owed, with a reason. A credit of everything still owed closes the claim:
     paid when money came in, cancelled when none did."""
     _require(actor, claim.partnership, "manage_claims")
-    if submission_key:
-        earlier = ClaimEntry.objects.filter(submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier
     amount = _positive(amount)
     reason = _reason(reason)
     with transaction.atomic():
         claim = _locked(claim)
+        if submission_key:
+            earlier = ClaimEntry.objects.filter(submission_key=submission_key).first()
+            if earlier is not None:
+                if earlier.claim_id != claim.pk:
+                    raise RegisterError(_("This form was used already; open the claim again."))
+                return earlier
         if claim.status not in OPEN:
             raise RegisterError(_("Only a sent claim that is still open can be credited."))
         if amount > claim.outstanding:
@@ -457,10 +482,6 @@ def register_payment(
     with the rest (a refund) instead of the system keeping it silently. The same submission key
     twice (a double click) books once and returns the first payment."""
     _require(actor, claim.partnership, "manage_claims")
-    if submission_key:
-        earlier = ClaimPayment.objects.filter(submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier
     amount = _positive(amount)
     if paid_on > timezone.localdate():
         raise RegisterError(_("A payment cannot be dated in the future."))
@@ -468,6 +489,12 @@ def register_payment(
         raise RegisterError(_("Choose how it was paid."))
     with transaction.atomic():
         claim = _locked(claim)
+        if submission_key:
+            earlier = ClaimPayment.objects.filter(submission_key=submission_key).first()
+            if earlier is not None:
+                if earlier.claim_id != claim.pk:
+                    raise RegisterError(_("This form was used already; open the claim again."))
+                return earlier
         if claim.status not in OPEN:
             raise RegisterError(
                 _("Claim %(number)s is %(status)s: it takes no payments.")
@@ -531,12 +558,15 @@ def _split(claim, amount) -> dict:
     take = min(credited, open_damage)
     open_damage, credited = open_damage - take, credited - take
     open_costs -= min(credited, open_costs)
-    costs_part = min(amount, max(open_costs, Decimal("0")))
-    damage_part = min(amount - costs_part, max(open_damage, Decimal("0")))
-    fixed_part = amount - costs_part - damage_part
+    costs_part = min(amount, max(open_costs, Decimal("0"))).quantize(CENT)
+    damage_part = min(amount - costs_part, max(open_damage, Decimal("0"))).quantize(CENT)
+    fixed_part = (amount - costs_part - damage_part).quantize(CENT)
     policy = claim.partnership
     shop_of_fixed = _percent(fixed_part, policy.claim_shop_percent)
-    admin_of_fixed = _percent(fixed_part, policy.claim_admin_percent)
+    # Both shares round half up: cap the fee so the area fund never goes below zero.
+    admin_of_fixed = min(
+        _percent(fixed_part, policy.claim_admin_percent), fixed_part - shop_of_fixed
+    )
     parts = {
         "costs_part": costs_part,
         "damage_part": damage_part,
@@ -613,26 +643,103 @@ def collection_costs(principal) -> Decimal:
 
 
 def send_reminders(today=None) -> dict:
-    """The daily job. A sent claim past its due date gets its one reminder (14 more days, the
-    collection costs announced); a reminded claim past that date gets the costs added and goes
-    to the collection agency. State lives in the rows, so running it twice does nothing more."""
+    """The daily job. A sent claim past its due date gets its one reminder: emailed at once when
+    the claim has an address, otherwise listed to be printed and posted (`post_reminder`). Once
+    the reminder's term (from posting) has passed unpaid, the statutory collection costs are added
+    and the claim goes to the collection agency. State lives in the rows, so running it twice does
+    nothing more; a claim that fails is logged and does not stop the others."""
     today = today or timezone.localdate()
-    reminded = 0
-    for pk in Claim.objects.filter(
+    counts = {"reminded": 0, "to_post": 0, "to_collection": 0, "emailed": 0, "failed": 0}
+    overdue = Claim.objects.filter(
         status__in=(S.SENT, S.PARTIALLY_PAID), due_on__lt=today, reminder__isnull=True
-    ).values_list("pk", flat=True):
-        reminded += _remind(pk, today)
-    handed = 0
-    for pk in Claim.objects.filter(
+    )
+    for pk in overdue.values_list("pk", flat=True):
+        try:
+            outcome = _remind(pk, today)
+        except Exception:
+            logger.exception("claims: the reminder of claim %s failed", pk)
+            counts["failed"] += 1
+            continue
+        if outcome:
+            counts[outcome] += 1
+    # Letters whose email did not go out (the broker was down when they were made): again now.
+    unsent = [
+        (pk, "claim")
+        for pk in Claim.objects.filter(sent_on__lt=today, letter_emailed_at__isnull=True)
+        .exclude(email="")
+        .exclude(letter="")
+        .values_list("pk", flat=True)
+    ]
+    unsent += [
+        (pk, "reminder")
+        for pk in ClaimReminder.objects.filter(posted_on__lt=today, emailed_at__isnull=True)
+        .exclude(claim__email="")
+        .exclude(pdf="")
+        .values_list("claim_id", flat=True)
+    ]
+    for pk, kind in unsent:
+        try:
+            counts["emailed"] += email_letter(pk, kind)
+        except Exception:
+            logger.exception("claims: emailing the %s letter of claim %s failed", kind, pk)
+            counts["failed"] += 1
+    expired = Claim.objects.filter(
         status=S.REMINDED, reminder__due_on__lt=today, reminder__costs_added_on__isnull=True
-    ).values_list("pk", flat=True):
-        handed += _add_costs(pk, today)
-    return {"reminded": reminded, "to_collection": handed}
+    )
+    for pk in expired.values_list("pk", flat=True):
+        try:
+            counts["to_collection"] += _add_costs(pk, today)
+        except Exception:
+            logger.exception("claims: adding the collection costs of claim %s failed", pk)
+            counts["failed"] += 1
+    return counts
 
 
-def _remind(claim_id, today) -> int:
+def _reminder_snapshot(claim, today, due_on, costs) -> dict:
+    letter = claim.snapshot.get("letter", {})
+    credits = claim.entries.filter(kind=ClaimEntry.Kind.CREDIT).order_by("pk")
+    return {
+        **letter,
+        "reminded_on": today.isoformat(),
+        "reminder_due_on": due_on.isoformat(),
+        "credits": [{"reason": c.reason, "amount": str(c.amount)} for c in credits],
+        "paid": str(claim.paid),
+        "outstanding": str(claim.outstanding),
+        "announced_costs": str(costs),
+        "payment": {**letter.get("payment", {}), "amount": str(claim.outstanding)},
+    }
+
+
+def _reminder_term(claim, posted_on) -> date:
+    # The statutory 14 days run from the day after the letter arrives: allow for the post.
+    return posted_on + timedelta(days=claim.partnership.claim_reminder_days + POSTAL_DAYS)
+
+
+def _store_reminder_pdf(claim, reminder, today):
+    """Render the reminder as it is sent today; returns the stored name (delete it if the
+    transaction fails)."""
     from bans.claim_letters import render_reminder_letter
 
+    due_on = _reminder_term(claim, today)
+    costs = collection_costs(claim.outstanding)
+    snapshot = _reminder_snapshot(claim, today, due_on, costs)
+    try:
+        pdf = render_reminder_letter(snapshot)
+    except ValueError:
+        raise RegisterError(
+            _(
+                "The payment details in the claim settings are not valid: check the IBAN and the "
+                "name it is paid to."
+            )
+        ) from None
+    stored = default_storage.save(random_name("claims", "pdf"), ContentFile(pdf))
+    reminder.posted_on, reminder.due_on = today, due_on
+    reminder.announced_costs, reminder.snapshot, reminder.pdf = costs, snapshot, stored
+    reminder.save()
+    return stored
+
+
+def _remind(claim_id, today):
     stored = None
     try:
         with transaction.atomic():
@@ -641,46 +748,59 @@ def _remind(claim_id, today) -> int:
                 .select_related("partnership")
                 .get(pk=claim_id)
             )
-            if claim.status not in (S.SENT, S.PARTIALLY_PAID) or hasattr(claim, "reminder"):
-                return 0
+            if claim.status not in (S.SENT, S.PARTIALLY_PAID):
+                return None
             if ClaimReminder.objects.filter(claim=claim).exists():
-                return 0
-            # The statutory 14 days run from the day after the letter arrives: allow for post.
-            due_on = today + timedelta(days=claim.partnership.claim_reminder_days + POSTAL_DAYS)
-            costs = collection_costs(claim.outstanding)
-            letter = claim.snapshot.get("letter", {})
-            snapshot = {
-                **letter,
-                "reminded_on": today.isoformat(),
-                "reminder_due_on": due_on.isoformat(),
-                "paid": str(claim.paid),
-                "outstanding": str(claim.outstanding),
-                "announced_costs": str(costs),
-                "payment": {**letter.get("payment", {}), "amount": str(claim.outstanding)},
-            }
-            stored = default_storage.save(
-                random_name("claims", "pdf"), ContentFile(render_reminder_letter(snapshot))
-            )
-            ClaimReminder.objects.create(
+                return None
+            reminder = ClaimReminder.objects.create(
                 claim=claim,
                 sent_on=today,
-                due_on=due_on,
-                announced_costs=costs,
-                snapshot=snapshot,
-                pdf=stored,
+                announced_costs=collection_costs(claim.outstanding),
+                snapshot={},
             )
+            if claim.email:
+                stored = _store_reminder_pdf(claim, reminder, today)
+                transaction.on_commit(
+                    lambda: _queue_letter_email(claim_id, "reminder"), robust=True
+                )
             _set_status(claim, S.REMINDED, note=_("Not paid by %(day)s.") % {"day": claim.due_on})
             claim.save(update_fields=["status"])
             log_action("bans.claim.reminded", partnership=claim.partnership, obj=claim)
-            if claim.email:
-                transaction.on_commit(
-                    lambda: _queue_letter_email(claim_id, "reminder"), robust=True
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return "reminded" if stored else "to_post"
+
+
+def post_reminder(claim, *, actor, today=None) -> ClaimReminder:
+    """Print a reminder that waits to be posted: it is dated today and its term starts today.
+    Printing it again later gives the same letter."""
+    if not access.can(actor, claim.partnership, "claim_identity"):
+        raise RegisterError(_("Only the officer or the administrator prints the letters."))
+    today = today or timezone.localdate()
+    stored = None
+    try:
+        with transaction.atomic():
+            claim = _locked(claim)
+            reminder = ClaimReminder.objects.select_for_update().filter(claim=claim).first()
+            if reminder is None:
+                raise RegisterError(_("This claim has no reminder."))
+            if reminder.posted_on is None:
+                if claim.status != S.REMINDED:
+                    raise RegisterError(_("This claim no longer needs a reminder."))
+                stored = _store_reminder_pdf(claim, reminder, today)
+                log_action(
+                    "bans.claim.reminder_posted",
+                    actor=actor,
+                    partnership=claim.partnership,
+                    obj=claim,
                 )
     except BaseException:
         if stored:
             default_storage.delete(stored)
         raise
-    return 1
+    return reminder
 
 
 def _add_costs(claim_id, today) -> int:
@@ -690,6 +810,8 @@ def _add_costs(claim_id, today) -> int:
         if claim.status != S.REMINDED or reminder.costs_added_on:
             return 0
         costs = collection_costs(claim.outstanding)
+        if costs <= 0:
+            return 0
         ClaimEntry.objects.create(
             claim=claim,
             kind=ClaimEntry.Kind.COLLECTION_COSTS,
@@ -715,11 +837,13 @@ class ImportResult:
 
 
 def import_statement(partnership, data: bytes, *, filename, actor) -> ImportResult:
-    """Read a CAMT.053 statement and book each credit whose reference and amount match an open
-    claim exactly. Anything else (unknown reference, partial payment, overpayment, a closed
-    claim) waits for the coordinator. The same file, or the same transaction in another file,
-    is taken in once."""
+    """Read a CAMT.053 statement of the account claims are paid to, and book each credit whose
+    reference and amount match an open claim exactly. Anything else (unknown reference, partial
+    payment, overpayment, a closed claim, a reversal, another currency) waits for the
+    coordinator. The same file, or the same transaction in another file, is taken in once."""
     _require(actor, partnership, "manage_claims")
+    if not partnership.claim_iban:
+        raise RegisterError(_("First enter the IBAN claims are paid to, in the claim settings."))
     digest = hashlib.sha256(data).hexdigest()
     earlier = BankImport.objects.filter(partnership=partnership, sha256=digest).first()
     if earlier is not None:
@@ -728,7 +852,17 @@ def import_statement(partnership, data: bytes, *, filename, actor) -> ImportResu
         entries = camt.parse_statement(data)
     except camt.StatementError as error:
         raise RegisterError(str(error)) from None
-    credits = [entry for entry in entries if entry.credit and entry.amount > 0]
+    for entry in entries:
+        if entry.account_iban.upper() != partnership.claim_iban:
+            raise RegisterError(
+                _(
+                    "This statement is for account %(account)s, not for %(iban)s that claims "
+                    "are paid to. Nothing was imported."
+                )
+                % {"account": entry.account_iban, "iban": partnership.claim_iban}
+            )
+    # Money in, and any reversal (money back either way); other money going out is not ours.
+    relevant = [e for e in entries if (e.credit or e.reversal) and e.amount > 0]
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -736,15 +870,13 @@ def import_statement(partnership, data: bytes, *, filename, actor) -> ImportResu
                     partnership=partnership,
                     filename=(filename or "")[:200],
                     sha256=digest,
-                    entries=len(credits),
+                    entries=len(relevant),
                     imported_by=actor,
                 )
         except IntegrityError:  # the same file, uploaded twice at once
             earlier = BankImport.objects.get(partnership=partnership, sha256=digest)
             return ImportResult(bank_import=None, duplicate_of=earlier)
-        for entry in credits:
-            if entry.currency != "EUR":
-                continue
+        for entry in relevant:
             outcome = _take_in(partnership, bank_import, entry, actor=actor)
             if outcome == "known":
                 bank_import.known += 1
@@ -798,7 +930,13 @@ def _take_in(partnership, bank_import, entry, *, actor):
         claim=claim,
         state=BankTransaction.State.WAITING,
     )
-    if claim is None:
+    if entry.reversal or not entry.credit:
+        tx.reason = BankTransaction.Reason.REVERSAL
+        tx.note = _("Money out") if not entry.credit else _("Money in")
+    elif entry.currency != "EUR":
+        tx.reason = BankTransaction.Reason.CURRENCY
+        tx.note = f"{entry.currency} {entry.amount}"
+    elif claim is None:
         tx.reason = BankTransaction.Reason.UNKNOWN
     elif claim.status not in OPEN:
         tx.reason = BankTransaction.Reason.CLOSED
@@ -806,18 +944,29 @@ def _take_in(partnership, bank_import, entry, *, actor):
         tx.reason = BankTransaction.Reason.PARTIAL
     elif entry.amount > claim.outstanding:
         tx.reason = BankTransaction.Reason.OVERPAID
-    tx.save()
-    if not tx.reason:
-        register_payment(
-            claim,
-            entry.amount,
-            actor=actor,
-            paid_on=min(entry.booked_on, timezone.localdate()),
-            method=ClaimPayment.Method.BANK,
-            bank_transaction=tx,
-        )
-        tx.state = BankTransaction.State.BOOKED
-        tx.save(update_fields=["state"])
+    try:
+        with transaction.atomic():
+            tx.save()
+    except IntegrityError:  # taken in by an import running at the same time
+        return "known"
+    if tx.reason:
+        return tx.state
+    try:
+        with transaction.atomic():
+            register_payment(
+                claim,
+                entry.amount,
+                actor=actor,
+                paid_on=min(entry.booked_on, timezone.localdate()),
+                method=ClaimPayment.Method.BANK,
+                bank_transaction=tx,
+            )
+    except RegisterError as error:  # e.g. paid before the claim was sent: a person decides
+        tx.reason, tx.note = BankTransaction.Reason.REFUSED, str(error)[:300]
+        tx.save(update_fields=["reason", "note"])
+        return tx.state
+    tx.state = BankTransaction.State.BOOKED
+    tx.save(update_fields=["state"])
     return tx.state
 
 
@@ -830,6 +979,13 @@ def book_transaction(tx, *, actor, claim_number="", note="") -> ClaimPayment:
         tx = BankTransaction.objects.select_for_update().get(pk=tx.pk)
         if tx.state != BankTransaction.State.WAITING:
             raise RegisterError(_("This transaction has been dealt with already."))
+        if tx.reason in (BankTransaction.Reason.REVERSAL, BankTransaction.Reason.CURRENCY):
+            raise RegisterError(
+                _(
+                    "This cannot be booked as a payment: set it aside with a note, and correct "
+                    "the claim by hand if needed."
+                )
+            )
         claim = tx.claim
         if claim_number:
             claim = Claim.objects.filter(

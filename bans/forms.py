@@ -236,8 +236,16 @@ class ClaimSettingsForm(forms.ModelForm):
         except IBANError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
 
+    def clean_claim_beneficiary(self):
+        value = " ".join(self.cleaned_data["claim_beneficiary"].split())  # no line breaks
+        return value
+
     def clean(self):
         data = super().clean()
+        if data.get("claim_iban") and not data.get("claim_beneficiary"):
+            self.add_error(
+                "claim_beneficiary", _("Enter the name of the account holder of this IBAN.")
+            )
         shop, admin = data.get("claim_shop_percent"), data.get("claim_admin_percent")
         if shop is not None and admin is not None and shop + admin > 100:
             raise forms.ValidationError(

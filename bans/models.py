@@ -337,7 +337,7 @@ class ClaimStatus(models.TextChoices):
 
 
 class ClaimQuerySet(models.QuerySet):
-    def visible_to(self, user, capability="make_claims"):
+    def visible_to(self, user, capability="view_claims"):
         return self.filter(partnership__in=partnerships_with(user, capability))
 
 
@@ -477,14 +477,19 @@ class ClaimStatusChange(models.Model):
 
 
 class ClaimReminder(models.Model):
-    """The one reminder of a claim: its row is what makes the daily job send it only once."""
+    """The one reminder of a claim: its row is what makes the daily job send it only once.
+
+    Made on ``sent_on`` by the job; emailed at once when the claim has an address, otherwise it
+    waits to be printed and posted. Its term (``due_on``) runs from ``posted_on``: the statutory
+    collection costs may only be charged 14 days after the person received it."""
 
     claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="reminder")
     sent_on = models.DateField()
-    due_on = models.DateField()
+    posted_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
     announced_costs = models.DecimalField(max_digits=9, decimal_places=2)
-    snapshot = models.JSONField(editable=False)
-    pdf = models.FileField(max_length=200, editable=False)
+    snapshot = models.JSONField(default=dict, editable=False)
+    pdf = models.FileField(max_length=200, blank=True, editable=False)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     costs_added_on = models.DateField(null=True, blank=True)
 
@@ -531,6 +536,9 @@ class BankTransaction(models.Model):
         PARTIAL = "partial", _("Less than the amount due")
         OVERPAID = "overpaid", _("More than the amount due")
         CLOSED = "closed", _("The claim takes no payments")
+        REVERSAL = "reversal", _("A reversal: the bank took the money back or returned it")
+        CURRENCY = "currency", _("Not in euros")
+        REFUSED = "refused", _("Could not be booked automatically")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     bank_import = models.ForeignKey(

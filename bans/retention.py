@@ -15,6 +15,7 @@ from django.utils import timezone
 from bans.models import (
     BankTransaction,
     Claim,
+    ClaimPayment,
     ClaimReminder,
     ClaimStatus,
     ClaimStatusChange,
@@ -164,8 +165,11 @@ def strip_closed_claims(now=None) -> dict:
                 personal_data_removed_at=now,
             )
             BankTransaction.objects.filter(claim=claim).update(
-                counterparty_name="", counterparty_iban="", remittance=""
+                counterparty_name="", counterparty_iban="", remittance="", note=""
             )
+            # Free-text notes may name the person; credit reasons stay (they justify the books).
+            ClaimStatusChange.objects.filter(claim=claim).update(note="")
+            ClaimPayment.objects.filter(claim=claim).update(note="")
             DeletionRecord.objects.create(
                 deleted_at=now,
                 partnership_id=claim.partnership_id,
@@ -183,4 +187,12 @@ def strip_closed_claims(now=None) -> dict:
                 logger.warning("claim retention: could not delete a file")
         totals["claims"] += 1
         totals["files"] += len(files)
+    # Bank lines that never became a payment on a claim: the payer's details go after as long.
+    totals["bank_lines"] = (
+        BankTransaction.objects.filter(
+            claim__isnull=True, booked_on__lte=(now - CLAIM_RECORDS_KEPT).date()
+        )
+        .exclude(counterparty_name="", counterparty_iban="", remittance="")
+        .update(counterparty_name="", counterparty_iban="", remittance="", note="")
+    )
     return {**totals, "run": str(run)}

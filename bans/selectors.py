@@ -112,6 +112,9 @@ ACCESS_ACTIONS = (
     "incidents.pdf.case_printed",
     "incidents.pdf.aangifte_printed",
     "incidents.export.full",
+    "bans.claim.viewed",
+    "bans.claim.letter_printed",
+    "bans.claims.collection_exported",
 )
 
 

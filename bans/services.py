@@ -13,6 +13,8 @@ from bans import policy
 from bans.models import (
     BAN_KINDS,
     COLLECTIVE_KINDS,
+    Claim,
+    ClaimStatus,
     Measure,
     MeasureChange,
     MeasureKind,
@@ -545,6 +547,14 @@ def merge_people(keep, duplicate, *, actor):
         Measure.objects.filter(person=duplicate).update(person=keep)
         PersonPhoto.objects.filter(person=duplicate).update(person=keep)
         SubjectRequest.objects.filter(person=duplicate).update(person=keep)
+        open_claims = Claim.objects.exclude(status=ClaimStatus.CANCELLED)
+        if open_claims.filter(
+            person=keep, incident__in=open_claims.filter(person=duplicate).values("incident")
+        ).exists():
+            raise RegisterError(
+                _("Both have a claim for the same case: cancel or credit one of them first.")
+            )
+        Claim.objects.filter(person=duplicate).update(person=keep)
         Person.objects.filter(pk=duplicate.pk).update(
             merged_into=keep,
             display_name="—",

@@ -35,10 +35,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "incident_figures": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
     # The keeper of the register: access log, subject requests, deletion ledger.
     "keep_register": frozenset({Role.ADMINISTRATOR}),
-    # Civil claims: the officer and the coordinator make them and print the letters; the
-    # coordinator books payments, imports bank statements and keeps the books.
+    # Civil claims: the officer and the coordinator make them; the coordinator books payments,
+    # imports bank statements and keeps the books, without names or addresses (aggregates only);
+    # the officer and the administrator see who a claim is on, print the letters and hand claims
+    # over to the collection agency.
+    "view_claims": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
     "make_claims": frozenset({Role.OFFICER, Role.COORDINATOR}),
     "manage_claims": frozenset({Role.COORDINATOR}),
+    "claim_identity": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
 }
 
 

@@ -33,12 +33,17 @@ CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 
 CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
 BANK_TX = lambda w: {"pk": w.bank_transaction.pk}  # noqa: E731
-CLAIMS_READ = "302 403 403 403 403 200 403 200 200 403"
-# A Deventer claim: 404 outside the officer and the coordinator of Deventer (ids leak nothing).
-CLAIMS_OBJECT = "302 404 404 404 404 200 404 200 404 404"
-CLAIMS_OBJECT_ACTION = "302 404 404 404 404 302 404 302 404 404"
-# Payments, credits and write-offs: the coordinator only; the officer may see the claim (403).
-CLAIMS_BOOKS_ACTION = "302 404 404 404 404 403 404 302 404 404"
+CLAIMS_READ = "302 403 403 403 403 200 200 200 200 403"
+# A Deventer claim: 404 outside Deventer's officer, administrator and coordinator.
+CLAIMS_OBJECT = "302 404 404 404 404 200 200 200 404 404"
+# Making and sending: the officer and the coordinator (the administrator reads only: 403).
+CLAIMS_MAKE = "302 404 404 404 404 200 403 200 404 404"
+CLAIMS_MAKE_ACTION = "302 404 404 404 404 302 403 302 404 404"
+# Names, addresses and letters: the officer and the administrator, not the coordinator.
+CLAIMS_IDENTITY = "302 404 404 404 404 200 200 403 404 404"
+CLAIMS_IDENTITY_ACTION = "302 404 404 404 404 302 302 403 404 404"
+# Payments, credits and write-offs: the coordinator only.
+CLAIMS_BOOKS_ACTION = "302 404 404 404 404 403 403 302 404 404"
 
 MATRIX = {
     # --- ours ---
@@ -191,13 +196,14 @@ MATRIX = {
     ),
     # --- civil claims: the officer and the coordinator make them; the coordinator keeps the books
     "claims:list": (GET, None, CLAIMS_READ),
-    "claims:new": (GET, lambda w: {"incident_pk": w.incident.pk}, CLAIMS_OBJECT),
+    "claims:new": (GET, lambda w: {"incident_pk": w.incident.pk}, CLAIMS_MAKE),
     "claims:detail": (GET, CLAIM, CLAIMS_OBJECT),
-    "claims:letter": (GET, CLAIM, CLAIMS_OBJECT),
-    # Not reminded yet: there is no reminder letter to give.
-    "claims:reminder": (GET, CLAIM, "302 404 404 404 404 404 404 404 404 404"),
-    "claims:send": (POST, CLAIM, CLAIMS_OBJECT_ACTION),
-    "claims:cancel": (POST, CLAIM, CLAIMS_OBJECT_ACTION, lambda w: {"reason": "Vergissing"}),
+    "claims:letter": (GET, CLAIM, CLAIMS_IDENTITY),
+    # Not reminded yet: there is no reminder letter to give or to post.
+    "claims:reminder": (GET, CLAIM, "302 404 404 404 404 404 404 403 404 404"),
+    "claims:post_reminder": (POST, CLAIM, CLAIMS_IDENTITY_ACTION),
+    "claims:send": (POST, CLAIM, CLAIMS_MAKE_ACTION),
+    "claims:cancel": (POST, CLAIM, CLAIMS_MAKE_ACTION, lambda w: {"reason": "Vergissing"}),
     "claims:payment": (POST, CLAIM, CLAIMS_BOOKS_ACTION),
     "claims:credit": (POST, CLAIM, CLAIMS_BOOKS_ACTION),
     "claims:write_off": (POST, CLAIM, CLAIMS_BOOKS_ACTION, lambda w: {"reason": "Onvindbaar"}),
@@ -207,7 +213,8 @@ MATRIX = {
     "claims:distribution": (GET, None, COORDINATOR_LIST),
     "claims:distribution_csv": (GET, None, COORDINATOR_LIST),
     "claims:csv": (GET, None, COORDINATOR_LIST),
-    "claims:collection_csv": (GET, None, COORDINATOR_LIST),
+    # The hand-over file has names and addresses: the officer and the administrator.
+    "claims:collection_csv": (POST, None, "302 403 403 403 403 200 200 403 403 403"),
     "claims:settings": (GET, None, COORDINATOR_LIST),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302 302"),

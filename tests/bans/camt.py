@@ -8,7 +8,7 @@ ACCOUNT = "NL91ABNA0417164300"
 def statement(payments, *, account=ACCOUNT, statement_id="2026-330") -> bytes:
     """``payments``: dicts with amount ("205.98"), and optionally ref (structured RF
     reference), text (free remittance text), name, iban, day ("2026-11-25"), bank_ref
-    (AcctSvcrRef), debit (True for money going out)."""
+    (AcctSvcrRef), debit (True for money going out), reversal (True for a reversal)."""
     entries = "".join(_entry(i, p) for i, p in enumerate(payments, start=1))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
@@ -40,6 +40,7 @@ def _entry(number, p):
       <Ntry>
         <Amt Ccy="EUR">{p["amount"]}</Amt>
         <CdtDbtInd>{side}</CdtDbtInd>
+        {"<RvslInd>true</RvslInd>" if p.get("reversal") else ""}
         <Sts>BOOK</Sts>
         <BookgDt><Dt>{day}</Dt></BookgDt>
         <ValDt><Dt>{day}</Dt></ValDt>

@@ -246,7 +246,9 @@ def sent_on(world, day):
     person = world.claim.person
     services.link_incident(person, incident, actor=world.users["officer"])
     draft = create_claim(incident, person, actor=world.users["officer"])
-    return send_claim(draft, actor=world.users["officer"], email="kees@example.nl", today=day)
+    claim = send_claim(draft, actor=world.users["officer"], email="kees@example.nl", today=day)
+    claims.email_letter(claim.pk, "claim")  # what the on-commit task does
+    return claim
 
 
 def test_the_reminder_job_sends_one_reminder_and_then_adds_the_costs_once(
@@ -255,7 +257,7 @@ def test_the_reminder_job_sends_one_reminder_and_then_adds_the_costs_once(
     claim = sent_on(world, date(2026, 10, 1))  # due 16 October
     assert claim.due_on == date(2026, 10, 16)
     mail.outbox.clear()
-    assert send_reminders(today=date(2026, 10, 16)) == {"reminded": 0, "to_collection": 0}
+    assert send_reminders(today=date(2026, 10, 16))["reminded"] == 0
     with django_capture_on_commit_callbacks(execute=True):
         first = send_reminders(today=date(2026, 10, 17))
     with django_capture_on_commit_callbacks(execute=True):
@@ -280,7 +282,8 @@ def test_the_reminder_job_sends_one_reminder_and_then_adds_the_costs_once(
 def test_a_paid_claim_is_never_reminded(world):
     claim = sent_on(world, date(2026, 10, 1))
     pay(world, claim, "181", day=date(2026, 10, 10))
-    assert send_reminders(today=date(2026, 11, 1)) == {"reminded": 0, "to_collection": 0}
+    done = send_reminders(today=date(2026, 11, 1))
+    assert done == {"reminded": 0, "to_post": 0, "to_collection": 0, "emailed": 0, "failed": 0}
 
 
 def test_costs_are_paid_first(world):
@@ -385,6 +388,8 @@ def test_a_file_that_is_not_a_usable_statement_is_refused(world, data):
 
 
 def test_another_partnerships_reference_is_unknown_here(world, claim):
+    world.zwolle.claim_iban, world.zwolle.claim_beneficiary = "NL91ABNA0417164300", "KVO Zwolle"
+    world.zwolle.save()
     data = statement([{"amount": "205.98", "ref": claim.payment_reference}])
     other = world.users["other_coordinator"]
     import_statement(world.zwolle, data, filename="z.xml", actor=other)
@@ -472,3 +477,142 @@ def test_an_open_claim_is_kept_however_old(world, claim):
         changed_at=timezone.now() - timedelta(days=9 * 365)
     )
     assert strip_closed_claims()["claims"] == 0
+
+
+# --- found in review ----------------------------------------------------------------------------
+
+
+def test_shares_adding_up_to_100_never_give_the_fund_less_than_nothing(world):
+    claim = sent_on(world, timezone.localdate())  # EUR 181, no damage lines
+    world.deventer.claim_shop_percent = world.deventer.claim_admin_percent = D("50")
+    world.deventer.save()
+    payment = pay(world, reload(claim), "0.03")
+    assert (payment.shop_amount, payment.admin_amount, payment.fund_amount) == (
+        D("0.02"),
+        D("0.01"),
+        D("0.00"),
+    )
+
+
+def test_a_reminder_without_email_waits_to_be_posted_and_its_term_starts_then(world):
+    from bans.claims import post_reminder
+
+    claim = sent_on(world, date(2026, 10, 1))
+    Claim.objects.filter(pk=claim.pk).update(email="")
+    assert send_reminders(today=date(2026, 10, 17))["to_post"] == 1
+    reminder = ClaimReminder.objects.get(claim=claim)
+    assert reminder.posted_on is None and not reminder.pdf
+    # Not posted: no collection costs, however long it waits.
+    assert send_reminders(today=date(2027, 1, 1))["to_collection"] == 0
+    post_reminder(reload(claim), actor=world.users["officer"], today=date(2026, 11, 20))
+    reminder.refresh_from_db()
+    assert reminder.posted_on == date(2026, 11, 20) and reminder.due_on == date(2026, 12, 7)
+    assert send_reminders(today=date(2026, 12, 7))["to_collection"] == 0
+    assert send_reminders(today=date(2026, 12, 8))["to_collection"] == 1
+    with pytest.raises(RegisterError):
+        post_reminder(reload(claim), actor=world.users["coordinator"])
+
+
+def test_one_failing_claim_does_not_stop_the_reminders_of_the_others(world, monkeypatch):
+    first = sent_on(world, date(2026, 10, 1))
+    second = sent_on(world, date(2026, 10, 1))
+    real = claims._store_reminder_pdf
+
+    def fail_for_first(claim, reminder, today):
+        if claim.pk == first.pk:
+            raise OSError("disk full")
+        return real(claim, reminder, today)
+
+    monkeypatch.setattr(claims, "_store_reminder_pdf", fail_for_first)
+    done = send_reminders(today=date(2026, 10, 17))
+    assert done["failed"] == 1 and done["reminded"] == 1
+    assert reload(first).status == ClaimStatus.SENT  # rolled back, tried again tomorrow
+    assert reload(second).status == ClaimStatus.REMINDED
+
+
+def test_the_reminder_letter_shows_the_credit(world):
+    import io
+
+    from pypdf import PdfReader
+
+    claim = sent_on(world, date(2026, 10, 1))
+    add_credit(claim, "31.00", actor=world.users["coordinator"], reason="Korting na bezwaar")
+    send_reminders(today=date(2026, 10, 17))
+    reminder = ClaimReminder.objects.get(claim=claim)
+    with default_storage.open(reminder.pdf.name, "rb") as handle:
+        text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text().replace("\xa0", " ")
+    assert "Korting na bezwaar" in text and "31,00" in text and "150,00" in text
+
+
+def test_a_statement_of_another_account_is_refused(world, claim):
+    data = statement(
+        [{"amount": "205.98", "ref": claim.payment_reference}], account="NL69INGB0123456789"
+    )
+    with pytest.raises(RegisterError, match="not for NL91ABNA0417164300"):
+        import_statement(world.deventer, data, filename="a", actor=world.users["coordinator"])
+    assert reload(claim).paid == 0 and not BankImport.objects.exists()
+
+
+def test_reversals_wait_and_are_never_booked(world, claim):
+    data = statement([{"amount": "205.98", "ref": claim.payment_reference, "reversal": True}])
+    import_statement(world.deventer, data, filename="a", actor=world.users["coordinator"])
+    tx = BankTransaction.objects.get()
+    assert tx.reason == "reversal" and reload(claim).paid == 0
+    with pytest.raises(RegisterError, match="set it aside"):
+        book_transaction(tx, actor=world.users["coordinator"])
+
+
+def test_a_payment_that_cannot_be_booked_waits_and_the_rest_of_the_file_is_imported(world, claim):
+    other = sent_on(world, timezone.localdate())
+    data = statement(
+        [
+            # Paid a week before the claim was sent: a person decides.
+            {"amount": "205.98", "ref": claim.payment_reference, "day": "2026-01-05"},
+            {"amount": "181.00", "ref": other.payment_reference},
+        ]
+    )
+    result = import_statement(world.deventer, data, filename="a", actor=world.users["coordinator"])
+    assert (result.bank_import.booked, result.bank_import.queued) == (1, 1)
+    assert BankTransaction.objects.get(reason="refused").note
+    assert reload(other).status == ClaimStatus.PAID
+
+
+def test_a_duplicate_report_gets_no_second_claim(world, claim):
+    from incidents.models import Incident
+    from tests.bans.test_policy import offence
+
+    duplicate = offence(world, date(2026, 11, 1))
+    Incident.objects.filter(pk=duplicate.pk).update(duplicate_of=claim.incident)
+    duplicate.refresh_from_db()
+    from bans import services
+
+    services.link_incident(claim.person, duplicate, actor=world.users["officer"])
+    verdict = claims.eligibility(duplicate, claim.person)
+    assert not verdict.ok and claim.incident.reference in verdict.reasons[0]
+
+
+def test_merging_people_moves_their_claims(world, claim):
+    from bans import services
+    from tests.bans.factories import PersonFactory
+
+    keep = PersonFactory(partnership=world.deventer, full_name="Kees Bakker")
+    services.merge_people(keep, claim.person, actor=world.users["administrator"])
+    assert reload(claim).person == keep
+
+
+def test_unmatched_bank_lines_lose_the_payer_after_seven_years(world, claim):
+    from bans.retention import strip_closed_claims
+
+    data = statement([{"amount": "12.00", "ref": "RF18539007547034", "day": "2018-01-05"}])
+    import_statement(world.deventer, data, filename="oud", actor=world.users["coordinator"])
+    assert strip_closed_claims()["bank_lines"] == 1
+    assert BankTransaction.objects.get().counterparty_name == ""
+
+
+def test_a_letter_whose_email_never_left_is_sent_by_the_next_daily_run(world):
+    claim = sent_on(world, date(2026, 10, 1))
+    Claim.objects.filter(pk=claim.pk).update(letter_emailed_at=None)  # the broker was down
+    mail.outbox.clear()
+    assert send_reminders(today=date(2026, 10, 5))["emailed"] == 1
+    assert send_reminders(today=date(2026, 10, 6))["emailed"] == 0
+    assert len(mail.outbox) == 1 and claim.number in mail.outbox[0].subject

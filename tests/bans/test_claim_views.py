@@ -147,6 +147,8 @@ def test_the_coordinator_imports_a_statement_and_sees_the_claim_paid(client_as, 
     ],
 )
 def test_a_wrong_bank_file_gets_a_clear_error(client_as, world, content, message):
+    world.deventer.claim_iban = "NL91ABNA0417164300"
+    world.deventer.save()
     upload = io.BytesIO(content)
     upload.name = "afschrift.xml"
     response = client_as("coordinator").post(reverse("claims:bank"), {"statement": upload})
@@ -156,19 +158,44 @@ def test_a_wrong_bank_file_gets_a_clear_error(client_as, world, content, message
 
 def test_exports_for_the_books_and_the_collection_agency(client_as, world):
     from bans.claims import send_reminders
+    from bans.selectors import access_log
 
     claim = world.claim
-    Claim.objects.filter(pk=claim.pk).update(due_on=timezone.localdate() - timedelta(days=40))
+    Claim.objects.filter(pk=claim.pk).update(
+        due_on=timezone.localdate() - timedelta(days=40), email="kees@example.nl"
+    )
     today = timezone.localdate()
     send_reminders(today=today)
     send_reminders(today=today + timedelta(days=20))
-    client = client_as("coordinator")
-    books = b"".join(client.get(reverse("claims:csv")).streaming_content).decode("utf-8-sig")
+    books = b"".join(client_as("coordinator").get(reverse("claims:csv")).streaming_content).decode(
+        "utf-8-sig"
+    )
     assert claim.number in books and "245,98" in books and "Kees Bakker" not in books
-    agency = client.get(reverse("claims:collection_csv"))
+    # The hand-over file has names: the officer makes it, once per claim, and it is logged.
+    client = client_as("officer")
+    agency = client.post(reverse("claims:collection_csv"))
     text = b"".join(agency.streaming_content).decode("utf-8-sig")
     assert "Kees Bakker" in text and "Brink 10" in text
     assert Claim.objects.get(pk=claim.pk).handed_over_on == timezone.localdate()
+    again = b"".join(client.post(reverse("claims:collection_csv")).streaming_content)
+    assert b"Kees Bakker" not in again
+    logged = access_log(world.deventer, person=claim.person)
+    assert logged.filter(action="bans.claims.collection_exported").count() == 1
+
+
+def test_the_coordinator_keeps_the_books_without_names(client_as, world):
+    from bans.selectors import access_log
+
+    claim = world.claim
+    page = client_as("coordinator").get(reverse("claims:detail", args=[claim.pk]))
+    assert "Kees Bakker" not in page.content.decode() and "Brink 10" not in page.content.decode()
+    listing = client_as("coordinator").get(reverse("claims:list") + "?q=Bakker")
+    assert claim.number not in listing.content.decode()  # no search by name either
+    page = client_as("officer").get(reverse("claims:detail", args=[claim.pk]))
+    assert "Kees Bakker" in page.content.decode()
+    assert (
+        access_log(world.deventer, person=claim.person).filter(action="bans.claim.viewed").exists()
+    )
 
 
 @pytest.mark.parametrize(
