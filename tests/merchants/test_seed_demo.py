@@ -18,9 +18,9 @@ def counts():
 
 def test_seed_demo_is_idempotent(db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, claims=False)
     first = counts()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, claims=False)
     assert counts() == first
     assert first["partnerships"] == 1
     assert first["shopping_areas"] == 16 and first["business_parks"] == 3
@@ -32,13 +32,13 @@ def test_seed_demo_is_idempotent(db, settings):
 
 def test_demo_logins_work_only_in_debug(client, db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, claims=False)
     owner = User.objects.get(email="eigenaar@demo.kvo.nl")
     assert owner.check_password("demo-kvo-2026")
     officer = User.objects.get(email="wijkagent@demo.kvo.nl")
     assert Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).exists()
 
     settings.DEBUG = False
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, claims=False)
     owner.refresh_from_db()
     assert not owner.has_usable_password()

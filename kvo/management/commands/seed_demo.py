@@ -1,6 +1,7 @@
 """Seed the demo: KVO Deventer with its areas, shops and users (merchants.demo), then two years of
 incidents (incidents.demo), then a register of about 40 people with measures in force (bans.demo),
-in one transaction.
+then about 200 civil claims with their letters and payments (bans.claims_demo), in one
+transaction.
 
 Idempotent and deterministic: running it again changes no counts. Passwords and TOTP secrets are
 only set when DEBUG is on; in production the accounts get unusable passwords.
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from bans import claims_demo
 from bans import demo as bans_demo
 from incidents import demo as incidents_demo
 from merchants import demo as merchants_demo
@@ -20,8 +22,16 @@ from merchants import demo as merchants_demo
 class Command(BaseCommand):
     help = (
         "Create the KVO Deventer demo partnership with areas, shops, users and a protocol, two "
-        "years of incidents, and a register of people with measures in force."
+        "years of incidents, a register of people with measures in force, and civil claims."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-claims",
+            dest="claims",
+            action="store_false",
+            help="Leave out the civil claims: they take most of a minute (every letter is a PDF).",
+        )
 
     def handle(self, *args, **options):
         debug = bool(settings.DEBUG)
@@ -33,9 +43,18 @@ class Command(BaseCommand):
             )
             partnership = merchants["partnership"]
             incidents = incidents_demo.seed_incidents(partnership)
-            register = bans_demo.seed_register(
-                partnership, officer=merchants["users"][bans_demo.OFFICER_EMAIL]
-            )
+            officer = merchants["users"][bans_demo.OFFICER_EMAIL]
+            register = bans_demo.seed_register(partnership, officer=officer)
+            claims_started = time.monotonic()
+            civil_claims = {"claims": 0, "skipped": True, "note": "left out"}
+            if options["claims"]:
+                civil_claims = claims_demo.seed_claims(
+                    partnership,
+                    officer=officer,
+                    coordinator=merchants["users"][claims_demo.COORDINATOR_EMAIL],
+                )
+            if verbose and not civil_claims["skipped"]:
+                self.stdout.write(f"Claims seeded in {time.monotonic() - claims_started:.1f} s.")
         if verbose:
             self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")
 
@@ -43,6 +62,7 @@ class Command(BaseCommand):
         lines = merchants_demo.summary_lines(partnership, merchants["created"])
         lines += incidents_demo.summary_lines(partnership, incidents)
         lines += bans_demo.summary_lines(partnership, register)
+        lines += claims_demo.summary_lines(partnership, civil_claims)
         self.stdout.write("\n".join(lines))
         self.stdout.write("")
         merchants_demo.write_logins(self.stdout, self.style, debug=debug)
