@@ -15,10 +15,14 @@ PAGES = {
         "merchants:invitation_create",
         "merchants:profile",
         "mfa_index",
+        "claims:list",
+        "claims:bank",
+        "claims:distribution",
+        "claims:settings",
     ],
     "owner": ["home", "merchants:my_shops", "merchants:profile", "merchants:protocol"],
-    "officer": ["home", "merchants:shop_list", "incidents:queue"],
-    "administrator": ["home", "bans:access_log", "bans:subject_requests"],
+    "officer": ["home", "merchants:shop_list", "incidents:queue", "claims:list"],
+    "administrator": ["home", "bans:access_log", "bans:subject_requests", "claims:list"],
     "auditor": ["home", "merchants:area_list"],
 }
 
@@ -26,6 +30,7 @@ PAGES = {
 @pytest.mark.parametrize("role", sorted(PAGES))
 def test_pages_render_accessibly(role, browser, live_server, world, login_as, axe_check, shoot):
     assert world.protocol.published_at and world.subject_request.pk  # pages with content
+    assert world.claim.pk and world.bank_transaction.pk
     for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context = browser.new_context(viewport=viewport, locale="nl-NL")
         login_as(context, world.users[role])
@@ -45,6 +50,10 @@ def test_pages_render_accessibly(role, browser, live_server, world, login_as, ax
             page.goto(live_server.url + reverse("bans:person", args=[world.banned.pk]))
             axe_check(page)
             shoot(f"{viewport_name}-person", target=page)
+        if role in ("officer", "coordinator"):
+            page.goto(live_server.url + reverse("claims:detail", args=[world.claim.pk]))
+            axe_check(page)
+            shoot(f"{viewport_name}-claim", target=page)
         if role == "owner":
             page.goto(live_server.url + reverse("merchants:my_shop_staff", args=[world.shop.pk]))
             axe_check(page)
