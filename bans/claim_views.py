@@ -96,8 +96,26 @@ def _filtered(request):
 @require_capability("view_claims")
 def claim_list(request):
     form, queryset = _filtered(request)
-    totals = queryset.aggregate(count=Count("pk"), claimed=Sum("total"), paid=Sum("paid"))
-    totals["outstanding"] = (totals["claimed"] or 0) - (totals["paid"] or 0)
+    # Drafts and cancelled claims claim nothing; only open claims are still owed.
+    issued = ~Q(status__in=(ClaimStatus.DRAFT, ClaimStatus.CANCELLED))
+    open_ = Q(status__in=claims.OPEN)
+    sums = queryset.aggregate(
+        count=Count("pk"),
+        claimed_sum=Sum("total", filter=issued),
+        paid_sum=Sum("paid"),
+        open_total=Sum("total", filter=open_),
+        open_paid=Sum("paid", filter=open_),
+        off_total=Sum("total", filter=Q(status=ClaimStatus.WRITTEN_OFF)),
+        off_paid=Sum("paid", filter=Q(status=ClaimStatus.WRITTEN_OFF)),
+    )
+    totals = {
+        "count": sums["count"],
+        "claimed": sums["claimed_sum"] or 0,
+        "paid": sums["paid_sum"] or 0,
+        "outstanding": (sums["open_total"] or 0) - (sums["open_paid"] or 0),
+        "written_off": (sums["off_total"] or 0) - (sums["off_paid"] or 0),
+    }
+
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

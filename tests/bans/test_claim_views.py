@@ -225,3 +225,14 @@ def test_claim_settings_refuse_a_bad_iban_and_shares_over_100(
     assert client.post(reverse("claims:settings"), data).status_code == 302
     world.deventer.refresh_from_db()
     assert world.deventer.claim_iban == "NL91ABNA0417164300"
+
+
+def test_list_totals_count_only_open_claims_as_outstanding(client_as, world):
+    from bans.claims import write_off
+
+    claim = world.claim  # sent: 205.98 outstanding
+    write_off(claim, actor=world.users["coordinator"], reason="Onvindbaar")
+    page = client_as("coordinator").get(reverse("claims:list")).content.decode()
+    totals = page[page.index('class="totals"') : page.index("</dl>", page.index('class="totals"'))]
+    assert "Openstaand</dt><dd>€\xa00,00" in totals
+    assert "Afgeschreven</dt><dd>€\xa0205,98" in totals
