@@ -115,6 +115,8 @@ ACCESS_ACTIONS = (
     "bans.claim.viewed",
     "bans.claim.letter_printed",
     "bans.claims.collection_exported",
+    "bans.bulletin.viewed",
+    "bans.bulletin.printed",
 )
 
 

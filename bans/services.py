@@ -315,6 +315,15 @@ def _change(measure, to, actor, reason):
         obj=measure,
         data={"kind": measure.kind, "from": previous},
     )
+    if to == MeasureStatus.ACTIVE and measure.kind in BAN_KINDS:
+        partnership = measure.partnership
+        transaction.on_commit(lambda: _bulletin_after_decision(partnership), robust=True)
+
+
+def _bulletin_after_decision(partnership):
+    from bans.bulletins import request_bulletin
+
+    request_bulletin(partnership)
 
 
 def collective_in_force(partnership, day=None):

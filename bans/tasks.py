@@ -33,3 +33,40 @@ def daily_claim_reminders():
 )
 def email_claim_letter(claim_id, kind):
     return claims.email_letter(claim_id, kind)
+
+
+# --- Bulletins -----------------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def make_due_bulletins_task():
+    """At the due time of a red-card bulletin (and every few minutes by beat, in case)."""
+    from bans import bulletins
+
+    return bulletins.make_due_bulletins()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def weekly_bulletins():
+    """Monday 08:00 (beat): the weekly digest of every partnership."""
+    from bans import bulletins
+
+    return bulletins.weekly_bulletins()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_bulletin_deliveries(bulletin_id):
+    """Send a bulletin's queued rows; a second run finds them sent and sends nothing."""
+    from bans import bulletins
+
+    result = bulletins.send_deliveries(bulletin_id)
+    return {"sent": result.sent, "retried": result.retried, "failed": result.failed}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_bulletin_outbox():
+    """Every few minutes (beat): rows stuck in `sending` by a dead worker go back to the queue,
+    and due bulletin requests are made."""
+    from bans import bulletins
+
+    return {"requeued": bulletins.requeue_stuck(), "made": bulletins.make_due_bulletins()}

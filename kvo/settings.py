@@ -136,10 +136,20 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Red cards decided within this many seconds make one bulletin. Embedded (eager) default: at once.
+BULLETIN_DELAY_SECONDS = env.int("BULLETIN_DELAY_SECONDS", default=600 if REDIS_URL else 0)
 CELERY_BEAT_SCHEDULE = {
     "register-maintenance": {
         "task": "bans.tasks.daily_register_maintenance",
         "schedule": crontab(hour=0, minute=15),
+    },
+    "bulletin-weekly": {
+        "task": "bans.tasks.weekly_bulletins",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    "bulletin-outbox-sweep": {
+        "task": "bans.tasks.sweep_bulletin_outbox",
+        "schedule": crontab(minute="*/5"),
     },
     "claim-reminders": {
         "task": "bans.tasks.daily_claim_reminders",

@@ -217,6 +217,22 @@ class World:
         )
 
     @cached_property
+    def bulletin(self):
+        """A bulletin with the red card, sent to Bakkerij Jansen (whose owner signed for it)."""
+        from bans import bulletins
+        from merchants.services import sign_protocol
+
+        self.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
+        self.shop.save()
+        sign_protocol(self.protocol, actor=self.users["owner"], shop=self.shop)
+        assert self.banned.pk
+        bulletin = bulletins.make_bulletin(
+            self.deventer, trigger="manual", actor=self.users["officer"]
+        )
+        bulletins.send_deliveries(bulletin.pk)
+        return bulletin
+
+    @cached_property
     def measure(self):
         from tests.bans.factories import MeasureFactory
 

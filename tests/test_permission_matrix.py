@@ -32,6 +32,7 @@ MEASURE_ACTION = "302 404 404 404 404 302 302 404 404 404"
 CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 
 CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
+BULLETIN = lambda w: {"pk": w.bulletin.pk}  # noqa: E731
 BANK_TX = lambda w: {"pk": w.bank_transaction.pk}  # noqa: E731
 CLAIMS_READ = "302 403 403 403 403 200 200 200 200 403"
 # A Deventer claim: 404 outside Deventer's officer, administrator and coordinator.
@@ -193,6 +194,20 @@ MATRIX = {
         POST,
         lambda w: {"pk": w.banned.pk},
         "302 403 403 403 403 403 403 403 403 403",
+    ),
+    # --- bulletins: the officer makes them and reads the delivery report; shops that received
+    # one open it (after signing the protocol themselves: unsigned they go to the protocol).
+    "bans:bulletins": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
+    "bans:bulletin_make": (POST, None, "302 403 403 403 403 302 403 403 403 403"),
+    "bans:bulletin_archive": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
+    "bans:bulletin_report": (GET, BULLETIN, "302 404 404 404 404 200 404 404 404 404"),
+    "bans:bulletin_retry": (POST, BULLETIN, "302 404 404 404 404 302 404 404 404 404"),
+    "bans:bulletin": (GET, BULLETIN, "302 302 302 404 404 403 403 403 403 403"),
+    "bans:bulletin_pdf": (GET, BULLETIN, "302 302 302 404 404 403 403 403 403 403"),
+    "bans:bulletin_photo": (
+        GET,
+        lambda w: {"pk": w.bulletin.pk, "person_pk": w.banned.pk},
+        "302 403 403 404 404 403 403 403 403 403",
     ),
     # --- civil claims: the officer and the coordinator make them; the coordinator keeps the books
     "claims:list": (GET, None, CLAIMS_READ),

@@ -1,0 +1,255 @@
+"""Bulletin pages: the officer's delivery report (make one by hand, retry failures), the shop's
+archive, and the bulletin itself with photos and an A4 PDF, watermarked for the viewer's shop."""
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bans import bulletins
+from bans.models import Bulletin, BulletinTrigger, DeliveryState
+from bans.services import RegisterError
+from kvo.lib.http import client_ip
+from kvo.lib.images import watermark
+from kvo.lib.pdf import render_pdf
+from merchants import access
+from merchants.access import require_capability
+from merchants.models import Shop
+from merchants.services import has_signed_current_protocol, log_action
+
+# --- The officer -------------------------------------------------------------------------------
+
+
+@require_capability("review_incidents")
+def report(request):
+    """Every edition with its deliveries counted per state; make one now."""
+    page = Paginator(
+        Bulletin.objects.filter(partnership=request.partnership).select_related("created_by"), 20
+    ).get_page(request.GET.get("page"))
+    counts = bulletins.delivery_counts(list(page))
+    for bulletin in page:
+        bulletin.counts = counts.get(bulletin.pk, {})
+    return render(
+        request,
+        "bans/bulletins/report.html",
+        {"page": page, "states": DeliveryState, "mode": request.partnership.bulletin_mode},
+    )
+
+
+@require_POST
+@require_capability("review_incidents")
+def make(request):
+    try:
+        bulletin = bulletins.make_bulletin(
+            request.partnership, trigger=BulletinTrigger.MANUAL, actor=request.user
+        )
+    except RegisterError as error:
+        messages.error(request, str(error))
+        return redirect("bans:bulletins")
+    if bulletin is None:
+        messages.warning(request, _("Nobody has a collective measure in force: no bulletin."))
+        return redirect("bans:bulletins")
+    messages.success(request, _("Bulletin %(number)s is being sent.") % {"number": bulletin.number})
+    return redirect("bans:bulletin_report", pk=bulletin.pk)
+
+
+def _officers_bulletin(request, pk):
+    return get_object_or_404(
+        Bulletin.objects.filter(
+            partnership__in=access.partnerships_with(request.user, "review_incidents")
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def bulletin_report(request, pk):
+    bulletin = _officers_bulletin(request, pk)
+    deliveries = bulletin.deliveries.select_related("shop__area").order_by("state", "shop__name")
+    counts = bulletins.delivery_counts([bulletin]).get(bulletin.pk, {})
+    return render(
+        request,
+        "bans/bulletins/bulletin_report.html",
+        {
+            "bulletin": bulletin,
+            "counts": [(state, counts.get(state.value, 0)) for state in DeliveryState],
+            "problems": deliveries.exclude(
+                state__in=(DeliveryState.SENT, DeliveryState.QUEUED, DeliveryState.SENDING)
+            ),
+            "retryable": counts.get(DeliveryState.FAILED, 0) + counts.get(DeliveryState.BOUNCED, 0),
+            "entries": bulletin.entries.select_related("person", "measure"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    bulletin = _officers_bulletin(request, pk)
+    count = bulletins.retry_failed(bulletin, actor=request.user)
+    messages.success(request, _("%(count)s deliveries are queued again.") % {"count": count})
+    return redirect("bans:bulletin_report", pk=bulletin.pk)
+
+
+# --- The shop ----------------------------------------------------------------------------------
+
+
+def _my_shops(request):
+    return Shop.objects.filter(
+        assignments__membership__user=request.user,
+        assignments__membership__active=True,
+        area__partnership=request.partnership,
+        area__active=True,
+        active=True,
+    ).distinct()
+
+
+@require_capability("report_incidents")
+def archive(request):
+    """The editions the user's shops received."""
+    received = (
+        Bulletin.objects.filter(
+            partnership=request.partnership,
+            deliveries__shop__in=_my_shops(request),
+            deliveries__state=DeliveryState.SENT,
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
+    page = Paginator(received, 20).get_page(request.GET.get("page"))
+    return render(request, "bans/bulletins/archive.html", {"page": page})
+
+
+def _viewer(request, pk):
+    """(bulletin, the viewer's shop) for a participant whose shop received the bulletin; with a
+    link's token, the shop the link was made for, which must be one of the user's shops."""
+    if not access.can(request.user, request.partnership, "report_incidents"):
+        raise PermissionDenied
+    bulletin = get_object_or_404(Bulletin, pk=pk, partnership=request.partnership)
+    shops = _my_shops(request).filter(
+        bulletin_deliveries__bulletin=bulletin,
+        bulletin_deliveries__state=DeliveryState.SENT,
+    )
+    token = request.GET.get("t")
+    if token:
+        shop_id = bulletins.read_link_token(token, bulletin.pk)
+        if shop_id is None:
+            raise PermissionDenied
+        shops = shops.filter(pk=shop_id)
+        if not shops.exists():
+            # A link made for another shop: not for this account.
+            raise PermissionDenied
+    shop = shops.order_by("name").first()
+    if shop is None:
+        raise Http404
+    return bulletin, shop
+
+
+def _protocol_first(request):
+    if has_signed_current_protocol(request.user, request.partnership):
+        return None
+    return redirect(
+        f"{reverse('merchants:protocol')}?{urlencode({'next': request.get_full_path()})}"
+    )
+
+
+def _people(bulletin):
+    return bulletins.current_entries(bulletin, timezone.localdate())
+
+
+@login_required
+def bulletin(request, pk):
+    bulletin, shop = _viewer(request, pk)
+    refusal = _protocol_first(request)
+    if refusal:
+        return refusal
+    log_action(
+        "bans.bulletin.viewed",
+        actor=request.user,
+        partnership=bulletin.partnership,
+        obj=bulletin,
+        data={"shop": shop.pk},
+        ip_address=client_ip(request),
+    )
+    response = render(
+        request,
+        "bans/bulletins/bulletin.html",
+        {
+            "bulletin": bulletin,
+            "shop": shop,
+            "entries": _people(bulletin),
+            "token": request.GET.get("t", ""),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _marked_photo(entry, shop):
+    photo = entry.person.photos.order_by("-created_at").first()
+    if photo is None:
+        return None
+    with default_storage.open(photo.thumbnail.name, "rb") as handle:
+        return watermark(handle.read(), f"{shop.name} · {timezone.localdate():%d-%m-%Y}")
+
+
+@login_required
+def photo(request, pk, person_pk):
+    bulletin, shop = _viewer(request, pk)
+    if _protocol_first(request):
+        raise PermissionDenied
+    entry = next((e for e in _people(bulletin) if e.person_id == person_pk), None)
+    data = _marked_photo(entry, shop) if entry else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def pdf(request, pk):
+    """The bulletin on A4 for behind the counter, watermarked for the viewer's shop."""
+    bulletin, shop = _viewer(request, pk)
+    refusal = _protocol_first(request)
+    if refusal:
+        return refusal
+    people = []
+    for entry in _people(bulletin):
+        data = _marked_photo(entry, shop)
+        people.append(
+            {
+                "entry": entry,
+                "photo": "data:image/jpeg;base64," + base64.b64encode(data).decode()
+                if data
+                else "",
+            }
+        )
+    log_action(
+        "bans.bulletin.printed",
+        actor=request.user,
+        partnership=bulletin.partnership,
+        obj=bulletin,
+        data={"shop": shop.pk},
+        ip_address=client_ip(request),
+    )
+    document = render_pdf(
+        "bans/pdf/bulletin.html",
+        {"bulletin": bulletin, "shop": shop, "people": people, "today": timezone.localdate()},
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="bulletin-{bulletin.partnership.code}-{bulletin.number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,110 @@
+"""Bulletins made and sent in process (the locmem mail backend); the real worker and SMTP sink
+are in tests/test_bulletin_delivery.py."""
+
+import email
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bans import bulletins
+from bans.models import Bulletin, BulletinDelivery, DeliveryState
+from merchants.services import sign_protocol
+
+
+@pytest.fixture
+def ready(world):
+    """Deventer with a red card in force (with photo), and Bakkerij Jansen signed up."""
+    world.deventer.bulletin_mode = "inline"
+    world.deventer.save()
+    world.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
+    world.shop.save()
+    sign_protocol(world.protocol, actor=world.users["owner"], shop=world.shop)
+    assert world.banned.pk
+    return world
+
+
+def make(world, trigger="manual"):
+    return bulletins.make_bulletin(world.deventer, trigger=trigger, actor=world.users["officer"])
+
+
+def test_a_bulletin_goes_to_signed_shops_and_says_why_not_to_the_others(ready):
+    mail.outbox.clear()
+    bulletin = make(ready)
+    bulletins.send_deliveries(bulletin.pk)
+    rows = {row.shop.name: row for row in BulletinDelivery.objects.select_related("shop")}
+    assert rows["Bakkerij Jansen"].state == DeliveryState.SENT
+    assert rows["Drogisterij Smit"].state == DeliveryState.NOT_SENT
+    assert rows["Drogisterij Smit"].reason
+    assert "Boekhandel Zwolle" not in rows  # another partnership
+    assert [m.to for m in mail.outbox] == [["bulletin@bakkerij-jansen.nl"]]
+
+
+def test_inline_photos_are_watermarked_per_shop_and_referenced_from_the_html(ready):
+    mail.outbox.clear()
+    bulletin = make(ready)
+    bulletins.send_deliveries(bulletin.pk)
+    parsed = email.message_from_bytes(mail.outbox[0].message().as_bytes())
+    html = next(p for p in parsed.walk() if p.get_content_type() == "text/html")
+    images = [p for p in parsed.walk() if p.get_content_type() == "image/jpeg"]
+    assert len(images) == 1
+    cid = images[0]["Content-ID"].strip("<>")
+    assert f"cid:{cid}" in html.get_payload(decode=True).decode()
+    assert "Rob K." in html.get_payload(decode=True).decode()
+
+
+def test_sending_twice_sends_nothing_twice(ready):
+    mail.outbox.clear()
+    bulletin = make(ready)
+    bulletins.send_deliveries(bulletin.pk)
+    bulletins.send_deliveries(bulletin.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_a_revoked_card_is_left_out_of_emails_sent_after_the_revocation(ready):
+    from bans import services
+
+    bulletin = make(ready)
+    red = ready.banned.measures.get()
+    services.revoke(red, actor=ready.users["officer"], reason="Vergissing")
+    mail.outbox.clear()
+    bulletins.send_deliveries(bulletin.pk)
+    body = mail.outbox[0].alternatives[0][0]
+    assert "Rob K." not in body and not mail.outbox[0].attachments
+
+
+def test_red_cards_within_the_delay_make_one_bulletin(ready, settings):
+    settings.BULLETIN_DELAY_SECONDS = 600
+    now = timezone.now()
+    first = bulletins.request_bulletin(ready.deventer, now=now)
+    second = bulletins.request_bulletin(ready.deventer, now=now + timedelta(minutes=3))
+    assert first.pk == second.pk
+    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=5)) == 0
+    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=11)) == 1
+    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=12)) == 0
+    assert Bulletin.objects.count() == 1
+
+
+def test_link_mode_link_works_for_the_shop_and_not_for_another(ready, client_as):
+    from merchants.services import sign_protocol as sign
+
+    ready.deventer.bulletin_mode = "link"
+    ready.deventer.save()
+    mail.outbox.clear()
+    bulletin = make(ready)
+    bulletins.send_deliveries(bulletin.pk)
+    message = mail.outbox[0]
+    assert not message.attachments
+    link = next(w for w in message.body.split() if "/register/bulletins/" in w)
+    path = link.replace("http://testserver", "")
+    client = client_as("participant")
+    sign(ready.protocol, actor=ready.users["participant"])
+    page = client.get(path)
+    assert page.status_code == 200 and "Rob K." in page.content.decode()
+    pdf = client.get(reverse("bans:bulletin_pdf", args=[bulletin.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    neighbour = client_as("neighbour_owner")
+    sign(ready.protocol, actor=ready.users["neighbour_owner"])
+    assert neighbour.get(path).status_code == 403
