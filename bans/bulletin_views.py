@@ -38,7 +38,11 @@ def report(request):
     ).get_page(request.GET.get("page"))
     counts = bulletins.delivery_counts(list(page))
     for bulletin in page:
-        bulletin.counts = counts.get(bulletin.pk, {})
+        mine = counts.get(bulletin.pk, {})
+        bulletin.sent = mine.get(DeliveryState.SENT, 0)
+        bulletin.waiting = mine.get(DeliveryState.QUEUED, 0) + mine.get(DeliveryState.SENDING, 0)
+        bulletin.failed = mine.get(DeliveryState.FAILED, 0) + mine.get(DeliveryState.BOUNCED, 0)
+        bulletin.not_sent = mine.get(DeliveryState.NOT_SENT, 0)
     return render(
         request,
         "bans/bulletins/report.html",

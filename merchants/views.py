@@ -24,7 +24,14 @@ from merchants.forms import (
     StaffInvitationForm,
 )
 from merchants.middleware import SESSION_KEY
-from merchants.models import Invitation, Membership, Shop, ShopAssignment, ShoppingArea
+from merchants.models import (
+    Invitation,
+    Membership,
+    ProtocolDeclaration,
+    Shop,
+    ShopAssignment,
+    ShoppingArea,
+)
 from merchants.roles import Role
 
 SHOPS_PER_PAGE = 25
@@ -440,7 +447,30 @@ def my_shops(request):
     owned = set(access.owned_shops(request.user).values_list("pk", flat=True))
     if not shops:
         return render(request, "merchants/my_shops.html", {"shops": [], "owned": owned}, status=403)
+    shops = list(shops)
+    _attach_shop_declarations([shop for shop in shops if shop.pk in owned])
     return render(request, "merchants/my_shops.html", {"shops": shops, "owned": owned})
+
+
+def _attach_shop_declarations(shops):
+    """Give each shop `protocol_version` (its partnership's current one, or None) and
+    `protocol_declaration` (the owner's signature on its behalf for that version, or None)."""
+    versions = {}
+    for shop in shops:
+        partnership = shop.area.partnership
+        if partnership.pk not in versions:
+            versions[partnership.pk] = services.current_protocol(partnership)
+    declarations = {
+        (d.version_id, d.shop_id): d
+        for d in ProtocolDeclaration.objects.filter(
+            version__in=[v for v in versions.values() if v], shop__in=shops
+        )
+    }
+    for shop in shops:
+        shop.protocol_version = versions[shop.area.partnership.pk]
+        shop.protocol_declaration = (
+            declarations.get((shop.protocol_version.pk, shop.pk)) if shop.protocol_version else None
+        )
 
 
 @login_required
@@ -529,10 +559,24 @@ def my_shop_bulletin(request, pk):
 
 @login_required
 def protocol(request):
-    """The partnership's current protocol; participants sign it before the gallery opens."""
+    """The partnership's current protocol; participants sign it before the gallery opens.
+
+    An owner also signs it on behalf of each shop it owns here: bulletins with photos go only to
+    shops with such a declaration. A POST with `shop` is that; without, the personal signature.
+    """
     version = services.current_protocol(request.partnership) if request.partnership else None
     if version is None:
         raise Http404
+    if request.method == "POST" and "shop" in request.POST:
+        shop = _shop_to_sign_for(request, request.POST["shop"])
+        services.sign_protocol(version, actor=request.user, shop=shop)
+        messages.success(
+            request, _("You have signed the protocol on behalf of %(shop)s.") % {"shop": shop}
+        )
+        target = reverse("merchants:protocol")
+        if request.POST.get("next"):
+            target += "?" + urlencode({"next": request.POST["next"]})
+        return redirect(target)
     signed = services.has_signed_current_protocol(request.user, request.partnership)
     if request.method == "POST" and not signed:
         if request.POST.get("agree") != "on":
@@ -541,8 +585,34 @@ def protocol(request):
             services.sign_protocol(version, actor=request.user)
             messages.success(request, _("Thank you. You have signed the protocol."))
             return redirect(_safe_next(request))
+    owned = (
+        access.owned_shops(request.user)
+        .filter(area__partnership=request.partnership)
+        .order_by("name", "pk")
+    )
+    declarations = {
+        d.shop_id: d for d in version.declarations.filter(shop__in=owned).select_related("user")
+    }
     return render(
         request,
         "merchants/protocol.html",
-        {"version": version, "signed": signed, "next": request.GET.get("next", "")},
+        {
+            "version": version,
+            "signed": signed,
+            "shop_declarations": [(shop, declarations.get(shop.pk)) for shop in owned],
+            "next": request.GET.get("next", ""),
+        },
     )
+
+
+def _shop_to_sign_for(request, pk) -> Shop:
+    """A shop of the current partnership the user owns: 404 when not theirs to see (or not
+    here), 403 when they work there but are not its owner."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    shop = access.get_shop_for_user(request.user, pk, need="own")
+    if shop.area.partnership_id != request.partnership.pk:
+        raise Http404
+    return shop

@@ -108,3 +108,12 @@ def test_link_mode_link_works_for_the_shop_and_not_for_another(ready, client_as)
     neighbour = client_as("neighbour_owner")
     sign(ready.protocol, actor=ready.users["neighbour_owner"])
     assert neighbour.get(path).status_code == 403
+
+
+def test_the_delivery_report_counts_per_state(ready, client_as):
+    bulletin = make(ready)
+    bulletins.send_deliveries(bulletin.pk)
+    page = client_as("officer").get(reverse("bans:bulletins")).content.decode()
+    row = page[page.index(reverse("bans:bulletin_report", args=[bulletin.pk])) :]
+    cells = [c.split("<")[0] for c in row.split('<td class="number">')[1:5]]
+    assert cells == ["1", "0", "0", "1"]  # sent, waiting, failed, not sent (the neighbour)
