@@ -6,7 +6,6 @@ import base64
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -145,10 +144,10 @@ def _viewer(request, pk):
         bulletin_deliveries__state=DeliveryState.SENT,
     )
     token = request.GET.get("t")
-    if token:
-        shop_id = bulletins.read_link_token(token, bulletin.pk)
-        if shop_id is None:
-            raise PermissionDenied
+    shop_id = bulletins.read_link_token(token, bulletin.pk) if token else None
+    if shop_id is not None:
+        # The link names its shop: it opens only for that shop's staff. An expired or garbled
+        # token names nobody, and the page opens as from the archive.
         shops = shops.filter(pk=shop_id)
         if not shops.exists():
             # A link made for another shop: not for this account.
@@ -201,10 +200,10 @@ def bulletin(request, pk):
 
 def _marked_photo(entry, shop):
     photo = entry.person.photos.order_by("-created_at").first()
-    if photo is None:
+    data = bulletins.read_photo(photo) if photo else None
+    if data is None:
         return None
-    with default_storage.open(photo.thumbnail.name, "rb") as handle:
-        return watermark(handle.read(), f"{shop.name} · {timezone.localdate():%d-%m-%Y}")
+    return watermark(data, f"{shop.name} · {timezone.localdate():%d-%m-%Y}")
 
 
 @login_required

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.mime.image import MIMEImage
 
+from celery import current_app
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.template.loader import render_to_string
@@ -52,10 +54,17 @@ from merchants.services import current_protocol, log_action
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
-MAX_ATTEMPTS = 5
+# One task sends at most this many batches, then hands over to a fresh task (time limits).
+BATCHES_PER_TASK = 10
+# 1, 2, 4, 8, 16, 32, 60 minutes: a mail server may be away for about two hours.
+MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
+# When the mail server cannot be reached at all, nobody's attempts are counted; try again then.
+SERVER_DOWN_PAUSE = timedelta(minutes=5)
 STUCK_AFTER = timedelta(minutes=10)
+# A queued row this long without a task working on it is picked up by the sweeper.
+FORGOTTEN_AFTER = timedelta(minutes=2)
 LINK_SALT = "bans.bulletin.link"
 LINK_MAX_AGE = timedelta(days=14)
 LANGUAGE = "nl"
@@ -133,18 +142,35 @@ def _outbox(bulletin):
 
 def request_bulletin(partnership, *, now=None) -> BulletinRequest:
     """A red card was decided: a bulletin follows after the delay, together with any other red
-    cards decided in the meantime."""
+    cards decided in the meantime. The open request is locked: if the bulletin is being made
+    right now, this decision waits for it and then opens a new request, so it is never lost."""
     now = now or timezone.now()
     delay = timedelta(seconds=settings.BULLETIN_DELAY_SECONDS)
     try:
         with transaction.atomic():
-            request, _created = BulletinRequest.objects.get_or_create(
-                partnership=partnership, bulletin=None, defaults={"due_at": now + delay}
+            request = (
+                BulletinRequest.objects.select_for_update()
+                .filter(partnership=partnership, bulletin=None)
+                .first()
             )
+            if request is None:
+                request = BulletinRequest.objects.create(
+                    partnership=partnership, due_at=now + delay
+                )
     except IntegrityError:  # opened by a decision at the same moment
         request = BulletinRequest.objects.get(partnership=partnership, bulletin=None)
     _queue_due(request.due_at)
     return request
+
+
+def _news(partnership, day) -> bool:
+    """Is a ban in force that the last edition did not have? (A red card revoked before its
+    bulletin was due makes no bulletin.)"""
+    bans = Measure.objects.filter(partnership=partnership, kind__in=BAN_KINDS).in_force_on(day)
+    last = Bulletin.objects.filter(partnership=partnership).order_by("-number").first()
+    if last is not None:
+        bans = bans.exclude(pk__in=last.entries.values("measure"))
+    return bans.exists()
 
 
 def make_due_bulletins(now=None) -> int:
@@ -164,9 +190,13 @@ def make_due_bulletins(now=None) -> int:
             )
             if request is None:
                 continue
-            bulletin = make_bulletin(request.partnership, trigger=BulletinTrigger.DECISION, now=now)
+            bulletin = None
+            if _news(request.partnership, timezone.localdate(now)):
+                bulletin = make_bulletin(
+                    request.partnership, trigger=BulletinTrigger.DECISION, now=now
+                )
             if bulletin is None:
-                request.delete()  # the card was revoked before the bulletin was due
+                request.delete()  # nothing new: the card was revoked before it was due
                 continue
             request.bulletin = bulletin
             request.save(update_fields=["bulletin"])
@@ -174,14 +204,18 @@ def make_due_bulletins(now=None) -> int:
     return made
 
 
-def weekly_bulletins(now=None) -> int:
-    from merchants.models import Partnership
-
-    made = 0
-    for partnership in Partnership.objects.filter(active=True):
-        if make_bulletin(partnership, trigger=BulletinTrigger.WEEKLY, now=now):
-            made += 1
-    return made
+def weekly_bulletin(partnership, now=None) -> Bulletin | None:
+    """This week's digest, once: a rerun of the task (acks_late, a beat firing twice) finds it."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    week_start = today - timedelta(days=today.weekday())
+    if Bulletin.objects.filter(
+        partnership=partnership,
+        trigger=BulletinTrigger.WEEKLY,
+        created_at__date__gte=week_start,
+    ).exists():
+        return None
+    return make_bulletin(partnership, trigger=BulletinTrigger.WEEKLY, now=now)
 
 
 def _queue_sending(bulletin_id, countdown=0):
@@ -208,21 +242,30 @@ class SendResult:
     batches: int = 0
 
 
-def send_deliveries(bulletin_id=None, *, batch_size=BATCH_SIZE, now=None) -> SendResult:
-    """Send every queued row that is due, batch by batch; schedule the next retry if rows wait."""
+def send_deliveries(
+    bulletin_id=None, *, batch_size=BATCH_SIZE, max_batches=BATCHES_PER_TASK, now=None
+) -> SendResult:
+    """Send the queued rows that are due, batch by batch. After `max_batches` a fresh task takes
+    over; rows waiting for a retry get a task at their time. With eager Celery (no broker, the
+    embedded default) nothing is scheduled: the sweeper, or the officer's retry, sends them."""
     result = SendResult()
-    while True:
+    while result.batches < max_batches:
         rows = _claim(bulletin_id, batch_size, now or timezone.now())
         if not rows:
             break
         result.batches += 1
         _send_batch(rows, result)
-    waiting = BulletinDelivery.objects.filter(state=DeliveryState.QUEUED)
-    if bulletin_id:
-        waiting = waiting.filter(bulletin_id=bulletin_id)
-    next_at = waiting.aggregate(at=Min("next_attempt_at"))["at"]
-    if next_at and bulletin_id:
-        _queue_sending(bulletin_id, countdown=max(1, (next_at - timezone.now()).total_seconds()))
+    if bulletin_id and not current_app.conf.task_always_eager:
+        waiting = BulletinDelivery.objects.filter(
+            bulletin_id=bulletin_id, state=DeliveryState.QUEUED
+        )
+        next_at = waiting.aggregate(at=Min("next_attempt_at"))["at"]
+        if result.batches >= max_batches and waiting.exists():
+            _queue_sending(bulletin_id)
+        elif next_at:
+            _queue_sending(
+                bulletin_id, countdown=max(1, (next_at - timezone.now()).total_seconds())
+            )
     return result
 
 
@@ -261,13 +304,27 @@ class _Photos:
             photo = entry.person.photos.order_by("-created_at").first()
             small = None
             if photo is not None:
-                with default_storage.open(photo.thumbnail.name, "rb") as handle:
-                    small = handle.read()
+                small = read_photo(photo)
             self._small[entry.person_id] = small
         small = self._small[entry.person_id]
         if small is None:
             return None
         return watermark(small, f"{shop.name} · {day:%d-%m-%Y}", opacity=0.35)
+
+
+def read_photo(photo) -> bytes | None:
+    """A person's thumbnail, or None (logged) when its file is missing or unreadable: the
+    bulletin goes out without that photo rather than not at all."""
+    try:
+        with default_storage.open(photo.thumbnail.name, "rb") as handle:
+            data = handle.read()
+        watermark(data, "")  # proves it decodes
+    except (OSError, ValueError, SyntaxError):
+        logger.warning(
+            "bulletins: the photo %s of person %s cannot be read", photo.pk, photo.person_id
+        )
+        return None
+    return data
 
 
 def _send_batch(rows, result):
@@ -278,48 +335,84 @@ def _send_batch(rows, result):
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as error:
+        # Nobody's fault but the server's: no attempt is counted.
         for row in rows:
-            _retry(row, _("The mail server could not be reached: %(error)s") % {"error": error})
+            _pause(row, _("The mail server could not be reached: %(error)s") % {"error": error})
             result.retried += 1
         return
     try:
-        for row in rows:
+        for index, row in enumerate(rows):
             if row.bulletin_id not in entries_of:
                 entries_of[row.bulletin_id] = current_entries(row.bulletin, day)
             try:
                 message = build_message(row, entries_of[row.bulletin_id], photos, day)
                 message.connection = connection
-                message.send()
-            except smtplib.SMTPRecipientsRefused as error:
-                code, text = next(iter(error.recipients.values()), (0, b""))
-                reason = f"{code} {_text(text)}".strip()
-                if 500 <= code < 600:
-                    _finish(row, DeliveryState.BOUNCED, reason)
-                    result.failed += 1
-                else:
-                    result.retried += _retry(row, reason)
-            except (ValueError, UnicodeError) as error:  # a malformed address
-                _finish(
-                    row, DeliveryState.FAILED, _("Invalid address: %(error)s") % {"error": error}
-                )
+            except Exception:  # a content fault fails this row only, and is not retried
+                logger.exception("bulletins: could not build the email for delivery %s", row.pk)
+                _finish(row, DeliveryState.FAILED, _("The email could not be made."))
                 result.failed += 1
-            except (OSError, smtplib.SMTPException) as error:
-                result.retried += _retry(row, str(error)[:300] or error.__class__.__name__)
-                # The connection may be gone: start a new one for the rest of the batch.
+                continue
+            outcome = _deliver(message, row)
+            if outcome == "sent":
+                result.sent += 1
+            elif outcome == "failed":
+                result.failed += 1
+            else:
+                result.retried += 1
+            if outcome == "reconnect":
                 connection.close()
                 try:
                     connection.open()
                 except (OSError, smtplib.SMTPException):
-                    for rest in rows[rows.index(row) + 1 :]:
-                        result.retried += _retry(rest, _("The mail server went away."))
+                    for rest in rows[index + 1 :]:
+                        _pause(rest, _("The mail server went away."))
+                        result.retried += 1
                     return
-            else:
-                BulletinDelivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
-                    state=DeliveryState.SENT, sent_at=timezone.now(), reason=""
-                )
-                result.sent += 1
     finally:
         connection.close()
+
+
+def _deliver(message, row) -> str:
+    """Send one message: "sent", "failed" (permanent), "retry" or "reconnect" (the connection
+    is gone; the row is retried)."""
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        code, text = next(iter(error.recipients.values()), (0, b""))
+        reason = f"{code} {_text(text)}".strip()
+        if 500 <= code < 600:
+            _finish(row, DeliveryState.BOUNCED, reason)
+            return "failed"
+        return "retry" if _retry(row, reason) else "failed"
+    except smtplib.SMTPServerDisconnected as error:
+        _retry(row, str(error) or _("The mail server went away."))
+        return "reconnect"
+    except smtplib.SMTPResponseException as error:
+        # Sender refused, data refused (too large, policy): permanent if 5xx.
+        reason = f"{error.smtp_code} {_text(error.smtp_error)}".strip()
+        if 500 <= error.smtp_code < 600:
+            _finish(row, DeliveryState.FAILED, reason)
+            return "failed"
+        return "retry" if _retry(row, reason) else "failed"
+    except (ValueError, UnicodeError) as error:  # a malformed address
+        _finish(row, DeliveryState.FAILED, _("Invalid address: %(error)s") % {"error": error})
+        return "failed"
+    except (OSError, smtplib.SMTPException) as error:
+        _retry(row, str(error)[:300] or error.__class__.__name__)
+        return "reconnect"
+    BulletinDelivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), reason=""
+    )
+    return "sent"
+
+
+def _pause(row, reason):
+    """Back to the queue without counting an attempt (the server, not the address, failed)."""
+    BulletinDelivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
+        state=DeliveryState.QUEUED,
+        reason=reason[:300],
+        next_attempt_at=timezone.now() + SERVER_DOWN_PAUSE,
+    )
 
 
 def _text(value):
@@ -349,33 +442,59 @@ def _retry(row, reason) -> int:
 
 
 def requeue_stuck(now=None) -> int:
-    """Rows left in `sending` by a worker that died are queued again (the sweeper, every few
-    minutes). Their message may have gone out just before the crash: see the module docstring."""
+    """The sweeper (beat, every few minutes). Rows left in `sending` by a worker that died go
+    back to the queue, counting an attempt, so a row that kills its worker every time ends
+    failed. Their message may have gone out just before the crash: see the module docstring.
+    Then every bulletin with queued rows that are due and that no task seems to be working on
+    (the broker was down at commit, or Redis lost a scheduled retry) gets a task."""
     now = now or timezone.now()
-    stuck = BulletinDelivery.objects.filter(
+    requeued = 0
+    for row in BulletinDelivery.objects.filter(
         state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER
+    ):
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            BulletinDelivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
+                state=DeliveryState.FAILED,
+                attempts=row.attempts + 1,
+                reason=_("Sending stopped halfway too often."),
+            )
+            continue
+        requeued += BulletinDelivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.QUEUED, attempts=row.attempts + 1, next_attempt_at=None
+        )
+    forgotten = BulletinDelivery.objects.filter(
+        Q(next_attempt_at__lte=now - FORGOTTEN_AFTER)
+        | Q(next_attempt_at__isnull=True, bulletin__created_at__lte=now - FORGOTTEN_AFTER),
+        state=DeliveryState.QUEUED,
     )
-    bulletins = set(stuck.values_list("bulletin_id", flat=True))
-    count = stuck.update(state=DeliveryState.QUEUED, next_attempt_at=None)
-    for bulletin_id in bulletins:
+    for bulletin_id in set(forgotten.values_list("bulletin_id", flat=True)):
         transaction.on_commit(lambda pk=bulletin_id: _queue_sending(pk), robust=True)
-    return count
+    return requeued
 
 
 def retry_failed(bulletin, *, actor) -> int:
-    """The officer sends the failed and bounced rows of a bulletin once more."""
+    """The officer sends the failed, bounced and waiting rows of a bulletin once more, to the
+    shop's current address, if the shop still takes bulletins."""
     if not access.can(actor, bulletin.partnership, "review_incidents"):
         raise RegisterError(_("Only the community police officer manages the bulletins."))
+    retryable = (DeliveryState.FAILED, DeliveryState.BOUNCED, DeliveryState.QUEUED)
     with transaction.atomic():
-        count = BulletinDelivery.objects.filter(
-            bulletin=bulletin, state__in=(DeliveryState.FAILED, DeliveryState.BOUNCED)
-        ).update(state=DeliveryState.QUEUED, attempts=0, next_attempt_at=None)
-        # The address may have been corrected since.
-        for row in BulletinDelivery.objects.filter(
-            bulletin=bulletin, state=DeliveryState.QUEUED
-        ).select_related("shop"):
-            if row.email != row.shop.bulletin_email and row.shop.bulletin_email:
-                BulletinDelivery.objects.filter(pk=row.pk).update(email=row.shop.bulletin_email)
+        rows = BulletinDelivery.objects.select_for_update().filter(
+            bulletin=bulletin, state__in=retryable
+        )
+        eligible = {row.shop_id: row for row in _outbox(bulletin)}
+        count = 0
+        for row in rows:
+            fresh = eligible.get(row.shop_id)
+            if fresh is None:
+                row.state, row.reason = DeliveryState.NOT_SENT, _("The shop no longer takes part")
+            elif fresh.state == DeliveryState.NOT_SENT:
+                row.state, row.reason = fresh.state, fresh.reason
+            else:
+                row.state, row.reason, row.email = DeliveryState.QUEUED, "", fresh.email
+                row.attempts, row.next_attempt_at = 0, None
+                count += 1
+            row.save(update_fields=["state", "reason", "email", "attempts", "next_attempt_at"])
         log_action(
             "bans.bulletin.retried",
             actor=actor,
@@ -463,18 +582,37 @@ def build_message(row, entries, photos, day) -> EmailMultiAlternatives:
         subject = " ".join(render_to_string("bans/email/bulletin_subject.txt", context).split())
         text = render_to_string("bans/email/bulletin_message.txt", context)
         html = render_to_string("bans/email/bulletin_message.html", context)
-    message = EmailMultiAlternatives(
+    message = BulletinEmail(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body=text,
         to=[row.email],
         headers={"Sensitivity": "Company-Confidential", "X-KVO-Bulletin": str(bulletin.pk)},
     )
     message.attach_alternative(html, "text/html")
-    if images:
-        message.mixed_subtype = "related"
-        for image in images:
-            message.attach(image)
+    message.related = images
     return message
+
+
+class BulletinEmail(EmailMultiAlternatives):
+    """multipart/alternative of the text and a multipart/related (RFC 2387) of the HTML with its
+    photos, so mail clients show the photos in the page, not as attachments."""
+
+    related = ()
+
+    def _create_alternatives(self, msg):
+        if not self.related:
+            return super()._create_alternatives(msg)
+        encoding = self.encoding or settings.DEFAULT_CHARSET
+        html = next(a.content for a in self.alternatives if a.mimetype == "text/html")
+        page = SafeMIMEMultipart(_subtype="related", encoding=encoding)
+        page.set_param("type", "text/html")
+        page.attach(SafeMIMEText(html, "html", encoding))
+        for image in self.related:
+            page.attach(image)
+        both = SafeMIMEMultipart(_subtype="alternative", encoding=encoding)
+        both.attach(msg)
+        both.attach(page)
+        return both
 
 
 # --- Figures for the delivery report --------------------------------------------------------------

@@ -48,10 +48,21 @@ def make_due_bulletins_task():
 
 @shared_task(acks_late=True, ignore_result=True)
 def weekly_bulletins():
-    """Monday 08:00 (beat): the weekly digest of every partnership."""
-    from bans import bulletins
+    """Monday 08:00 (beat): one task per partnership, so one failure stops no other."""
+    from merchants.models import Partnership
 
-    return bulletins.weekly_bulletins()
+    for pk in Partnership.objects.filter(active=True).values_list("pk", flat=True):
+        weekly_bulletin.delay(pk)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def weekly_bulletin(partnership_id):
+    from bans import bulletins
+    from merchants.models import Partnership
+
+    partnership = Partnership.objects.filter(pk=partnership_id, active=True).first()
+    made = bulletins.weekly_bulletin(partnership) if partnership else None
+    return made.pk if made else None
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -569,13 +569,18 @@ def protocol(request):
         raise Http404
     if request.method == "POST" and "shop" in request.POST:
         shop = _shop_to_sign_for(request, request.POST["shop"])
+        target = reverse("merchants:protocol")
+        if request.POST.get("next"):
+            target += "?" + urlencode({"next": request.POST["next"]})
+        if request.POST.get("agree") != "on":
+            messages.error(
+                request, _("Tick the box to confirm that the shop keeps to the protocol.")
+            )
+            return redirect(target)
         services.sign_protocol(version, actor=request.user, shop=shop)
         messages.success(
             request, _("You have signed the protocol on behalf of %(shop)s.") % {"shop": shop}
         )
-        target = reverse("merchants:protocol")
-        if request.POST.get("next"):
-            target += "?" + urlencode({"next": request.POST["next"]})
         return redirect(target)
     signed = services.has_signed_current_protocol(request.user, request.partnership)
     if request.method == "POST" and not signed:

@@ -16,6 +16,8 @@ def test_ci_runs_on_postgresql_and_redis(db):
         assert int(cursor.fetchone()[0]) >= 150000
     assert settings.REDIS_URL
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    # Clearing the cache (FLUSHDB) must not empty the Celery queue.
+    assert settings.CACHES["default"]["LOCATION"] != settings.CELERY_BROKER_URL
     cache.set("kvo-ci-probe", "ok", 10)
     assert cache.get("kvo-ci-probe") == "ok"
     assert settings.CELERY_BROKER_URL.startswith("redis://")

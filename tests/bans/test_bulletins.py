@@ -117,3 +117,74 @@ def test_the_delivery_report_counts_per_state(ready, client_as):
     row = page[page.index(reverse("bans:bulletin_report", args=[bulletin.pk])) :]
     cells = [c.split("<")[0] for c in row.split('<td class="number">')[1:5]]
     assert cells == ["1", "0", "0", "1"]  # sent, waiting, failed, not sent (the neighbour)
+
+
+# --- found in review ----------------------------------------------------------------------------
+
+
+def test_a_missing_photo_file_leaves_the_photo_out_not_the_bulletin(ready, client_as):
+    from django.core.files.storage import default_storage
+
+    from merchants.services import sign_protocol as sign
+
+    photo = ready.banned.photos.get()
+    default_storage.delete(photo.thumbnail.name)
+    mail.outbox.clear()
+    bulletin = make(ready)
+    bulletins.send_deliveries(bulletin.pk)
+    assert len(mail.outbox) == 1 and "Rob K." in mail.outbox[0].body
+    assert BulletinDelivery.objects.get(shop=ready.shop).state == DeliveryState.SENT
+    sign(ready.protocol, actor=ready.users["participant"])
+    client = client_as("participant")
+    url = reverse("bans:bulletin_photo", args=[bulletin.pk, ready.banned.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("bans:bulletin_pdf", args=[bulletin.pk])).status_code == 200
+
+
+def test_a_red_card_revoked_before_its_bulletin_was_due_sends_nothing(ready, settings):
+    from bans import services
+    from tests.bans.factories import MeasureFactory, PersonFactory
+
+    make(ready)  # the edition everyone already has (Rob K.)
+    settings.BULLETIN_DELAY_SECONDS = 600
+    now = timezone.now()
+    extra = MeasureFactory(person=PersonFactory(partnership=ready.deventer), kind="red")
+    bulletins.request_bulletin(ready.deventer, now=now)
+    services.revoke(extra, actor=ready.users["officer"], reason="Vergissing")
+    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=11)) == 0
+    assert Bulletin.objects.count() == 1
+
+
+def test_the_weekly_digest_is_made_once_a_week(ready):
+    assert bulletins.weekly_bulletin(ready.deventer) is not None
+    assert bulletins.weekly_bulletin(ready.deventer) is None
+    assert bulletins.weekly_bulletin(ready.deventer, now=timezone.now() + timedelta(days=7))
+
+
+def test_a_retry_in_eager_mode_waits_instead_of_looping(ready, monkeypatch):
+    bulletin = make(ready)
+
+    def refuse(message, row):
+        bulletins._retry(row, "451 try again later")
+        return "retry"
+
+    monkeypatch.setattr(bulletins, "_deliver", refuse)
+    result = bulletins.send_deliveries(bulletin.pk)
+    row = BulletinDelivery.objects.get(shop=ready.shop)
+    assert (result.retried, row.state, row.attempts) == (1, DeliveryState.QUEUED, 1)
+
+
+def test_the_sweeper_sends_rows_whose_task_was_lost(ready, django_capture_on_commit_callbacks):
+    bulletin = make(ready)  # its sending task runs on commit, which this test never does
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletins.requeue_stuck(now=timezone.now() + timedelta(minutes=3))
+    assert len(mail.outbox) == 1
+    assert BulletinDelivery.objects.get(bulletin=bulletin, shop=ready.shop).state == "sent"
+
+
+def test_the_email_tells_a_ban_from_a_warning(ready):
+    mail.outbox.clear()
+    bulletins.send_deliveries(make(ready).pk)
+    body = " ".join(mail.outbox[0].body.split())
+    assert "gele kaart is een waarschuwing" in body.lower()

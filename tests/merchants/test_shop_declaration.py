@@ -26,7 +26,7 @@ def test_owner_signs_for_the_shop(client_as, world):
     assert page.status_code == 200
     assert page.context["shop_declarations"] == [(world.shop, None)]
 
-    response = client.post(PROTOCOL, {"shop": world.shop.pk})
+    response = client.post(PROTOCOL, {"shop": world.shop.pk, "agree": "on"})
 
     assert response.status_code == 302 and response["Location"] == PROTOCOL
     declaration = ProtocolDeclaration.objects.get(shop=world.shop)
@@ -46,7 +46,7 @@ def test_signing_twice_keeps_the_first_time_stamp(client_as, world):
     )
     first.refresh_from_db()
 
-    client_as("owner").post(PROTOCOL, {"shop": world.shop.pk})
+    client_as("owner").post(PROTOCOL, {"shop": world.shop.pk, "agree": "on"})
 
     assert ProtocolDeclaration.objects.get(shop=world.shop).signed_at == first.signed_at
 
@@ -70,7 +70,7 @@ def test_personal_signature_and_shop_signature_are_separate(client_as, world):
 
     # Personally signed, the owner can still sign for the shop afterwards.
     assert f'name="shop" value="{world.shop.pk}"' in client.get(PROTOCOL).text
-    client.post(PROTOCOL, {"shop": world.shop.pk})
+    client.post(PROTOCOL, {"shop": world.shop.pk, "agree": "on"})
     assert world.protocol.declarations.filter(shop=world.shop).exists()
 
 
@@ -106,7 +106,7 @@ def test_owner_of_a_shop_elsewhere_cannot_sign_it_under_this_protocol(client_as,
     )
     client = client_as("owner")
     assert client.get(PROTOCOL).context["shop_declarations"] == [(world.shop, None)]
-    assert client.post(PROTOCOL, {"shop": world.zwolle_shop.pk}).status_code == 404
+    assert client.post(PROTOCOL, {"shop": world.zwolle_shop.pk, "agree": "on"}).status_code == 404
     assert not ProtocolDeclaration.objects.exists()
 
 
@@ -140,7 +140,7 @@ def test_signed_shop_receives_the_bulletin(client_as, world):
     world.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
     world.shop.save()
     assert world.banned.pk
-    client_as("owner").post(PROTOCOL, {"shop": world.shop.pk})
+    client_as("owner").post(PROTOCOL, {"shop": world.shop.pk, "agree": "on"})
 
     bulletin = bulletins.make_bulletin(
         world.deventer, trigger="manual", actor=world.users["officer"]
@@ -150,3 +150,11 @@ def test_signed_shop_receives_the_bulletin(client_as, world):
     assert delivery.state != DeliveryState.NOT_SENT
     neighbour = BulletinDelivery.objects.get(bulletin=bulletin, shop=world.neighbour_shop)
     assert neighbour.state == DeliveryState.NOT_SENT
+
+
+def test_signing_for_the_shop_needs_the_tick(client_as, world):
+    from merchants.models import ProtocolDeclaration
+
+    assert world.protocol.published_at
+    client_as("owner").post(PROTOCOL, {"shop": world.shop.pk})
+    assert not ProtocolDeclaration.objects.filter(shop=world.shop).exists()
