@@ -320,6 +320,28 @@ def watermark(jpeg_bytes: bytes, text: str, *, opacity: float = 0.3) -> bytes:
         return _encode_jpeg(base, WATERMARK_QUALITY)
 
     width, height = base.size
+    if width * height <= _CACHED_LAYER_PIXELS:
+        layer = _cached_layer(width, height, text, opacity)
+    else:
+        layer = _watermark_layer(width, height, text, opacity)
+    marked = base.convert("RGBA")
+    marked.alpha_composite(layer)
+    return _encode_jpeg(marked.convert("RGB"), WATERMARK_QUALITY)
+
+
+# A bulletin watermarks the same few thumbnail sizes with the same shop's name dozens of times:
+# the text layer (most of the work) is kept for small images. Large ones are drawn each time.
+_CACHED_LAYER_PIXELS = 640 * 640
+
+
+@lru_cache(maxsize=32)
+def _cached_layer(width: int, height: int, text: str, opacity: float) -> Image.Image:
+    return _watermark_layer(width, height, text, opacity)
+
+
+def _watermark_layer(width: int, height: int, text: str, opacity: float) -> Image.Image:
+    """The tiled, rotated, semi-transparent text for a photo of this size (RGBA, not modified by
+    callers: alpha_composite only reads it)."""
     font_size = max(10, round(min(width, height) / 18))
     font = _font(font_size)
     stroke = max(1, font_size // 14)
@@ -345,8 +367,4 @@ def watermark(jpeg_bytes: bytes, text: str, *, opacity: float = 0.3) -> bytes:
             )
     layer = layer.rotate(WATERMARK_ANGLE, resample=Image.Resampling.BICUBIC)
     offset_x, offset_y = (side - width) // 2, (side - height) // 2
-    layer = layer.crop((offset_x, offset_y, offset_x + width, offset_y + height))
-
-    marked = base.convert("RGBA")
-    marked.alpha_composite(layer)
-    return _encode_jpeg(marked.convert("RGB"), WATERMARK_QUALITY)
+    return layer.crop((offset_x, offset_y, offset_x + width, offset_y + height))
