@@ -12,7 +12,7 @@ DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=kvo.example.nl SITE_URL=https
 	STATIC_MANIFEST=false SECRET_KEY=deploy-check-$(shell echo kvo | md5sum | cut -c1-32)-x9Tq7LmZ2vR4pW8sK1nB
 
 .PHONY: run test setup lint migrations-check translations deploy-check layers compose-check \
-	messages demo clean
+	messages demo bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ messages: setup
 
 demo: setup
 	DEBUG=true $(PY) manage.py seed_demo
+
+# Bulletin fan-out against an SMTP sink (bench/README.md); a throwaway database, results in
+# test-artifacts/bench/.
+bench: setup
+	$(PY) bench/bulletin_fanout.py
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache

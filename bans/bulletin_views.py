@@ -200,10 +200,10 @@ def bulletin(request, pk):
 
 def _marked_photo(entry, shop):
     photo = entry.person.photos.order_by("-created_at").first()
-    data = bulletins.read_photo(photo) if photo else None
-    if data is None:
+    image = bulletins.decoded_photo(photo) if photo else None
+    if image is None:
         return None
-    return watermark(data, f"{shop.name} · {timezone.localdate():%d-%m-%Y}")
+    return watermark(image, f"{shop.name} · {timezone.localdate():%d-%m-%Y}")
 
 
 @login_required

@@ -1,0 +1,541 @@
+"""Photo bulletin fan-out: how fast the outbox sends, against the floor of raw SMTP.
+
+Run from the repository root: `python bench/bulletin_fanout.py` (or `make bench`). It uses a
+throwaway SQLite database and media directory under a temporary directory, and an aiosmtpd sink in
+a child process on 127.0.0.1 (a separate process, as a real mail server would be, so that parsing
+the messages does not compete with the sender for the GIL).
+
+For each number of shops and each bulletin mode it times `make_bulletin` + `send_deliveries`
+(Celery eager: the work a worker does, in this process), then replays the very bytes the sink
+received over one plain `smtplib` connection: the floor. ours / floor near 1 means the outbox adds
+little over raw SMTP. See bench/README.md for the figures.
+"""
+
+import json
+import logging
+import multiprocessing
+import os
+import platform
+import random
+import shutil
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "test-artifacts" / "bench" / "bulletin_fanout.json"
+SIZES = (300, 3000)
+MODES = ("link", "inline")
+WARM_UP = 10  # shops in the untimed first bulletin
+PEOPLE = 12  # a realistic edition: a dozen red and yellow cards in force
+
+
+class BenchFailure(SystemExit):
+    def __init__(self, message):
+        super().__init__(f"FAIL: {message}")
+
+
+# --- The SMTP sink, in a child process ------------------------------------------------------------
+
+
+class _Sink:
+    """aiosmtpd handler: counts messages, bytes and recipients; spools what it receives to a file
+    when asked (for the floor run to replay byte for byte)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset(None)
+
+    def reset(self, spool_path):
+        with self.lock:
+            self.messages = 0
+            self.bytes = 0
+            self.recipients = []
+            if getattr(self, "spool", None):
+                self.spool.close()
+            self.spool = open(spool_path, "wb") if spool_path else None  # noqa: SIM115
+
+    def stats(self):
+        with self.lock:
+            if self.spool:
+                self.spool.flush()
+            return {
+                "messages": self.messages,
+                "bytes": self.bytes,
+                "recipients": list(self.recipients),
+            }
+
+    async def handle_DATA(self, server, session, envelope):
+        data = envelope.original_content
+        with self.lock:
+            self.messages += 1
+            self.bytes += len(data)
+            self.recipients.extend(envelope.rcpt_tos)
+            if self.spool:
+                header = json.dumps([len(data), envelope.mail_from, envelope.rcpt_tos])
+                self.spool.write(header.encode() + b"\n" + data)
+        return "250 Message accepted"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve_sink(conn):
+    """Child process: run the sink and answer the parent's commands until told to stop."""
+    from aiosmtpd.controller import Controller
+
+    handler = _Sink()
+    for _attempt in range(5):  # the free port may be taken between probing and binding
+        controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            continue
+    else:
+        conn.send(("error", "the sink could not bind a port"))
+        return
+    conn.send(("port", controller.port))
+    while True:
+        command, argument = conn.recv()
+        if command == "reset":
+            handler.reset(argument)
+            conn.send("ok")
+        elif command == "stats":
+            conn.send(handler.stats())
+        else:
+            handler.reset(None)
+            controller.stop()
+            conn.send("stopped")
+            return
+
+
+class SinkClient:
+    def __init__(self):
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve_sink, args=(child,), daemon=True)
+        self.process.start()
+        kind, value = self.conn.recv()
+        if kind != "port":
+            raise BenchFailure(value)
+        self.port = value
+
+    def reset(self, spool_path=None):
+        self.conn.send(("reset", str(spool_path) if spool_path else None))
+        self.conn.recv()
+
+    def stats(self):
+        self.conn.send(("stats", None))
+        return self.conn.recv()
+
+    def stop(self):
+        if self.process.is_alive():
+            self.conn.send(("stop", None))
+            self.conn.recv()
+        self.process.join(timeout=10)
+
+
+def read_spool(path):
+    """The messages the sink received: [(mail_from, rcpt_tos, bytes)]."""
+    messages = []
+    with open(path, "rb") as spool:
+        while header := spool.readline():
+            size, mail_from, rcpt_tos = json.loads(header)
+            messages.append((mail_from, rcpt_tos, spool.read(size)))
+    return messages
+
+
+# --- Django set-up and data ---------------------------------------------------------------------
+
+
+def setup_django(var_dir, sink_port):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kvo.settings"
+    os.environ["KVO_VAR_DIR"] = str(var_dir)
+    os.environ["DEBUG"] = "true"  # settings load without a SECRET_KEY
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ["LOG_LEVEL"] = "WARNING"  # not a line per task; warnings and errors still show
+    # Never touch a developer's or CI's real database, broker, mail server or media directory.
+    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_URL_FILE", "MEDIA_ROOT"):
+        os.environ.pop(name, None)
+    sys.path.insert(0, str(ROOT))
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # The in-memory broker has no host name, and kombu says so on every eager task.
+    logging.getLogger("kombu.connection").setLevel(logging.ERROR)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink_port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    # A worker runs with DEBUG off: no debug cursor recording every query, no template debug
+    # (the template engine is made on first render, after this line).
+    settings.DEBUG = False
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def photo_jpeg(seed) -> bytes:
+    """A 320x320 JPEG with the texture of a camera still (noise, shading, a figure), so it
+    compresses like a real photo rather than like a flat drawing."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)  # noqa: S311 (test pictures, not secrets)
+    size = 320
+    noise = Image.effect_noise((size, size), 40).filter(ImageFilter.GaussianBlur(0.6))
+    shifts = [rng.randint(40, 120) for _ in range(3)]
+    base = Image.merge(
+        "RGB", [noise.point(lambda v, shift=shift: (v + shift) // 2) for shift in shifts]
+    )
+    draw = ImageDraw.Draw(base)
+    skin = (rng.randint(120, 220), rng.randint(90, 170), rng.randint(70, 140))
+    draw.ellipse([110, 50, 210, 170], fill=skin)
+    draw.rectangle([80, 170, 240, 320], fill=tuple(rng.randint(20, 120) for _ in range(3)))
+    draw.rectangle([0, 0, size, 20], fill=(0, 0, 0))
+    draw.text((6, 4), f"CAM {seed % 4 + 1}  2026-11-26 14:{seed % 60:02d}", fill=(255, 255, 255))
+    blended = Image.blend(base, noise.convert("RGB"), 0.25)
+    buffer = io.BytesIO()
+    blended.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def make_partnership(n_shops, index):
+    """A partnership with n_shops active shops, each with its own bulletin address and a signed
+    protocol declaration, and PEOPLE people with a red or yellow card in force and a photo."""
+    from django.utils import timezone
+
+    from bans import services
+    from bans.models import Measure, MeasureKind, MeasureStatus, Person
+    from kvo.lib.images import process_upload
+    from merchants.models import (
+        Membership,
+        Partnership,
+        ProtocolDeclaration,
+        ProtocolVersion,
+        Shop,
+        ShoppingArea,
+        User,
+    )
+    from merchants.roles import Role
+    from merchants.services import sign_protocol
+
+    slug = f"bench-{index}"
+    partnership = Partnership.objects.create(
+        name=f"KVO Bench {n_shops}",
+        slug=slug,
+        code="BEN" + "ABCDEFGHIJ"[index],
+        municipality="Deventer",
+    )
+    officer = User.objects.create_user(f"officer@{slug}.example.nl", full_name="Wijkagent")
+    Membership.objects.create(user=officer, partnership=partnership, role=Role.OFFICER)
+    owner = User.objects.create_user(f"owner@{slug}.example.nl", full_name="Eigenaar")
+    Membership.objects.create(user=owner, partnership=partnership, role=Role.PARTICIPANT)
+
+    areas = ShoppingArea.objects.bulk_create(
+        ShoppingArea(partnership=partnership, name=f"Winkelgebied {a}") for a in range(10)
+    )
+    Shop.objects.bulk_create(
+        (
+            Shop(
+                area=areas[i % len(areas)],
+                name=f"Winkel {i:04d} van de Brink",
+                address=f"Brink {i + 1}",
+                postcode="7411 BR",
+                city="Deventer",
+                bulletin_email=f"winkel{i:04d}@{slug}.example.nl",
+            )
+            for i in range(n_shops)
+        ),
+        batch_size=500,
+    )
+    shops = list(Shop.objects.in_partnership(partnership).order_by("pk"))
+    version = ProtocolVersion.objects.create(
+        partnership=partnership,
+        version="2026-1",
+        title="Protocol KVO",
+        body="Gebruik van de gegevens ...",
+        published_at=timezone.now(),
+    )
+    # The owner signs for the first shop through the service (the real path, with its audit
+    # event); the same row for every other shop is bulk-made for speed.
+    sign_protocol(version, actor=owner, shop=shops[0])
+    ProtocolDeclaration.objects.bulk_create(
+        (ProtocolDeclaration(version=version, user=owner, shop=shop) for shop in shops[1:]),
+        batch_size=500,
+    )
+
+    today = date.today()
+    names = ["Mark", "Rob", "Kees", "Piet", "Ahmed", "Jan", "Sanne", "Lisa", "Tom", "Eva"]
+    for p in range(PEOPLE):
+        person = Person(
+            partnership=partnership,
+            display_name=f"{names[p % len(names)]} {chr(65 + p)}.",
+            description="Lang, kort donker haar, baard; draagt vaak een zwarte jas.",
+            full_name=f"{names[p % len(names)]} Achternaam{p}",
+        )
+        person.save()
+        Measure.objects.create(
+            partnership=partnership,
+            person=person,
+            kind=MeasureKind.RED if p % 3 else MeasureKind.YELLOW,
+            status=MeasureStatus.ACTIVE,
+            starts_on=today - timedelta(days=30 + p),
+            ends_on=today + timedelta(days=300 + p),
+            decided_by=officer,
+            decided_at=timezone.now(),
+        )
+        services.add_photo(person, process_upload(photo_jpeg(seed=index * 100 + p)), actor=officer)
+    return partnership, officer, {shop.bulletin_email for shop in shops}
+
+
+# --- Timing -------------------------------------------------------------------------------------
+
+
+class Probe:
+    """Wraps the module-level functions the sender looks up at call time, to split the time:
+    sending as a whole, building messages, watermarking photos; and counts SQL queries."""
+
+    def __init__(self):
+        from bans import bulletins
+
+        self.bulletins = bulletins
+        self.originals = {
+            name: getattr(bulletins, name)
+            for name in ("send_deliveries", "build_message", "watermark")
+        }
+        self.seconds = dict.fromkeys(self.originals, 0.0)
+        self.calls = dict.fromkeys(self.originals, 0)
+        self.queries = 0
+
+    def _timed(self, name):
+        original = self.originals[name]
+
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - start
+                self.calls[name] += 1
+
+        return wrapper
+
+    def _count_query(self, execute, sql, params, many, context):
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        from django.db import connection
+
+        for name in self.originals:
+            setattr(self.bulletins, name, self._timed(name))
+        self._wrapper = connection.execute_wrapper(self._count_query)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+        for name, original in self.originals.items():
+            setattr(self.bulletins, name, original)
+
+
+def run_ours(sink, spool, partnership, officer, addresses, mode):
+    from bans import bulletins
+    from bans.models import BulletinDelivery, BulletinTrigger, DeliveryState
+    from bans.tasks import send_bulletin_deliveries
+
+    n = len(addresses)
+    partnership.bulletin_mode = mode
+    partnership.save(update_fields=["bulletin_mode"])
+    sink.reset(spool)
+    tasks = 1
+    with Probe() as probe:
+        start = time.perf_counter()
+        # Eager Celery: the task queued on commit runs inside this call.
+        bulletin = bulletins.make_bulletin(
+            partnership, trigger=BulletinTrigger.MANUAL, actor=officer
+        )
+        # A task sends at most BATCHES_PER_TASK batches and then, on a real worker, queues a
+        # fresh task; eager Celery queues none, so the follow-up tasks run here, in turn. The
+        # last one finds nothing left: a rerun sends nothing twice.
+        while any(send_bulletin_deliveries(bulletin.pk).values()):
+            tasks += 1
+            if tasks > n // bulletins.BATCH_SIZE + 3:
+                raise BenchFailure(f"{n} shops, {mode}: still sending after {tasks} tasks")
+        seconds = time.perf_counter() - start
+    stats = sink.stats()
+    check(stats, addresses, f"{n} shops, {mode}")
+    sent_rows = BulletinDelivery.objects.filter(bulletin=bulletin, state=DeliveryState.SENT).count()
+    if sent_rows != n:
+        raise BenchFailure(f"{n} shops, {mode}: {sent_rows} rows marked sent, expected {n}")
+    send_seconds = probe.seconds["send_deliveries"]
+    return {
+        "seconds": seconds,
+        "make_seconds": seconds - send_seconds,
+        "send_seconds": send_seconds,
+        "tasks": tasks,
+        "build_seconds": probe.seconds["build_message"],
+        "watermark_seconds": probe.seconds["watermark"],
+        "watermark_calls": probe.calls["watermark"],
+        "queries": probe.queries,
+        "messages": stats["messages"],
+        "bytes": stats["bytes"],
+    }
+
+
+def run_floor(sink, port, messages, addresses, label):
+    """The same bytes over one connection with plain smtplib: what SMTP itself costs here."""
+    sink.reset(None)
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+        client.ehlo()
+        for mail_from, rcpt_tos, data in messages:
+            client.sendmail(mail_from, rcpt_tos, data)
+    seconds = time.perf_counter() - start
+    check(sink.stats(), addresses, f"{label} (floor)")
+    return seconds
+
+
+def check(stats, addresses, label):
+    """Exactly one message per shop, each to its own address: fail loudly otherwise."""
+    received = stats["recipients"]
+    if stats["messages"] != len(addresses):
+        raise BenchFailure(f"{label}: sink got {stats['messages']} messages, not {len(addresses)}")
+    if len(received) != len(set(received)) or set(received) != addresses:
+        raise BenchFailure(
+            f"{label}: {len(set(received))} distinct recipients of {len(received)}, "
+            f"{len(set(received) - addresses)} unexpected, {len(addresses - set(received))} missing"
+        )
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+def print_table(rows):
+    header = (
+        f"{'shops':>6} {'mode':<7} {'sent':>6} {'seconds':>8} {'msg/s':>8} "
+        f"{'floor msg/s':>12} {'ratio':>6} {'build s':>8} {'watermark s':>12} "
+        f"{'ratio w/o build':>15} {'KB/msg':>7} {'queries/msg':>11} {'tasks':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['shops']:>6} {r['mode']:<7} {r['messages']:>6} {r['seconds']:>8.2f} "
+            f"{r['msg_per_s']:>8.1f} {r['floor_msg_per_s']:>12.1f} {r['ratio']:>6.3f} "
+            f"{r['build_seconds']:>8.2f} {r['watermark_seconds']:>12.2f} "
+            f"{r['ratio_without_build']:>15.3f} {r['bytes'] / r['messages'] / 1024:>7.1f} "
+            f"{r['queries'] / r['messages']:>11.2f} {r['tasks']:>5}"
+        )
+
+
+def revision():
+    """The commit measured, "-dirty" when the code under test had local changes."""
+
+    def git(*args):
+        # git from PATH, fixed arguments: only a label for the results.
+        return subprocess.run(  # noqa: S603
+            ["git", *args],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "bans", "kvo", "merchants", "templates")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def main():
+    sizes = tuple(int(s) for s in sys.argv[1:]) or SIZES
+    work = Path(tempfile.mkdtemp(prefix="kvo-bench-"))
+    sink = SinkClient()
+    try:
+        setup_django(work / "var", sink.port)
+        # Untimed: the first bulletin compiles the templates, loads the font and imports the mail
+        # modules; none of that is per-message work.
+        partnership, officer, addresses = make_partnership(WARM_UP, 0)
+        for mode in MODES:
+            run_ours(sink, None, partnership, officer, addresses, mode)
+        rows = []
+        for index, n in enumerate(sizes, start=1):
+            started = time.perf_counter()
+            partnership, officer, addresses = make_partnership(n, index)
+            print(f"{n} shops: data made in {time.perf_counter() - started:.1f} s", flush=True)
+            for mode in MODES:
+                spool = work / f"spool-{n}-{mode}"
+                ours = run_ours(sink, spool, partnership, officer, addresses, mode)
+                messages = read_spool(spool)
+                floor = run_floor(sink, sink.port, messages, addresses, f"{n} shops, {mode}")
+                del messages
+                spool.unlink()
+                msg_per_s = ours["messages"] / ours["seconds"]
+                floor_msg_per_s = len(addresses) / floor
+                row = {
+                    "shops": n,
+                    "mode": mode,
+                    **ours,
+                    "msg_per_s": msg_per_s,
+                    "floor_seconds": floor,
+                    "floor_msg_per_s": floor_msg_per_s,
+                    "ratio": msg_per_s / floor_msg_per_s,
+                    # What the outbox costs apart from building the messages.
+                    "ratio_without_build": ours["messages"]
+                    / (ours["seconds"] - ours["build_seconds"])
+                    / floor_msg_per_s,
+                }
+                rows.append(row)
+                print(
+                    f"  {mode:<6} {ours['seconds']:7.2f} s  {msg_per_s:7.1f} msg/s  "
+                    f"floor {floor_msg_per_s:7.1f} msg/s",
+                    flush=True,
+                )
+    finally:
+        sink.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print_table(rows)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "date": date.today().isoformat(),
+                "revision": revision(),
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "people_per_bulletin": PEOPLE,
+                "results": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nResults written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
