@@ -188,3 +188,16 @@ def test_the_email_tells_a_ban_from_a_warning(ready):
     bulletins.send_deliveries(make(ready).pk)
     body = " ".join(mail.outbox[0].body.split())
     assert "gele kaart is een waarschuwing" in body.lower()
+
+
+def test_a_malformed_address_fails_that_row_with_the_reason_and_the_rest_go(ready):
+    from merchants.models import Shop
+
+    sign_protocol(ready.protocol, actor=ready.users["neighbour_owner"], shop=ready.neighbour_shop)
+    Shop.objects.filter(pk=ready.neighbour_shop.pk).update(bulletin_email="kapot\nBcc: x@y.nl")
+    mail.outbox.clear()
+    bulletin = make(ready)
+    bulletins.send_deliveries(bulletin.pk)
+    broken = BulletinDelivery.objects.get(bulletin=bulletin, shop=ready.neighbour_shop)
+    assert broken.state == DeliveryState.FAILED and broken.reason
+    assert [m.to for m in mail.outbox] == [["bulletin@bakkerij-jansen.nl"]]
