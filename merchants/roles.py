@@ -35,6 +35,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "incident_figures": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
     # The keeper of the register: access log, subject requests, deletion ledger.
     "keep_register": frozenset({Role.ADMINISTRATOR}),
+    # The KVO certification dossier: the coordinator keeps it, the auditor reads it.
+    "view_dossier": frozenset({Role.COORDINATOR, Role.AUDITOR}),
+    "manage_dossier": frozenset({Role.COORDINATOR}),
     # Civil claims: the officer and the coordinator make them; the coordinator books payments,
     # imports bank statements and keeps the books, without names or addresses (aggregates only);
     # the officer and the administrator see who a claim is on, print the letters and hand claims

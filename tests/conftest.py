@@ -233,6 +233,41 @@ class World:
         return bulletin
 
     @cached_property
+    def dossier_item(self):
+        """Binnenstad's schouw of this year, with its report as a PDF."""
+        from datetime import date
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from merchants import dossier
+
+        return dossier.add_item(
+            self.binnenstad,
+            actor=self.users["coordinator"],
+            kind="inspection",
+            held_on=date(2026, 3, 10),
+            title="Schouw voorjaar",
+            notes="Verlichting Walstraat defect.",
+            document=SimpleUploadedFile("schouw.pdf", b"%PDF-1.4\n% schouw\n"),
+        )
+
+    @cached_property
+    def matrix_item(self):
+        from datetime import date
+
+        from merchants import dossier
+
+        return dossier.save_matrix_item(
+            self.binnenstad,
+            actor=self.users["coordinator"],
+            measure="Verlichting Walstraat herstellen",
+            theme="environment",
+            owner="Gemeente Deventer",
+            status="planned",
+            due_on=date(2026, 12, 31),
+        )
+
+    @cached_property
     def measure(self):
         from tests.bans.factories import MeasureFactory
 

@@ -32,6 +32,9 @@ MEASURE_ACTION = "302 404 404 404 404 302 302 404 404 404"
 CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 
 CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
+AREA = lambda w: {"pk": w.binnenstad.pk}  # noqa: E731
+DOSSIER_READ = "302 404 404 404 404 404 404 200 404 200"
+DOSSIER_WRITE = "302 404 404 404 404 404 404 302 404 403"
 BULLETIN = lambda w: {"pk": w.bulletin.pk}  # noqa: E731
 BANK_TX = lambda w: {"pk": w.bank_transaction.pk}  # noqa: E731
 CLAIMS_READ = "302 403 403 403 403 200 200 200 200 403"
@@ -194,6 +197,55 @@ MATRIX = {
         POST,
         lambda w: {"pk": w.banned.pk},
         "302 403 403 403 403 403 403 403 403 403",
+    ),
+    # --- certification dossier: the coordinator keeps it, the auditor reads it (other roles and
+    # partnerships: 404 on an area's dossier, 403 on the overview).
+    "merchants:certification": (GET, None, "302 403 403 403 403 403 403 200 200 200"),
+    "merchants:area_dossier": (GET, AREA, DOSSIER_READ),
+    "merchants:dossier_certificate": (
+        POST,
+        AREA,
+        DOSSIER_WRITE,
+        lambda w: {
+            "certificate-stars": "3",
+            "certificate-issued_on": "2025-02-01",
+            "certificate-certifying_body": "Kiwa NCP",
+            "certificate-scheme_version": "KVO 4.0",
+        },
+    ),
+    "merchants:dossier_item": (
+        POST,
+        AREA,
+        DOSSIER_WRITE,
+        lambda w: {
+            "item-kind": "meeting",
+            "item-held_on": "2026-05-01",
+            "item-title": "Overleg",
+            "item-attendance": ["police", "municipality"],
+        },
+    ),
+    "merchants:dossier_matrix": (
+        POST,
+        AREA,
+        DOSSIER_WRITE,
+        lambda w: {
+            "matrix-measure": "Camera Brink",
+            "matrix-theme": "shoplifting",
+            "matrix-owner": "Ondernemers",
+            "matrix-status": "planned",
+            "matrix-due_on": "2026-12-01",
+        },
+    ),
+    "merchants:dossier_matrix_status": (
+        POST,
+        lambda w: {"pk": w.matrix_item.pk},
+        DOSSIER_WRITE,
+        lambda w: {"status": "done"},
+    ),
+    "merchants:dossier_document": (
+        GET,
+        lambda w: {"kind": "item", "pk": w.dossier_item.pk},
+        DOSSIER_READ,
     ),
     # --- bulletins: the officer makes them and reads the delivery report; shops that received
     # one open it (after signing the protocol themselves: unsigned they go to the protocol).
