@@ -184,6 +184,11 @@ class InternalNoteForm(forms.Form):
     )
 
 
+# Filter values beyond a single type or status, for the lists behind the dashboard's figures.
+THEFTS = "thefts"
+ALL_CASES = "all"
+
+
 class QueueFilterForm(forms.Form):
     area = forms.ModelChoiceField(
         label=_("Area"), queryset=None, required=False, empty_label=_("All areas")
@@ -213,9 +218,14 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ShoppingArea.objects.filter(partnership=partnership)
         self.fields["shop"].queryset = Shop.objects.in_partnership(partnership)
-        self.fields["kind"].choices = [("", _("All types")), *IncidentType.choices]
+        self.fields["kind"].choices = [
+            ("", _("All types")),
+            (THEFTS, _("Theft and attempted theft")),
+            *IncidentType.choices,
+        ]
         self.fields["status"].choices = [
             ("", _("All open cases")),
+            (ALL_CASES, _("All cases, open and closed")),
             *Status.choices,
         ]
 

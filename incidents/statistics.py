@@ -72,12 +72,14 @@ def reporting_rate(partnership, since=None, until=None, by_month=False):
     ]
 
 
-def median_time_to_first_contact(partnership, since=None, until=None) -> timedelta | None:
+def median_time_to_first_contact(
+    partnership, since=None, until=None, areas=None
+) -> timedelta | None:
     """Median of (first contact - report) over contacted cases, by ordering in SQL and reading
     the middle row(s): the same two or three queries on PostgreSQL and SQLite."""
     delay = ExpressionWrapper(F("first_contact_at") - F("created_at"), output_field=DurationField())
     contacted = (
-        _scope(partnership, since, until)
+        _scope(partnership, since, until, areas)
         .filter(first_contact_at__isnull=False)
         .annotate(delay=delay)
         .order_by("delay")

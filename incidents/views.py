@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from incidents import documents, services
 from incidents.forms import (
+    ALL_CASES,
+    THEFTS,
     ContactForm,
     ExportForm,
     InternalNoteForm,
@@ -23,6 +25,7 @@ from incidents.forms import (
 )
 from incidents.models import Incident, IncidentPhoto
 from incidents.selectors import get_incident_for_user, queue_for, reports_for_shops
+from incidents.statistics import THEFT_TYPES
 from incidents.workflow import OPEN_STATUSES
 from kvo.lib.csvexport import csv_response
 from kvo.lib.files import private_file_response
@@ -261,9 +264,13 @@ def queue(request):
             incidents = incidents.filter(area=data["area"])
         if data["shop"]:
             incidents = incidents.filter(shop=data["shop"])
-        if data["kind"]:
+        if data["kind"] == THEFTS:
+            incidents = incidents.filter(kind__in=THEFT_TYPES)
+        elif data["kind"]:
             incidents = incidents.filter(kind=data["kind"])
-        if data["status"]:
+        if data["status"] == ALL_CASES:
+            pass
+        elif data["status"]:
             incidents = incidents.filter(status=data["status"])
         else:
             incidents = incidents.filter(status__in=OPEN_STATUSES)

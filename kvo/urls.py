@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("language/", merchant_views.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("merchants.urls")),

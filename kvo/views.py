@@ -5,9 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from kvo.dashboard import (
+    Period,
+    charts_for,
+    default_period,
+    month_rows,
+    open_cases_link,
+    queue_link,
+)
+from kvo.dashboard import figures as dashboard_figures
+from kvo.forms import DashboardFilterForm
+from kvo.lib.dates import add_months
 from merchants import access, selectors
+from merchants.access import require_capability
 
 logger = logging.getLogger(__name__)
 
@@ -47,4 +60,41 @@ def healthz(request):
             checks["broker"], healthy = "unavailable", False
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+
+
+@require_capability("review_incidents")
+def dashboard(request):
+    """The officer's dashboard: figures in SQL, charts in SVG, each figure linked to its list."""
+    today = timezone.localdate()
+    period = default_period(today)
+    form = DashboardFilterForm(request.GET or None, partnership=request.partnership)
+    if form.is_valid():
+        data = form.cleaned_data
+        period = Period(
+            start=data["start"] or period.start,
+            end=data["end"] or period.end,
+            area=data["area"],
+        )
+        if period.start > period.end:  # only an end was given, before the default start
+            period = Period(
+                start=add_months(period.end.replace(day=1), -23), end=period.end, area=period.area
+            )
+    numbers = dashboard_figures(request.partnership, period)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "figures": numbers,
+            "month_rows": month_rows(numbers, period),
+            "links": {
+                "all": queue_link(period),
+                "filed": queue_link(period, aangifte="yes"),
+                "open": open_cases_link(period),
+                "sightings": open_cases_link(period, kind="ban_violation"),
+            },
+            **charts_for(numbers, period),
+        },
     )

@@ -53,6 +53,7 @@ MATRIX = {
     # --- ours ---
     "home": (GET, None, LOGIN_THEN_200),
     "healthz": (GET, None, ALL_200),
+    "dashboard": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
     "switch_language": (POST, None, LOGIN_THEN_302),
     "merchants:profile": (GET, None, LOGIN_THEN_200),
     "merchants:switch_partnership": (

@@ -19,11 +19,12 @@ PAGES = {
         "claims:bank",
         "claims:distribution",
         "claims:settings",
+        "merchants:certification",
     ],
     "owner": ["home", "merchants:my_shops", "merchants:profile", "merchants:protocol"],
-    "officer": ["home", "merchants:shop_list", "incidents:queue", "claims:list"],
+    "officer": ["home", "merchants:shop_list", "incidents:queue", "claims:list", "dashboard"],
     "administrator": ["home", "bans:access_log", "bans:subject_requests", "claims:list"],
-    "auditor": ["home", "merchants:area_list"],
+    "auditor": ["home", "merchants:area_list", "merchants:certification"],
 }
 
 
@@ -50,6 +51,13 @@ def test_pages_render_accessibly(role, browser, live_server, world, login_as, ax
             page.goto(live_server.url + reverse("bans:person", args=[world.banned.pk]))
             axe_check(page)
             shoot(f"{viewport_name}-person", target=page)
+        if role in ("auditor", "coordinator"):
+            assert world.dossier_item.pk and world.matrix_item.pk
+            page.goto(
+                live_server.url + reverse("merchants:area_dossier", args=[world.binnenstad.pk])
+            )
+            axe_check(page)
+            shoot(f"{viewport_name}-dossier", target=page)
         if role in ("officer", "coordinator"):
             page.goto(live_server.url + reverse("claims:detail", args=[world.claim.pk]))
             axe_check(page)
