@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bans.tasks.daily_claim_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    "dossier-reminders": {
+        "task": "merchants.tasks.daily_dossier_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "incident-retention": {
         "task": "incidents.tasks.strip_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),

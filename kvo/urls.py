@@ -19,5 +19,6 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("register/", include("bans.urls")),
     path("claims/", include("bans.claim_urls")),
+    path("reports/", include("kvo.report_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -760,3 +760,46 @@ class MatrixItem(models.Model):
 
     def __str__(self):
         return self.measure
+
+
+class DossierReminder(models.Model):
+    """One reminder about an area's dossier (a certificate ending, a schouw, annual report or
+    survey due). The row is what makes the daily job send each reminder once: it is made the day
+    the reminder falls due, ``sent_to`` lists the coordinators who had it, and ``sent_at`` is set
+    once every coordinator of that moment has it."""
+
+    class Topic(models.TextChoices):
+        CERTIFICATE_6 = "certificate_6", _("Certificate ends within 6 months")
+        CERTIFICATE_3 = "certificate_3", _("Certificate ends within 3 months")
+        CERTIFICATE_1 = "certificate_1", _("Certificate ends within 1 month")
+        INSPECTION = "inspection", _("No site inspection this year")
+        ANNUAL_REPORT = "annual_report", _("Annual report missing")
+        SURVEY = "survey", _("Shop-owner survey due")
+
+    area = models.ForeignKey(
+        ShoppingArea, on_delete=models.CASCADE, related_name="dossier_reminders"
+    )
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    # Which occurrence: the certificate's id, the year of the schouw or of the annual report, the
+    # date of the survey that went stale ("none" when there never was one).
+    period = models.CharField(max_length=20)
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    due_on = models.DateField()
+    sent_to = models.JSONField(default=list, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier reminder")
+        verbose_name_plural = _("dossier reminders")
+        ordering = ["-due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "topic", "period"], name="dossier_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.area}: {self.topic} {self.period}"

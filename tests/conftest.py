@@ -268,6 +268,22 @@ class World:
         )
 
     @cached_property
+    def report_job(self):
+        """The coordinator's PDF of Binnenstad's report, made (Celery runs eagerly in tests)."""
+        from kvo.models import ReportJob
+        from kvo.tasks import render_report
+
+        job = ReportJob.objects.create(
+            partnership=self.deventer,
+            area=self.binnenstad,
+            quarter="2026-3",
+            requested_by=self.users["coordinator"],
+        )
+        render_report(job.pk)
+        job.refresh_from_db()
+        return job
+
+    @cached_property
     def measure(self):
         from tests.bans.factories import MeasureFactory
 

@@ -34,6 +34,7 @@ CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
 AREA = lambda w: {"pk": w.binnenstad.pk}  # noqa: E731
 DOSSIER_READ = "302 404 404 404 404 404 404 200 404 200"
+REPORT_JOB = lambda w: {"pk": w.report_job.pk}  # noqa: E731
 DOSSIER_WRITE = "302 404 404 404 404 404 404 302 404 403"
 BULLETIN = lambda w: {"pk": w.bulletin.pk}  # noqa: E731
 BANK_TX = lambda w: {"pk": w.bank_transaction.pk}  # noqa: E731
@@ -202,6 +203,11 @@ MATRIX = {
     # --- certification dossier: the coordinator keeps it, the auditor reads it (other roles and
     # partnerships: 404 on an area's dossier, 403 on the overview).
     "merchants:certification": (GET, None, "302 403 403 403 403 403 403 200 200 200"),
+    "reports:area": (GET, AREA, DOSSIER_READ),
+    "reports:area_pdf": (POST, AREA, "302 404 404 404 404 404 404 302 404 302"),
+    # A report job is its requester's (here the coordinator's): others get 404.
+    "reports:job": (GET, REPORT_JOB, "302 404 404 404 404 404 404 200 404 404"),
+    "reports:job_pdf": (GET, REPORT_JOB, "302 404 404 404 404 404 404 200 404 404"),
     "merchants:area_dossier": (GET, AREA, DOSSIER_READ),
     "merchants:dossier_certificate": (
         POST,

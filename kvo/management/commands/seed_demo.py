@@ -1,7 +1,7 @@
-"""Seed the demo: KVO Deventer with its areas, shops and users (merchants.demo), then two years of
-incidents (incidents.demo), then a register of about 40 people with measures in force (bans.demo),
-then about 200 civil claims with their letters and payments (bans.claims_demo), in one
-transaction.
+"""Seed the demo: KVO Deventer with its areas, shops and users (merchants.demo) and the areas'
+certification dossiers (merchants.dossier_demo), then two years of incidents (incidents.demo),
+then a register of about 40 people with measures in force (bans.demo), then about 200 civil
+claims with their letters and payments (bans.claims_demo), in one transaction.
 
 Idempotent and deterministic: running it again changes no counts. Passwords and TOTP secrets are
 only set when DEBUG is on; in production the accounts get unusable passwords.
@@ -17,6 +17,7 @@ from bans import claims_demo
 from bans import demo as bans_demo
 from incidents import demo as incidents_demo
 from merchants import demo as merchants_demo
+from merchants import dossier_demo
 
 
 class Command(BaseCommand):
@@ -42,6 +43,9 @@ class Command(BaseCommand):
                 debug=debug, stdout=self.stdout if verbose else None
             )
             partnership = merchants["partnership"]
+            dossiers = dossier_demo.seed_dossier(
+                partnership, coordinator=merchants["users"][dossier_demo.COORDINATOR_EMAIL]
+            )
             incidents = incidents_demo.seed_incidents(partnership)
             officer = merchants["users"][bans_demo.OFFICER_EMAIL]
             register = bans_demo.seed_register(partnership, officer=officer)
@@ -60,6 +64,7 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         lines = merchants_demo.summary_lines(partnership, merchants["created"])
+        lines += dossier_demo.summary_lines(partnership, dossiers)
         lines += incidents_demo.summary_lines(partnership, incidents)
         lines += bans_demo.summary_lines(partnership, register)
         lines += claims_demo.summary_lines(partnership, civil_claims)
