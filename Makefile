@@ -67,6 +67,7 @@ demo: setup
 # test-artifacts/bench/.
 bench: setup
 	$(PY) bench/bulletin_fanout.py
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache

@@ -1,0 +1,633 @@
+"""The officer's dashboard at volume: its queries and its time with 1,000 to 1,000,000 incidents.
+
+Run from the repository root: `python bench/dashboard.py` (or `make bench`); give sizes as
+arguments to measure others (`python bench/dashboard.py 1000 100000`). It needs PostgreSQL on
+127.0.0.1:5432 (user postgres, trust auth; `BENCH_POSTGRES_URL` points elsewhere): it creates a
+throwaway database, `kvo_bench_dashboard`, and drops it afterwards (`--keep` keeps it to look
+around). Without PostgreSQL it says why and exits with status 2.
+
+It migrates the database, seeds the demo partnership (`merchants.demo`: 16 + 3 areas, 320 shops, an
+officer with a TOTP device), then grows the incidents table to each size with one
+`INSERT … SELECT … FROM generate_series(…)` per 100,000 rows that fills every column the way real
+reports do (24 months and some older history, the mix of types, shops weighted towards the busy
+ones, aangifte yes/no, first contact for most, older cases mostly closed), and VACUUM ANALYZEs it.
+
+At each size it counts the queries of `kvo.dashboard.figures()` (all areas, and one area) and of the
+dashboard page fetched through the test Client as the officer, and fails loudly unless each count
+is the same at every size; it times each (median of 3 after a warm-up) and records the time of
+each query. At the largest size the EXPLAIN (ANALYZE, BUFFERS) plan of every figure query goes to
+`test-artifacts/bench/dashboard_plans.txt`, results to `test-artifacts/bench/dashboard.json`.
+"""
+
+import contextlib
+import json
+import logging
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "test-artifacts" / "bench" / "dashboard.json"
+PLANS = ROOT / "test-artifacts" / "bench" / "dashboard_plans.txt"
+SIZES = (1_000, 100_000, 1_000_000)
+RUNS = 3  # timed runs per measurement, after one warm-up
+CHUNK = 100_000  # rows per INSERT statement
+SLOW_QUERY = 0.25  # seconds: a query at least this slow at the largest size gets its plan printed
+SLOW_FIGURES = 2.0  # seconds: figures() slower than this at the largest size is reported as slow
+DATABASE = "kvo_bench_dashboard"
+SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+OFFICER = "wijkagent@demo.kvo.nl"
+REPORTER = "medewerker@demo.kvo.nl"
+SEED = 0.2003  # setseed(): the same incidents on every run
+
+
+class BenchFailure(SystemExit):
+    def __init__(self, message):
+        super().__init__(f"FAIL: {message}")
+
+
+# --- The throwaway database ----------------------------------------------------------------------
+
+
+def server_connection():
+    """Autocommit connection to the server's maintenance database, or exit 2 saying why."""
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
+    except psycopg2.OperationalError as error:
+        print(
+            f"PostgreSQL is not reachable at {SERVER} ({str(error).strip()}).\n"
+            "The dashboard bench needs it: start it with "
+            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, "
+            "or point BENCH_POSTGRES_URL at a server where the user may create databases.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
+    conn.autocommit = True
+    return conn
+
+
+def create_database():
+    conn = server_connection()
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0]
+        # Our own throwaway database, left over from an interrupted run at most.
+        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{DATABASE}"')
+    conn.close()
+    return version
+
+
+def drop_database():
+    from django.db import connections
+
+    connections.close_all()
+    conn = server_connection()
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    conn.close()
+
+
+def setup_django(var_dir):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kvo.settings"
+    os.environ["KVO_VAR_DIR"] = str(var_dir)
+    os.environ["DEBUG"] = "true"  # settings load without a SECRET_KEY
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    # Never touch a developer's or CI's real database, broker, mail server or media directory.
+    for name in ("REDIS_URL", "EMAIL_URL", "EMAIL_URL_FILE", "MEDIA_ROOT", "DATABASE_CONN_MAX_AGE"):
+        os.environ.pop(name, None)
+    os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+    sys.path.insert(0, str(ROOT))
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    logging.getLogger("kombu.connection").setLevel(logging.ERROR)
+    # As in production: no debug cursor recording every query, no template debug (the template
+    # engine is made on first render, after this line).
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# --- Data ----------------------------------------------------------------------------------------
+
+# Every column of incidents_incident, in the order the INSERT below gives them.
+COLUMNS = (
+    "partnership_id",
+    "shop_id",
+    "area_id",
+    "reporter_id",
+    "kind",
+    "occurred_at",
+    "description",
+    "goods_value",
+    "goods_recovered",
+    "caught_in_act",
+    "police_called",
+    "police_report",
+    "police_report_number",
+    "person_description",
+    "person_age",
+    "person_clothing",
+    "person_name",
+    "person_birth_date",
+    "witness",
+    "status",
+    "assigned_to_id",
+    "duplicate_of_id",
+    "submission_key",
+    "created_at",
+    "updated_at",
+    "first_contact_at",
+    "closed_at",
+    "personal_data_removed_at",
+)
+
+# By type: two for shoplifting, then attempted shoplifting, nuisance, aggression, ban violation,
+# vandalism, other.
+DESCRIPTIONS = (
+    "Persoon pakte twee flessen sterke drank uit het schap en liep zonder te betalen langs de "
+    "kassa naar buiten. Aangesproken bij de deur, goederen teruggegeven.",
+    "Klant stopte verzorgingsproducten in een meegebrachte tas en probeerde via de uitgang te "
+    "vertrekken. Poortje ging af, medewerker heeft de persoon staande gehouden.",
+    "Groep jongeren veroorzaakte overlast bij de ingang, schreeuwde naar klanten en weigerde weg "
+    "te gaan. Na tien minuten vertrokken richting de Brink.",
+    "Man werd agressief toen hij werd aangesproken, duwde een medewerker en dreigde terug te "
+    "komen. Politie gebeld, kwam na twintig minuten.",
+    "Persoon met een geldend winkelverbod kwam de winkel binnen en werd herkend van de "
+    "nieuwsbrief. Niet aangesproken, camerabeelden bewaard.",
+    "Ruit van de zijdeur ingegooid buiten openingstijden; schade aan de deur en het kozijn. "
+    "Beelden van de buurwinkel opgevraagd.",
+    "Vrouw verwisselde prijsstickers op kleding en rekende het goedkopere artikel af. Bij "
+    "controle achteraf ontdekt op de beelden.",
+)
+
+# Layer 1 draws the random numbers, layer 2 derives type, dates and aangifte, layer 3 the status,
+# the last layer contact and closing; OFFSET 0 keeps each layer from being folded into the next,
+# so that every random() is drawn once per row.
+INSERT = f"""
+INSERT INTO incidents_incident ({", ".join(COLUMNS)})
+SELECT
+    %(partnership)s, shop_id, area_id, %(reporter)s, kind, occurred_at,
+    (%(descriptions)s::text[])[CASE kind
+        WHEN 'shoplifting' THEN 1 + floor(r_text * 2)::int
+        WHEN 'attempted_shoplifting' THEN 2
+        WHEN 'nuisance' THEN 3
+        WHEN 'aggression' THEN 4
+        WHEN 'ban_violation' THEN 5
+        WHEN 'vandalism' THEN 6
+        ELSE 7 END],
+    CASE WHEN kind IN ('shoplifting', 'attempted_shoplifting')
+        THEN round((5 + r_value ^ 3 * 495)::numeric, 2) END,
+    kind = 'shoplifting' AND r_value < 0.6,
+    r_value < 0.3,
+    police_report = 'yes' OR kind = 'aggression',
+    police_report,
+    CASE WHEN police_report = 'yes' THEN 'PL0600-' || lpad(i::text, 8, '0') ELSE '' END,
+    CASE WHEN removed THEN '' ELSE 'Man, ongeveer 1.80 m, slank, kort donker haar.' END,
+    CASE WHEN removed OR r_value > 0.8 THEN NULL ELSE 16 + (r_value * 50)::int END,
+    CASE WHEN removed THEN '' ELSE 'Zwarte jas, grijze joggingbroek, witte sneakers' END,
+    '',
+    NULL,
+    CASE WHEN removed OR r_value > 0.2 THEN '' ELSE 'J. de Vries, 06-12345678' END,
+    status,
+    CASE WHEN status <> 'reported' THEN %(officer)s END,
+    NULL,
+    gen_random_uuid(),
+    created_at,
+    COALESCE(closed_at, first_contact_at, created_at),
+    first_contact_at,
+    closed_at,
+    CASE WHEN removed THEN created_at + interval '400 days' END
+FROM (
+    SELECT *,
+        CASE WHEN status = 'reported' OR r_contact > 0.9 THEN NULL
+            ELSE least(%(now)s, created_at + r_delay ^ 2 * interval '6 days') END
+            AS first_contact_at,
+        CASE WHEN status = 'closed'
+            THEN least(%(now)s, created_at + interval '1 day' + r_close * interval '45 days') END
+            AS closed_at,
+        status = 'closed' AND created_at < %(now)s - interval '400 days' AS removed
+    FROM (
+        SELECT *,
+            CASE WHEN created_at > %(now)s - interval '30 days' THEN
+                CASE WHEN r_status < 0.25 THEN 'reported'
+                    WHEN r_status < 0.40 THEN 'in_review'
+                    WHEN r_status < 0.55 THEN 'contacted'
+                    WHEN r_status < 0.65 THEN 'awaiting_police'
+                    WHEN r_status < 0.70 THEN 'measure_proposed'
+                    WHEN r_status < 0.75 THEN 'no_action'
+                    ELSE 'closed' END
+            ELSE
+                CASE WHEN r_status < 0.95 THEN 'closed'
+                    WHEN r_status < 0.97 THEN 'no_action'
+                    WHEN r_status < 0.99 THEN 'awaiting_police'
+                    ELSE 'reported' END
+            END AS status
+        FROM (
+            SELECT *,
+                (%(shops)s::bigint[])[s] AS shop_id,
+                (%(areas)s::bigint[])[s] AS area_id,
+                CASE WHEN r_kind < 0.55 THEN 'shoplifting'
+                    WHEN r_kind < 0.70 THEN 'attempted_shoplifting'
+                    WHEN r_kind < 0.80 THEN 'nuisance'
+                    WHEN r_kind < 0.87 THEN 'aggression'
+                    WHEN r_kind < 0.91 THEN 'vandalism'
+                    WHEN r_kind < 0.97 THEN 'ban_violation'
+                    ELSE 'other' END AS kind,
+                CASE WHEN r_report < 0.35 THEN 'yes'
+                    WHEN r_report < 0.42 THEN 'will_do'
+                    ELSE 'no' END AS police_report,
+                least(%(now)s, occurred_at + r_delay * interval '8 hours') AS created_at
+            FROM (
+                SELECT i,
+                    -- the busy shops report most: a skew towards the first ones (Binnenstad)
+                    1 + floor(random() ^ 2 * %(n_shops)s)::int AS s,
+                    -- nine in ten in the last 23 months, the rest in the year before
+                    %(now)s - CASE WHEN random() < 0.9 THEN random() * interval '700 days'
+                        ELSE interval '700 days' + random() * interval '365 days' END
+                        AS occurred_at,
+                    random() AS r_kind, random() AS r_report, random() AS r_status,
+                    random() AS r_contact, random() AS r_delay, random() AS r_close,
+                    random() AS r_value, random() AS r_text
+                FROM generate_series(%(first)s, %(last)s) AS i
+                OFFSET 0
+            ) AS draws
+            OFFSET 0
+        ) AS facts
+        OFFSET 0
+    ) AS with_status
+    OFFSET 0
+) AS incidents
+"""  # noqa: S608 (constant column names; the values are parameters)
+
+
+def check_columns(cursor):
+    """Fail loudly when the table has a required column the INSERT does not fill, or the INSERT
+    names a column the table no longer has: the bench must follow the model."""
+    cursor.execute(
+        "SELECT column_name, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_name = 'incidents_incident'"
+    )
+    table = {name: (nullable, default) for name, nullable, default in cursor.fetchall()}
+    missing = [
+        name
+        for name, (nullable, default) in table.items()
+        if nullable == "NO" and default is None and name not in COLUMNS and name != "id"
+    ]
+    unknown = [name for name in COLUMNS if name not in table]
+    if missing or unknown:
+        raise BenchFailure(
+            f"incidents_incident changed: not filled {missing}, no longer there {unknown}; "
+            "update COLUMNS and INSERT in bench/dashboard.py"
+        )
+
+
+def seed():
+    """The demo partnership: 16 + 3 areas, 320 shops, the demo users (the officer with TOTP)."""
+    from merchants.demo import seed_merchants
+    from merchants.models import Shop
+
+    seeded = seed_merchants(debug=True)
+    partnership = seeded["partnership"]
+    shops = list(
+        Shop.objects.in_partnership(partnership).order_by("pk").values_list("pk", "area_id")
+    )
+    return seeded, partnership, shops
+
+
+def load(partnership, shops, users, first, last, now):
+    """Incidents first..last (1-based), CHUNK rows per statement; then VACUUM ANALYZE, as
+    autovacuum would in time (and the visibility map lets index-only scans skip the heap)."""
+    from django.db import DatabaseError, connection
+
+    params = {
+        "partnership": partnership.pk,
+        "reporter": users[REPORTER].pk,
+        "officer": users[OFFICER].pk,
+        "shops": [pk for pk, _area in shops],
+        "areas": [area for _pk, area in shops],
+        "n_shops": len(shops),
+        "descriptions": list(DESCRIPTIONS),
+        "now": now,
+    }
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        check_columns(cursor)
+        cursor.execute("SELECT setseed(%s)", [SEED])
+        for start in range(first, last + 1, CHUNK):
+            cursor.execute(INSERT, {**params, "first": start, "last": min(last, start + CHUNK - 1)})
+        inserted = time.perf_counter() - started
+        cursor.execute("VACUUM ANALYZE incidents_incident")
+        # Write the loaded pages out now, not in a checkpoint during the timed runs.
+        # Not a superuser (nor pg_checkpoint)? Then the timings share the disk with a checkpoint.
+        with contextlib.suppress(DatabaseError):
+            cursor.execute("CHECKPOINT")
+        cursor.execute("SELECT count(*) FROM incidents_incident")
+        count = cursor.fetchone()[0]
+    if count != last:
+        raise BenchFailure(f"{count} incidents in the table, expected {last}")
+    return inserted, time.perf_counter() - started - inserted
+
+
+def describe(partnership, period, now):
+    """What the loaded data looks like, to check it is realistic (one query, not timed)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*),
+                count(*) FILTER (WHERE occurred_at >= %(since)s AND occurred_at < %(until)s),
+                count(*) FILTER (WHERE status <> 'closed'),
+                count(*) FILTER (WHERE first_contact_at IS NOT NULL),
+                count(*) FILTER (WHERE police_report = 'yes'),
+                count(*) FILTER (WHERE kind IN ('shoplifting', 'attempted_shoplifting')),
+                pg_total_relation_size('incidents_incident')
+            FROM incidents_incident WHERE partnership_id = %(partnership)s
+            """,
+            {"since": period.since, "until": period.until, "partnership": partnership.pk},
+        )
+        total, in_period, open_, contacted, filed, thefts, size = cursor.fetchone()
+    return {
+        "incidents": total,
+        "in_period": in_period,
+        "open": open_,
+        "contacted": contacted,
+        "police_report_yes": filed,
+        "thefts": thefts,
+        "table_mb": round(size / 2**20, 1),
+    }
+
+
+# --- Measuring -----------------------------------------------------------------------------------
+
+
+class QueryLog:
+    """execute_wrapper: every query's SQL, parameters and time."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((sql, params, time.perf_counter() - start))
+
+
+def measure(label, call):
+    """Queries (CaptureQueriesContext), per-query times (one logged run), then the median wall
+    time of RUNS runs after a warm-up, with no recording at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()  # warm-up: imports, templates, plans, caches
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    log = QueryLog()
+    with connection.execute_wrapper(log):
+        call()
+    # A request through the test Client empties the capture (request_started resets the query
+    # log): count the page's queries with the wrapper; elsewhere both counts must agree.
+    queries = len(log.queries)
+    if not label.startswith("page") and len(captured.captured_queries) != queries:
+        raise BenchFailure(
+            f"{label}: {len(captured.captured_queries)} queries captured, {queries} executed"
+        )
+    times = []
+    for _run in range(RUNS):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return {
+        "what": label,
+        "queries": queries,
+        "seconds": statistics.median(times),
+        "min_seconds": min(times),
+        "max_seconds": max(times),
+        "query_seconds": [round(seconds, 4) for _sql, _params, seconds in log.queries],
+        "_log": log.queries,
+    }
+
+
+def dashboard_calls(partnership, officer, now):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from kvo.dashboard import Period, charts_for, default_period, figures
+
+    period = default_period(timezone.localdate(now))
+    area = partnership.areas.get(name="Binnenstad")
+    one_area = Period(period.start, period.end, area)
+    client = Client()
+    client.force_login(officer)
+    url = reverse("dashboard")
+
+    def page():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise BenchFailure(
+                f"the dashboard answered {response.status_code} "
+                f"{response.get('Location', '')}, not 200"
+            )
+        return response
+
+    return period, {
+        "figures()": lambda: figures(partnership, period, now=now),
+        "figures(), one area": lambda: figures(partnership, one_area, now=now),
+        "figures() + charts_for()": lambda: charts_for(
+            figures(partnership, period, now=now), period
+        ),
+        "page /dashboard/": page,
+    }
+
+
+def explain(entries):
+    """EXPLAIN (ANALYZE, BUFFERS) of each logged query: [(seconds, sql, plan)]."""
+    from django.db import connection
+
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params, seconds in entries:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            plans.append((seconds, cursor.mogrify(sql, params).decode(), plan))
+    return plans
+
+
+# --- Report --------------------------------------------------------------------------------------
+
+
+def print_table(rows, whats):
+    sizes = sorted({r["incidents"] for r in rows})
+    header = f"{'':<26}" + "".join(f"{f'{n:,} incidents':>26}" for n in sizes)
+    print(header)
+    print(f"{'':<26}" + "".join(f"{'queries':>12}{'seconds':>14}" for _n in sizes))
+    print("-" * len(header))
+    for what in whats:
+        line = f"{what:<26}"
+        for n in sizes:
+            r = next(r for r in rows if r["incidents"] == n and r["what"] == what)
+            line += f"{r['queries']:>12}{r['seconds']:>14.3f}"
+        print(line)
+
+
+def revision():
+    """The commit measured, "-dirty" when the code under test had local changes."""
+
+    def git(*args):
+        # git from PATH, fixed arguments: only a label for the results.
+        return subprocess.run(  # noqa: S603
+            ["git", *args],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "incidents", "bans", "kvo", "templates")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def main():
+    args = sys.argv[1:]
+    keep = "--keep" in args
+    sizes = sorted(int(a.replace("_", "")) for a in args if a != "--keep") or list(SIZES)
+    server_version = create_database()
+    work = Path(tempfile.mkdtemp(prefix="kvo-bench-"))
+    rows, loads, shapes = [], [], {}
+    try:
+        started = time.perf_counter()
+        setup_django(work / "var")
+        from django.utils import timezone
+
+        migrated = time.perf_counter() - started
+        seeded, partnership, shops = seed()
+        users = seeded["users"]
+        print(
+            f"Database {DATABASE} on {server_version.split(',')[0]}: migrated in {migrated:.1f} s; "
+            f"{partnership.areas.count()} areas, {len(shops)} shops",
+            flush=True,
+        )
+        now = timezone.now()
+        period, calls = dashboard_calls(partnership, users[OFFICER], now)
+        loaded = 0
+        for n in sizes:
+            inserted, vacuumed = load(partnership, shops, users, loaded + 1, n, now)
+            loads.append(
+                {
+                    "incidents": n,
+                    "rows_added": n - loaded,
+                    "insert_seconds": round(inserted, 2),
+                    "vacuum_analyze_seconds": round(vacuumed, 2),
+                }
+            )
+            loaded = n
+            shapes[n] = describe(partnership, period, now)
+            print(
+                f"{n:>9,} incidents: {loads[-1]['rows_added']:,} inserted in "
+                f"{inserted:.1f} s, VACUUM ANALYZE {vacuumed:.1f} s; {shapes[n]}",
+                flush=True,
+            )
+            for what, call in calls.items():
+                row = {"incidents": n, **measure(what, call)}
+                rows.append(row)
+                print(
+                    f"  {what:<26} {row['queries']:>3} queries  {row['seconds']:7.3f} s  "
+                    f"(per query: {', '.join(f'{s:.3f}' for s in row['query_seconds'])})",
+                    flush=True,
+                )
+        # The figure queries' plans at the largest size.
+        largest = [r for r in rows if r["incidents"] == sizes[-1]]
+        figure_log = next(r for r in largest if r["what"] == "figures()")["_log"]
+        plans = explain(figure_log)
+    finally:
+        if keep:
+            print(f"Kept database {DATABASE} (--keep): drop it with `dropdb {DATABASE}`.")
+        else:
+            drop_database()
+        shutil.rmtree(work, ignore_errors=True)
+
+    for row in rows:
+        row.pop("_log")
+    whats = list(calls)
+    print()
+    print_table(rows, whats)
+
+    # Same number of queries at every size, or the figures are not computed in SQL.
+    failures = []
+    for what in whats:
+        counts = {r["incidents"]: r["queries"] for r in rows if r["what"] == what}
+        if len(set(counts.values())) != 1:
+            failures.append(f"{what}: {counts}")
+
+    PLANS.parent.mkdir(parents=True, exist_ok=True)
+    with PLANS.open("w") as out:
+        out.write(f"figures() at {sizes[-1]:,} incidents, {date.today().isoformat()}\n")
+        for seconds, sql, plan in plans:
+            out.write(f"\n-- {seconds:.3f} s\n{sql}\n{plan}\n")
+    slow = [(seconds, sql, plan) for seconds, sql, plan in plans if seconds >= SLOW_QUERY]
+    figures_seconds = next(r for r in largest if r["what"] == "figures()")["seconds"]
+    print(
+        f"\nfigures() at {sizes[-1]:,} incidents: {figures_seconds:.2f} s "
+        f"({'over' if figures_seconds > SLOW_FIGURES else 'within'} {SLOW_FIGURES:.0f} s)."
+    )
+    for seconds, sql, plan in slow:
+        print(f"\nQuery of {seconds:.2f} s at {sizes[-1]:,} incidents:\n{sql}\n{plan}")
+    print(f"\nPlans of every figure query: {PLANS.relative_to(ROOT)}")
+
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "date": date.today().isoformat(),
+                "revision": revision(),
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                    "postgresql": server_version,
+                },
+                "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+                "runs": RUNS,
+                "loads": loads,
+                "data": shapes,
+                "results": rows,
+                "slow_queries": [
+                    {"seconds": round(seconds, 3), "sql": sql} for seconds, sql, _plan in slow
+                ],
+                "query_counts_equal": not failures,
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
+    print(f"Results written to {RESULTS.relative_to(ROOT)}")
+    if failures:
+        raise BenchFailure("the number of queries grows with the incidents: " + "; ".join(failures))
+
+
+if __name__ == "__main__":
+    main()
