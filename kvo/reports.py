@@ -204,4 +204,34 @@ def report_context(area, quarter, today=None) -> dict:
         decimals=0,
         x_title=_("Figure"),
     )
-    return {**report, "chart": chart}
+    months_chart = _months_chart(area, report["today"])
+    overview = dossier.overview(area.partnership, report["today"])
+    return {**report, "chart": chart, "months_chart": months_chart, "overview": overview}
+
+
+def _months_chart(area, today):
+    """Reports per month in the area over the last 24 months (the dashboard's chart)."""
+    from django.db.models.functions import TruncMonth
+    from django.utils.formats import date_format
+
+    from kvo.lib.charts import Series, line_chart
+
+    first = add_months(today.replace(day=1), -23)
+    since = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
+    rows = (
+        Incident.objects.filter(area=area, occurred_at__gte=since)
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(total=Count("pk"))
+    )
+    counts = {
+        (r["month"].date() if hasattr(r["month"], "date") else r["month"]): r["total"] for r in rows
+    }
+    months = [add_months(first, i) for i in range(24)]
+    return line_chart(
+        [date_format(m, "M Y") for m in months],
+        [Series(_("Reports"), [counts.get(m, 0) for m in months])],
+        title=_("Reports per month in %(area)s") % {"area": area.name},
+        x_title=_("Month"),
+        decimals=0,
+    )
