@@ -111,26 +111,28 @@ def open_by_age(partnership, period, now) -> list[dict]:
     return [{"low": low, "high": high, "count": counts[f"b{low}"]} for low, high in AGE_BUCKETS]
 
 
-def register_figures(partnership, today) -> dict:
-    """Cards in force and sightings waiting: two queries."""
-    cards = (
-        Measure.objects.filter(partnership=partnership)
-        .in_force_on(today)
-        .aggregate(
-            yellow=Count("pk", filter=Q(kind=MeasureKind.YELLOW)),
-            red=Count("pk", filter=Q(kind__in=(MeasureKind.RED, MeasureKind.EXTENSION))),
-        )
+def register_figures(partnership, today, area=None) -> dict:
+    """Cards in force and sightings waiting (of the area's cases when one is chosen): two
+    queries."""
+    measures = Measure.objects.filter(partnership=partnership)
+    if area is not None:
+        measures = measures.filter(incident__area=area)
+    cards = measures.in_force_on(today).aggregate(
+        yellow=Count("pk", filter=Q(kind=MeasureKind.YELLOW)),
+        red=Count("pk", filter=Q(kind__in=(MeasureKind.RED, MeasureKind.EXTENSION))),
     )
     sightings = Incident.objects.filter(
         partnership=partnership,
         kind=IncidentType.BAN_VIOLATION,
         status=Status.REPORTED,
         first_contact_at__isnull=True,
-    ).count()
-    return {**cards, "sightings": sightings}
+    )
+    if area is not None:
+        sightings = sightings.filter(area=area)
+    return {**cards, "sightings": sightings.count()}
 
 
-def claim_figures(partnership) -> dict:
+def claim_figures(partnership, area=None) -> dict:
     """Outstanding claims and the recovery rate over every claim sent: one query."""
     open_ = Q(
         status__in=(
@@ -141,7 +143,10 @@ def claim_figures(partnership) -> dict:
         )
     )
     sent = ~Q(status__in=(ClaimStatus.DRAFT, ClaimStatus.CANCELLED))
-    sums = Claim.objects.filter(partnership=partnership).aggregate(
+    claims = Claim.objects.filter(partnership=partnership)
+    if area is not None:
+        claims = claims.filter(incident__area=area)
+    sums = claims.aggregate(
         open_count=Count("pk", filter=open_),
         open_total=Sum("total", filter=open_),
         open_paid=Sum("paid", filter=open_),
@@ -170,18 +175,20 @@ def figures(partnership, period, *, now=None) -> dict:
         until=period.until,
         areas=[period.area] if period.area is not None else None,
     )
+    # The trend compares complete months: the current month is only partly over.
+    complete = totals[:-1] if period.end >= timezone.localdate(now).replace(day=1) else totals
     return {
         "months": list(months),
         "totals": totals,
         "thefts": [row["thefts"] if row else 0 for row in months.values()],
         "rates": rates,
-        "trend": trend(totals),
+        "trend": trend(complete),
         "per_area": thefts_per_area(partnership, period),
         "median_contact_days": median.total_seconds() / 86400 if median is not None else None,
         "target_days": TARGET_CONTACT_DAYS,
         "open_by_age": open_by_age(partnership, period, now),
-        "register": register_figures(partnership, timezone.localdate(now)),
-        "claims": claim_figures(partnership),
+        "register": register_figures(partnership, timezone.localdate(now), period.area),
+        "claims": claim_figures(partnership, period.area),
         "label": _("%(start)s to %(end)s") % {"start": period.start, "end": period.end},
     }
 

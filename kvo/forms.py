@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from merchants.models import ShoppingArea
 
 _DATE = {"type": "date"}
 LONGEST_PERIOD_DAYS = 10 * 366
+EARLIEST = date(2000, 1, 1)
 
 
 class DashboardFilterForm(forms.Form):
@@ -23,7 +26,13 @@ class DashboardFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end") or timezone.localdate()
+        today = timezone.localdate()
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not (EARLIEST <= day <= today.replace(year=today.year + 1)):
+                self.add_error(name, _("Choose a date between 2000 and next year."))
+                data[name] = None
+        start, end = data.get("start"), data.get("end") or today
         if start:
             if start > end:
                 raise forms.ValidationError(_("The period ends before it starts."))

@@ -147,7 +147,8 @@ def area_report(area, *, quarter=None, today=None) -> dict:
             "rate",
         ),
     ]
-    meetings = area.dossier_items.filter(kind=DossierItemKind.MEETING, held_on__year=today.year)
+    # The partners of the report's year (in January the report is over last year's quarter).
+    meetings = area.dossier_items.filter(kind=DossierItemKind.MEETING, held_on__year=quarter.year)
     present = {p for m in meetings for p in m.attendance}
     return {
         "area": area,
@@ -175,6 +176,7 @@ def area_report(area, *, quarter=None, today=None) -> dict:
             for p in PartnerType.values
         ],
         "meetings": meetings.count(),
+        "meetings_year": quarter.year,
         "matrix": list(area.matrix_items.select_related("meeting")),
     }
 

@@ -16,10 +16,12 @@ def render_report(job_id):
     from kvo.lib.pdf import render_pdf
     from kvo.models import ReportJob
 
-    job = ReportJob.objects.select_related("area__partnership").filter(pk=job_id).first()
-    if job is None or job.state == ReportJob.State.DONE:
+    # Claim the job: a duplicate delivery of the task finds it taken and stops.
+    if not ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
+        state=ReportJob.State.RUNNING, progress=10
+    ):
         return None
-    ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.RUNNING, progress=10)
+    job = ReportJob.objects.select_related("area__partnership").get(pk=job_id)
     try:
         year, number = (int(part) for part in job.quarter.split("-"))
         context = reports.report_context(job.area, reports.Quarter(year, number))

@@ -93,7 +93,7 @@ def dashboard(request):
                 "all": queue_link(period),
                 "filed": queue_link(period, aangifte="yes"),
                 "open": open_cases_link(period),
-                "sightings": open_cases_link(period, kind="ban_violation"),
+                "sightings": open_cases_link(period, kind="ban_violation", status="reported"),
             },
             **charts_for(numbers, period),
         },

@@ -48,7 +48,8 @@ def read_pdf(upload) -> bytes:
     data = upload.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DossierError(_("The document is larger than 20 MB."))
-    if not data.lstrip()[:5] == b"%PDF-":
+    head = data[3:1027] if data.startswith(b"\xef\xbb\xbf") else data[:1024]
+    if not head.startswith(b"%PDF-"):
         raise DossierError(_("Upload the document as a PDF."))
     return data
 

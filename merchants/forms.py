@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +203,13 @@ class CertificateForm(forms.Form):
     def clean(self):
         data = super().clean()
         issued, until = data.get("issued_on"), data.get("valid_until")
+        for name, day in (("issued_on", issued), ("valid_until", until)):
+            if day and not date(1990, 1, 1) <= day <= date(2100, 12, 31):
+                self.add_error(name, _("Enter a date between 1990 and 2100."))
+                return data
+        if issued and issued > date.today() + timedelta(days=366):
+            self.add_error("issued_on", _("That date is more than a year ahead."))
+            return data
         if issued and until and until <= issued:
             self.add_error("valid_until", _("A certificate cannot end before it was issued."))
         return data

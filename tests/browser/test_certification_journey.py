@@ -29,9 +29,7 @@ def test_dossier_report_and_dashboard(browser, live_server, world, login_as, axe
     page.locator("#id_item-kind").select_option("inspection")
     page.locator("#id_item-held_on").fill("2026-03-10")
     page.locator("#id_item-title").fill("Schouw voorjaar")
-    page.locator("#id_item-notes").fill(
-        "Verlichting Walstraat defect."
-    )
+    page.locator("#id_item-notes").fill("Verlichting Walstraat defect.")
     page.get_by_role("button", name="Stap opslaan").click()
     assert "De stap staat in het dossier." in page.locator(".messages").inner_text()
 

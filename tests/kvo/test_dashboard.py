@@ -75,3 +75,13 @@ def test_the_page_shows_charts_and_answers_nonsense_with_a_message(client_as, wo
     assert page.count('role="img"') == 3
     if query:
         assert 'class="form-errors"' in page or "errorlist" in page
+
+
+@pytest.mark.parametrize(
+    "query", ["?start=0001-01-01&end=0001-01-05", "?end=9999-12-31", "?end=0001-01-15"]
+)
+def test_far_off_dates_get_a_message_not_a_crash(client_as, world, query):
+    response = client_as("officer").get(reverse("dashboard") + query)
+    assert (
+        response.status_code == 200 and "tussen 2000 en volgend jaar" in response.content.decode()
+    )

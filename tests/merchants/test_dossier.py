@@ -130,3 +130,27 @@ def test_a_matrix_line_links_only_to_a_meeting_of_its_area(world, coordinator):
             due_on=date(2026, 12, 1),
             meeting=meeting,
         )
+
+
+def test_a_far_future_certificate_is_refused_with_a_message(client_as, world):
+    response = client_as("coordinator").post(
+        reverse("merchants:dossier_certificate", args=[world.binnenstad.pk]),
+        {
+            "certificate-stars": "3",
+            "certificate-issued_on": "9999-06-01",
+            "certificate-certifying_body": "Kiwa NCP",
+            "certificate-scheme_version": "KVO 4.0",
+        },
+    )
+    assert response.status_code == 400 and not Certificate.objects.exists()
+
+
+def test_a_pdf_with_a_byte_order_mark_is_taken_and_html_is_not(world):
+    from io import BytesIO
+
+    class Upload(BytesIO):
+        size = property(lambda self: len(self.getvalue()))
+
+    assert dossier.read_pdf(Upload(b"\xef\xbb\xbf%PDF-1.4\n")).startswith(b"\xef\xbb\xbf")
+    with pytest.raises(dossier.DossierError):
+        dossier.read_pdf(Upload(b"   \n%PDF-1.4\n<html><script>"))
