@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from bans import bulletins
 from bans.models import Bulletin, BulletinTrigger, DeliveryState
+from bans.selectors import working_shops
 from bans.services import RegisterError
 from kvo.lib.http import client_ip
 from kvo.lib.images import watermark
 from kvo.lib.pdf import render_pdf
 from merchants import access
 from merchants.access import require_capability
-from merchants.models import Shop
 from merchants.services import has_signed_current_protocol, log_action
 
 # --- The officer -------------------------------------------------------------------------------
@@ -108,13 +108,7 @@ def retry(request, pk):
 
 
 def _my_shops(request):
-    return Shop.objects.filter(
-        assignments__membership__user=request.user,
-        assignments__membership__active=True,
-        area__partnership=request.partnership,
-        area__active=True,
-        active=True,
-    ).distinct()
+    return working_shops(request.user, request.partnership)
 
 
 @require_capability("report_incidents")

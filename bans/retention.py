@@ -75,11 +75,7 @@ def strip_people(now=None) -> dict:
             if locked is None:
                 continue
             files = _strip(locked, now=now, run=run)
-        for name in files:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                logger.warning("register retention: could not delete a file")
+        _delete_files(files)
         totals["people"] += 1
         totals["files"] += len(files)
     return {**totals, "run": str(run)}
@@ -180,11 +176,7 @@ def strip_closed_claims(now=None) -> dict:
                 run=run,
                 files_removed=len(files),
             )
-        for name in files:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                logger.warning("claim retention: could not delete a file")
+        _delete_files(files)
         totals["claims"] += 1
         totals["files"] += len(files)
     # Bank lines that never became a payment on a claim: the payer's details go after as long.
@@ -196,3 +188,12 @@ def strip_closed_claims(now=None) -> dict:
         .update(counterparty_name="", counterparty_iban="", remittance="", note="")
     )
     return {**totals, "run": str(run)}
+
+
+def _delete_files(names):
+    """After commit: a file that cannot be deleted is logged (by count, never by name) and left."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("retention: could not delete a file")

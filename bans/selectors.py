@@ -135,3 +135,17 @@ def access_log(partnership, *, person=None, user=None, since=None, until=None):
     if until:
         events = events.filter(created_at__date__lte=until)
     return events.order_by("-created_at", "-pk")
+
+
+def working_shops(user, partnership):
+    """The active shops (in active areas) where the user works, in this partnership: the gallery,
+    its watermark and the bulletins are for these."""
+    from merchants.models import Shop
+
+    return Shop.objects.filter(
+        assignments__membership__user=user,
+        assignments__membership__active=True,
+        area__partnership=partnership,
+        area__active=True,
+        active=True,
+    ).distinct()

@@ -36,6 +36,7 @@ from bans.selectors import (
     gallery_photo,
     get_measure_for_user,
     get_person_for_user,
+    working_shops,
 )
 from incidents.selectors import get_incident_for_user
 from kvo.lib.files import private_file_response
@@ -43,7 +44,6 @@ from kvo.lib.http import client_ip
 from kvo.lib.images import ImageRejected, process_upload, watermark
 from merchants import access
 from merchants.access import require_capability
-from merchants.models import Shop
 from merchants.services import has_signed_current_protocol
 
 
@@ -233,13 +233,7 @@ def _gallery_viewer(request):
 
 
 def _viewer_shops(request):
-    return Shop.objects.filter(
-        assignments__membership__user=request.user,
-        assignments__membership__active=True,
-        area__partnership=request.partnership,
-        area__active=True,
-        active=True,
-    ).distinct()
+    return working_shops(request.user, request.partnership)
 
 
 @login_required

@@ -20,7 +20,6 @@ import random
 import shutil
 import smtplib
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +27,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, revision
+
 RESULTS = ROOT / "test-artifacts" / "bench" / "bulletin_fanout.json"
 SIZES = (300, 3000)
 MODES = ("link", "inline")
@@ -445,27 +445,6 @@ def print_table(rows):
         )
 
 
-def revision():
-    """The commit measured, "-dirty" when the code under test had local changes."""
-
-    def git(*args):
-        # git from PATH, fixed arguments: only a label for the results.
-        return subprocess.run(  # noqa: S603
-            ["git", *args],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-
-    try:
-        commit = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--", "bans", "kvo", "merchants", "templates")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + ("-dirty" if dirty else "")
-
-
 def main():
     sizes = tuple(int(s) for s in sys.argv[1:]) or SIZES
     work = Path(tempfile.mkdtemp(prefix="kvo-bench-"))
@@ -521,7 +500,7 @@ def main():
         json.dumps(
             {
                 "date": date.today().isoformat(),
-                "revision": revision(),
+                "revision": revision("bans", "kvo", "merchants", "templates"),
                 "machine": {
                     "cpus": os.cpu_count(),
                     "python": platform.python_version(),

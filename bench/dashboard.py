@@ -26,14 +26,14 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, revision
+
 RESULTS = ROOT / "test-artifacts" / "bench" / "dashboard.json"
 PLANS = ROOT / "test-artifacts" / "bench" / "dashboard_plans.txt"
 SIZES = (1_000, 100_000, 1_000_000)
@@ -490,27 +490,6 @@ def print_table(rows, whats):
         print(line)
 
 
-def revision():
-    """The commit measured, "-dirty" when the code under test had local changes."""
-
-    def git(*args):
-        # git from PATH, fixed arguments: only a label for the results.
-        return subprocess.run(  # noqa: S603
-            ["git", *args],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-
-    try:
-        commit = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--", "incidents", "bans", "kvo", "templates")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + ("-dirty" if dirty else "")
-
-
 def main():
     args = sys.argv[1:]
     keep = "--keep" in args
@@ -602,7 +581,7 @@ def main():
         json.dumps(
             {
                 "date": date.today().isoformat(),
-                "revision": revision(),
+                "revision": revision("incidents", "bans", "kvo", "templates"),
                 "machine": {
                     "cpus": os.cpu_count(),
                     "python": platform.python_version(),
