@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kvo.lib.dates import add_months, last_day_of_term
@@ -176,6 +177,11 @@ class Check:
     detail: str
 
 
+def _day(value) -> str:
+    """A date as the page's language writes it: "10 maart 2026"."""
+    return date_format(value, "j F Y")
+
+
 def current_certificate(area, day) -> Certificate | None:
     return area.certificates.valid_on(day).order_by("-issued_on").first()
 
@@ -193,7 +199,7 @@ def checklist(area, today) -> list[Check]:
             _("Valid certificate"),
             certificate is not None,
             _("%(stars)s stars, valid until %(day)s")
-            % {"stars": certificate.stars, "day": certificate.valid_until}
+            % {"stars": certificate.stars, "day": _day(certificate.valid_until)}
             if certificate
             else _("No valid certificate."),
         )
@@ -203,7 +209,7 @@ def checklist(area, today) -> list[Check]:
         Check(
             _("Site inspection this year"),
             bool(schouw and schouw.year == today.year),
-            _("Last on %(day)s") % {"day": schouw} if schouw else _("None recorded."),
+            _("Last on %(day)s") % {"day": _day(schouw)} if schouw else _("None recorded."),
         )
     )
     meetings = [
@@ -230,7 +236,9 @@ def checklist(area, today) -> list[Check]:
         Check(
             _("Annual report over last year"),
             bool(report),
-            _("Made on %(day)s") % {"day": report[0].held_on} if report else _("Not recorded."),
+            _("Made on %(day)s") % {"day": _day(report[0].held_on)}
+            if report
+            else _("Not recorded."),
         )
     )
     three_years_ago = add_months(today, -CERTIFICATE_MONTHS)
@@ -243,7 +251,7 @@ def checklist(area, today) -> list[Check]:
             Check(
                 label,
                 bool(last and last >= three_years_ago),
-                _("Last on %(day)s") % {"day": last} if last else _("None recorded."),
+                _("Last on %(day)s") % {"day": _day(last)} if last else _("None recorded."),
             )
         )
     return checks

@@ -1,0 +1,115 @@
+"""The lists added with claims, bulletins and the dossier run the same number of queries with a
+little and with more data."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bans import bulletins, claims, services
+from bans.models import BankImport, BankTransaction
+from merchants import dossier
+from merchants.services import sign_protocol
+from tests.bans.factories import MeasureFactory, PersonFactory
+from tests.bans.test_policy import offence
+
+
+def add_claims(world, count):
+    for _ in range(count):
+        incident = offence(world, timezone.localdate() - timedelta(days=3))
+        person = PersonFactory(
+            partnership=world.deventer, full_name="Piet Jansen", birth_date=date(1990, 1, 1)
+        )
+        services.link_incident(person, incident, actor=world.users["officer"])
+        claim = claims.create_claim(incident, person, actor=world.users["officer"])
+        claims.send_claim(claim, actor=world.users["officer"])
+        bank_import = BankImport.objects.create(
+            partnership=world.deventer, filename="x.xml", sha256=f"{claim.pk:064d}"
+        )
+        BankTransaction.objects.create(
+            partnership=world.deventer,
+            bank_import=bank_import,
+            key=f"k{claim.pk}",
+            booked_on=timezone.localdate(),
+            amount=10,
+            claim=claim,
+            state=BankTransaction.State.WAITING,
+            reason=BankTransaction.Reason.PARTIAL,
+        )
+
+
+def add_bulletins(world, count):
+    world.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
+    world.shop.save()
+    sign_protocol(world.protocol, actor=world.users["owner"], shop=world.shop)
+    for _ in range(count):
+        MeasureFactory(person=PersonFactory(partnership=world.deventer), kind="red")
+        bulletin = bulletins.make_bulletin(
+            world.deventer, trigger="manual", actor=world.users["officer"]
+        )
+        bulletins.send_deliveries(bulletin.pk)
+
+
+def add_dossier(world, count):
+    for area in (world.binnenstad, world.colmschate):
+        for index in range(count):
+            coordinator = world.users["coordinator"]
+            dossier.add_certificate(
+                area,
+                actor=coordinator,
+                stars=1 + index % 5,
+                issued_on=date(2010 + index, 1, 1),
+                certifying_body="Kiwa NCP",
+            )
+            meeting = dossier.add_item(
+                area,
+                actor=coordinator,
+                kind="meeting",
+                held_on=date(2026, 1, 1) + timedelta(days=index),
+                title="Overleg",
+                attendance=["police"],
+            )
+            dossier.save_matrix_item(
+                area,
+                actor=coordinator,
+                measure="Camera",
+                theme="shoplifting",
+                owner="Ondernemers",
+                status="planned",
+                due_on=date(2026, 12, 1),
+                meeting=meeting,
+            )
+
+
+@pytest.mark.parametrize(
+    "role,page,args,grow",
+    [
+        ("coordinator", "claims:list", [], add_claims),
+        ("officer", "claims:list", [], add_claims),
+        ("coordinator", "claims:bank", [], add_claims),
+        ("coordinator", "claims:distribution", [], add_claims),
+        ("officer", "bans:bulletins", [], add_bulletins),
+        ("participant", "bans:bulletin_archive", [], add_bulletins),
+        ("coordinator", "merchants:certification", [], add_dossier),
+        ("coordinator", "merchants:area_dossier", ["binnenstad"], add_dossier),
+        ("officer", "dashboard", [], add_claims),
+    ],
+)
+def test_new_lists_do_not_grow_with_the_data(client, world, role, page, args, grow):
+    client.force_login(world.users[role])
+    url = reverse(page, args=[getattr(world, a).pk for a in args])
+    assert world.protocol.published_at
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    grow(world, 2)
+    small = count()
+    grow(world, 6)
+    large = count()
+    assert small == large, f"{page}: {small} queries, then {large} with more data"
