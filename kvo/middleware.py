@@ -1,7 +1,14 @@
+import logging
+import time
+from urllib.parse import urlencode
+
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from kvo.lib.logs import bind_request_id, new_request_id, unbind_request_id
 from merchants.access import mfa_required
 
 # Pages a person without a second factor still needs on the way to setting one up.
@@ -40,4 +47,74 @@ class EnforceMFAMiddleware:
             return None
         if mfa_required(user) and not has_totp(user):
             return redirect(reverse("mfa_activate_totp"))
+        if (
+            user.is_staff
+            and match is not None
+            and match.app_name == "admin"
+            and not used_second_factor(request)
+        ):
+            # The Django admin reaches every partnership's data: staff get in only with a second
+            # factor proven in this very session (others the admin itself refuses).
+            if not has_totp(user):
+                return redirect(reverse("mfa_activate_totp"))
+            return redirect(
+                f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return None
+
+
+def used_second_factor(request) -> bool:
+    """Whether this session's login (or a later re-authentication) included TOTP or a recovery
+    code, as allauth records it."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+access_logger = logging.getLogger("kvo.access")
+
+
+class RequestLogMiddleware:
+    """Gives every request an id (kept for its log lines and returned in ``X-Request-ID``) and
+    writes one access line per request: method, path without the query string, status, time and
+    the user's id. gunicorn's own access log stays off, since it would print query strings."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = new_request_id(request.META.get("HTTP_X_REQUEST_ID"))
+        request.request_id = request_id
+        token = bind_request_id(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            user = getattr(request, "user", None)
+            access_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+            return response
+        finally:
+            unbind_request_id(token)
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off the browser features the product never uses (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

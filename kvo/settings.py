@@ -6,6 +6,7 @@ files under var/mail/. Production sets the variables listed in .env.example; a v
 parsed stops the start-up instead of being ignored.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -63,7 +64,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request (redirects and errors too) carries its id.
+    "kvo.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kvo.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "merchants.sessions.SessionLifetimeMiddleware",
     "merchants.middleware.CurrentPartnershipMiddleware",
     "kvo.middleware.EnforceMFAMiddleware",
 ]
@@ -149,6 +155,8 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Workers log through LOGGING below (JSON lines with the task id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Red cards decided within this many seconds make one bulletin. Embedded (eager) default: at once.
 BULLETIN_DELAY_SECONDS = env.int("BULLETIN_DELAY_SECONDS", default=600 if REDIS_URL else 0)
 CELERY_BEAT_SCHEDULE = {
@@ -219,6 +227,13 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Behind nginx: private files are streamed by nginx from this internal location once Django has
+# checked access (X-Accel-Redirect); empty means Django streams them itself.
+PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="")
+if PRIVATE_FILES_ACCEL_PREFIX and not re.fullmatch(r"/[A-Za-z0-9_/-]+", PRIVATE_FILES_ACCEL_PREFIX):
+    raise ImproperlyConfigured(
+        "PRIVATE_FILES_ACCEL_PREFIX must be an absolute path such as /_private."
+    )
 WHITENOISE_USE_FINDERS = DEBUG or not env.bool("STATIC_MANIFEST", default=not DEBUG)
 
 # --- Accounts -------------------------------------------------------------------------------------
@@ -276,6 +291,15 @@ MFA_TOTP_TOLERANCE = 1
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Officers, administrators, coordinators (and admin staff) see identities and decide measures: their
+# sessions end after this many minutes without a request, and this many hours after logging in,
+# whatever they do. Other accounts keep Django's two weeks (SESSION_COOKIE_AGE).
+PRIVILEGED_SESSION_IDLE_MINUTES = env.int("PRIVILEGED_SESSION_IDLE_MINUTES", default=30)
+PRIVILEGED_SESSION_MAX_HOURS = env.int("PRIVILEGED_SESSION_MAX_HOURS", default=12)
+if not 1 <= PRIVILEGED_SESSION_IDLE_MINUTES <= PRIVILEGED_SESSION_MAX_HOURS * 60:
+    raise ImproperlyConfigured(
+        "PRIVILEGED_SESSION_IDLE_MINUTES must be at least 1 and at most the maximum session length."
+    )
 
 # --- Language and time ----------------------------------------------------------------------------
 
@@ -305,7 +329,34 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere: pages load our own static files and nothing else. Images
+# are ours too (photos come from views that check access); nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    }
+}
+# Browser features the product never uses are switched off for every page (and anything that
+# might be injected into one). Photos are chosen through the file picker, which needs no camera
+# permission.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
@@ -317,12 +368,35 @@ if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
+# One JSON object per line on stdout, each with the request id (kvo.lib.logs). Log lines name
+# ids and paths, never query strings, names, addresses or file names: see docs/architecture.md.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "kvo.lib.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "kvo.lib.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every step at INFO; its warnings and errors still come through.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint reports every step at INFO; its warnings and errors still come through.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # RequestLogMiddleware writes one line per request, without the query string; Django's own
+        # "Not Found: /path" warnings would repeat it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }

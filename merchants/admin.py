@@ -14,6 +14,7 @@ from merchants.models import (
     ShoppingArea,
     User,
 )
+from merchants.services import set_shop_active, set_user_active
 
 
 @admin.register(User)
@@ -28,6 +29,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Unticking "active" logs the person out everywhere at once, as the service does.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            set_user_active(obj, active=False, actor=request.user)
 
 
 @admin.register(Partnership)
@@ -48,6 +55,11 @@ class ShopAdmin(admin.ModelAdmin):
     list_filter = ["area__partnership", "active"]
     search_fields = ["name", "address", "postcode"]
     list_select_related = ["area"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "active" in form.changed_data and not obj.active:
+            set_shop_active(obj, active=False, actor=request.user)
 
 
 class ShopAssignmentInline(admin.TabularInline):

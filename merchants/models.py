@@ -803,3 +803,21 @@ class DossierReminder(models.Model):
 
     def __str__(self):
         return f"{self.area}: {self.topic} {self.period}"
+
+
+class UserSession(models.Model):
+    """The sessions a user is logged in with, so that deactivating the user, ending a role or
+    closing a shop can end them at once instead of when they would expire."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

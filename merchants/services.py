@@ -24,6 +24,7 @@ from merchants.models import (
     User,
 )
 from merchants.roles import Role
+from merchants.sessions import end_sessions
 
 
 class InvitationError(Exception):
@@ -316,6 +317,8 @@ def end_membership(membership, *, actor) -> Membership:
         membership.active = False
         membership.ended_at = timezone.now()
         membership.save(update_fields=["active", "ended_at"])
+        # What the person may see has changed: the next request starts from a fresh login.
+        end_sessions([membership.user_id])
         log_action(
             "merchants.membership.ended",
             actor=actor,
@@ -350,6 +353,22 @@ def remove_staff_from_shop(assignment, *, actor) -> Membership:
     return membership
 
 
+def set_user_active(user, *, active, actor) -> User:
+    """Deactivating an account logs it out everywhere at once; its memberships stay, so that
+    reactivating restores what the person had."""
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            end_sessions([user.pk])
+        log_action(
+            "merchants.user.reactivated" if active else "merchants.user.deactivated",
+            actor=actor,
+            obj=user,
+        )
+    return user
+
+
 # --- shops ----------------------------------------------------------------------------------------
 
 
@@ -364,6 +383,11 @@ def set_shop_active(shop, *, active, actor) -> Shop:
             Invitation.objects.filter(
                 shops=shop, accepted_at__isnull=True, revoked_at__isnull=True
             ).update(revoked_at=timezone.now())
+            # Its staff are logged out at once, on every device; with another shop they log in
+            # again and work there.
+            end_sessions(
+                User.objects.filter(memberships__assignments__shop=shop).values("pk").distinct()
+            )
         log_action(
             "merchants.shop.reactivated" if active else "merchants.shop.deactivated",
             actor=actor,

@@ -638,9 +638,6 @@ class _Svg:
         self.head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            # Shrinks on a phone, never grows. WeasyPrint 70 loses the aspect ratio with
-            # max-width:100% and height:auto together, but keeps it with width:100%.
-            f'style="width:100%;max-width:{width}px;height:auto" '
             f'aria-labelledby="{self.prefix}-title {self.prefix}-desc" '
             f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="{TEXT}">'
             f'<title id="{self.prefix}-title">{escape(title)}</title>'

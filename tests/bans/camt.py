@@ -2,13 +2,16 @@
 
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
+
 ACCOUNT = "NL91ABNA0417164300"
 
 
 def statement(payments, *, account=ACCOUNT, statement_id="2026-330") -> bytes:
     """``payments``: dicts with amount ("205.98"), and optionally ref (structured RF
     reference), text (free remittance text), name, iban, day ("2026-11-25"), bank_ref
-    (AcctSvcrRef), debit (True for money going out), reversal (True for a reversal)."""
+    (AcctSvcrRef), debit (True for money going out), reversal (True for a reversal).
+    Payments are booked today unless a day is given: a claim sent today cannot be paid before."""
     entries = "".join(_entry(i, p) for i, p in enumerate(payments, start=1))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
@@ -32,8 +35,8 @@ def _entry(number, p):
         )
     elif p.get("text"):
         remittance = f"<RmtInf><Ustrd>{escape(p['text'])}</Ustrd></RmtInf>"
-    day = p.get("day", "2026-11-25")
-    bank_ref = p.get("bank_ref", f"20261125{number:08d}")
+    day = p.get("day", timezone.localdate().isoformat())
+    bank_ref = p.get("bank_ref", f"{day.replace('-', '')}{number:08d}")
     side = "DBIT" if p.get("debit") else "CRDT"
     party = "Cdtr" if p.get("debit") else "Dbtr"
     return f"""
