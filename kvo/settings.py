@@ -394,6 +394,8 @@ LOGGING = {
         # WeasyPrint reports every step at INFO; its warnings and errors still come through.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Pillow's DEBUG lines print a photo's EXIF tags, GPS position included.
+        "PIL": {"level": "INFO"},
         # RequestLogMiddleware writes one line per request, without the query string; Django's own
         # "Not Found: /path" warnings would repeat it.
         "django.request": {"level": "ERROR"},
