@@ -12,7 +12,7 @@ DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=kvo.example.nl SITE_URL=https
 	STATIC_MANIFEST=false SECRET_KEY=deploy-check-$(shell echo kvo | md5sum | cut -c1-32)-x9Tq7LmZ2vR4pW8sK1nB
 
 .PHONY: run test setup lint migrations-check translations deploy-check layers compose-check \
-	messages demo bench clean
+	messages demo bench backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,17 @@ demo: setup
 bench: setup
 	$(PY) bench/bulletin_fanout.py
 	$(PY) bench/dashboard.py
+
+# Backups (docs/backups.md). The environment is taken as is, like `make run`; DEBUG defaults to
+# true only when the environment does not set it, so the laptop set-up needs no SECRET_KEY while a
+# server's DEBUG=false (and its SECRET_KEY) is respected.
+backup: setup
+	DEBUG=$${DEBUG:-true} $(PY) manage.py backup $(if $(BACKUP_DIR),--output-dir "$(BACKUP_DIR)")
+
+restore: setup
+	@if [ -z "$(BACKUP)" ]; then \
+		echo "Usage: make restore BACKUP=var/backups/kvo-YYYYMMDDTHHMMSSZ [FORCE=1]" >&2; exit 2; fi
+	DEBUG=$${DEBUG:-true} $(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache

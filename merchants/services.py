@@ -74,11 +74,13 @@ def invite(
 
     A coordinator may invite anyone; a shop owner only staff for its own shops. Refuses when the
     person already has this role here, or when an invitation is still open (so a form posted twice
-    sends one email).
+    sends one email). ``actor=None`` is the operator at the server's console (``manage.py
+    create_partnership``): a new partnership's first coordinator has nobody else to invite them.
     """
     email = User.objects.normalize_email(email)
     shops = list(shops)
-    _check_may_invite(actor, partnership, role, shops, is_owner)
+    if actor is not None:
+        _check_may_invite(actor, partnership, role, shops, is_owner)
     if role == Role.PARTICIPANT and not shops:
         raise InvitationError(_("Choose at least one shop for a participant."))
     if any(shop.area.partnership_id != partnership.pk for shop in shops):
@@ -86,7 +88,7 @@ def invite(
     if role != Role.PARTICIPANT:
         shops, is_owner = [], False
 
-    if actor.email.lower() == email or account_for_email(email) == actor:
+    if actor is not None and (actor.email.lower() == email or account_for_email(email) == actor):
         # Nobody hands themselves a role: a coordinator who also needs to be an administrator
         # (identity fields) gets that from another coordinator, which the audit log shows.
         raise InvitationError(_("You cannot invite yourself."))

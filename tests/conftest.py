@@ -70,9 +70,15 @@ ROLES = [
 class World:
     """Two partnerships with a user per role; attributes name the objects the tests use."""
 
-    def __init__(self):
-        self.deventer = PartnershipFactory(name="KVO Deventer", slug="deventer", code="DEV")
-        self.zwolle = PartnershipFactory(name="KVO Zwolle", slug="zwolle", code="ZWO")
+    def __init__(self, prefix=""):
+        """``prefix`` makes a second, unrelated world beside the first (the attack pass tries
+        every object URL with its ids)."""
+        self.deventer = PartnershipFactory(
+            name=f"KVO {prefix}Deventer", slug=f"{prefix}deventer", code="XDV" if prefix else "DEV"
+        )
+        self.zwolle = PartnershipFactory(
+            name=f"KVO {prefix}Zwolle", slug=f"{prefix}zwolle", code="XZW" if prefix else "ZWO"
+        )
         self.binnenstad = AreaFactory(partnership=self.deventer, name="Binnenstad")
         self.colmschate = AreaFactory(partnership=self.deventer, name="Winkelhart Colmschate")
         self.zwolle_area = AreaFactory(partnership=self.zwolle, name="Zwolle Centrum")
@@ -94,7 +100,7 @@ class World:
             "auditor": (self.deventer, Role.AUDITOR, [], False),
         }
         for name, (partnership, role, shops, owner) in spec.items():
-            user = UserFactory(email=f"{name}@example.nl")
+            user = UserFactory(email=f"{prefix}{name}@example.nl")
             membership = MembershipFactory(
                 user=user, partnership=partnership, role=role, shops=shops, shops__owner=owner
             )

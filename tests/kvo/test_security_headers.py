@@ -30,9 +30,7 @@ MAIN_PAGES = [
 
 
 def csp_directives(header):
-    return {
-        part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()
-    }
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
 @pytest.mark.parametrize(("role", "name", "kwargs"), MAIN_PAGES, ids=[p[1] for p in MAIN_PAGES])
