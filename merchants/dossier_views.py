@@ -160,9 +160,13 @@ def document(request, kind, pk):
     )
     if not record.document:
         raise Http404
+    # Dossier PDFs are kept byte for byte (a certificate may carry the certifying body's
+    # signature), so one may hold JavaScript or anything after its signature: hand it over as a
+    # download, typed as PDF with nosniff, never rendered inside our pages' origin.
     return private_file_response(
         default_storage,
         record.document.name,
         content_type="application/pdf",
         filename=f"{kind}-{record.pk}.pdf",
+        inline=False,
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from kvo.lib.forms import IdMultipleChoiceField
 from merchants.models import (
     DossierItem,
     DossierItemKind,
@@ -99,7 +100,7 @@ class ShopSearchForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
-    shops = forms.ModelMultipleChoiceField(
+    shops = IdMultipleChoiceField(
         label=_("Shops"),
         queryset=Shop.objects.none(),
         required=False,

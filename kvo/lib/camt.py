@@ -69,7 +69,9 @@ def parse_statement(data: bytes) -> list[BankEntry]:
         raise StatementError(_("The file is empty."))
     try:
         root = fromstring(data.lstrip(), forbid_dtd=True)
-    except (ParseError, DefusedXmlException):
+    except (ParseError, DefusedXmlException, LookupError, ValueError):
+        # LookupError, ValueError (UnicodeError among them): the XML declaration names an
+        # encoding expat cannot read ("x-foo", "utf-7", "rot13", "idna"). No bank writes one.
         root = None
     ns = _namespace(root)
     statements = None if ns is None else root.find(_path(ns, "BkToCstmrStmt"))

@@ -103,3 +103,15 @@ def test_no_form_answers_a_server_error(world, client_as, data):
                 values[f.name] = choice
         response = client_as(form.role).post(form.action, values)
         assert response.status_code < 500, (form.url_name, values)
+
+
+def test_an_id_beyond_64_bits_is_a_form_error(world, client_as):
+    """Found by a longer hunt: a shop id of 2**70 crashed the database driver on SQLite."""
+    from django.urls import reverse
+
+    response = client_as("coordinator").post(
+        reverse("merchants:invitation_create"),
+        {"email": "nieuw@example.nl", "role": "participant", "shops": [str(2**70), "٣"]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["shops"]
