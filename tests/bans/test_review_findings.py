@@ -31,6 +31,9 @@ def test_gallery_search_never_matches_the_full_name(signed, world):
 def test_staff_of_a_deactivated_shop_lose_the_gallery(signed, world):
     photo = world.banned.photos.get()
     merchant_services.set_shop_active(world.shop, active=False, actor=world.users["coordinator"])
+    # Deactivating the shop logged its staff out; logged in again, the gallery stays shut.
+    assert signed.get(reverse("bans:gallery"))["Location"].startswith(reverse("account_login"))
+    signed.force_login(world.users["participant"])
     assert signed.get(reverse("bans:gallery")).status_code == 403
     assert (
         signed.get(reverse("bans:gallery_image", args=[world.banned.pk, photo.pk])).status_code

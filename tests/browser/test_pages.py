@@ -36,6 +36,10 @@ def test_pages_render_accessibly(role, browser, live_server, world, login_as, ax
         context = browser.new_context(viewport=viewport, locale="nl-NL")
         login_as(context, world.users[role])
         page = context.new_page()
+        # Chromium reports what the content security policy blocked (an inline style, a script)
+        # on the console: a page that relies on one is broken for its users.
+        blocked = []
+        page.on("console", _collect_csp_reports(blocked))
         for name in PAGES[role]:
             response = page.goto(live_server.url + reverse(name))
             assert response.status == 200, (role, name, response.status)
@@ -66,4 +70,13 @@ def test_pages_render_accessibly(role, browser, live_server, world, login_as, ax
             page.goto(live_server.url + reverse("merchants:my_shop_staff", args=[world.shop.pk]))
             axe_check(page)
             shoot(f"{viewport_name}-staff", target=page)
+        assert not blocked, blocked
         context.close()
+
+
+def _collect_csp_reports(into):
+    def collect(message):
+        if "Content Security Policy" in message.text:
+            into.append(message.text)
+
+    return collect
