@@ -1,5 +1,6 @@
 """What the benches share: the label of the code measured."""
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -25,3 +26,40 @@ def revision(*paths) -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + ("-dirty" if dirty else "")
+
+
+RESULTS_DIR = ROOT / "test-artifacts" / "bench"
+
+
+def record_rows(bench: str, rows: list[dict]) -> Path:
+    """Write one bench's rows for `bench/summary.py`, which prints them all as one table.
+
+    Each row: ``metric`` (what was compared, in words), ``ours`` and ``floor`` (the two figures
+    measured side by side in this run), ``unit``, ``ratio`` (as the goal states it), ``goal`` (e.g.
+    ``">= 0.6"`` or ``"<= 1.3"``) and optionally ``notes``. Whether the goal holds is computed
+    here, from the ratio and the goal, never typed in.
+    """
+    import json
+    import platform
+    from datetime import UTC, datetime
+
+    for row in rows:
+        operator, target = row["goal"].split()
+        target = float(target)
+        row["holds"] = row["ratio"] >= target if operator == ">=" else row["ratio"] <= target
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"rows-{bench}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "bench": bench,
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "revision": revision(),
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                f"{platform.python_version()}",
+                "rows": rows,
+            },
+            indent=2,
+        )
+    )
+    return path
