@@ -9,8 +9,9 @@ instead of an hour of Python.
 
 Accounts, all with the password SCALE_PASSWORD and verified addresses:
 ``medewerker<n>@scale.kvo.test`` is staff (owner) of shop n, with the protocol signed for
-themselves and the shop; ``wijkagent<p>@``, ``beheerder<p>@``, ``coordinator<p>@`` and
-``auditor<p>@`` have partnership p's roles, and those who need it TOTP with SCALE_TOTP_SECRET.
+themselves and the shop; ``wijkagent<p>@`` (and ``wijkagent<p>-2@``... with more officers),
+``beheerder<p>@``, ``coordinator<p>@`` and ``auditor<p>@`` have partnership p's roles, and those
+who need it TOTP with SCALE_TOTP_SECRET.
 Person photos are hard links to a few generated portraits: one file on disk, a name per person,
 so deleting one person's photo never touches another's.
 """
@@ -240,6 +241,7 @@ class Scale:
     incidents: int = 1_000_000
     people: int = 10_000
     claims: int = 50_000
+    officers_per_partnership: int = 1
 
     def scaled(self, factor: float) -> Scale:
         """Everything times ``factor``, keeping at least one of each (for quick runs and tests)."""
@@ -250,6 +252,7 @@ class Scale:
             incidents=max(1, round(self.incidents * factor)),
             people=max(1, round(self.people * factor)),
             claims=max(0, round(self.claims * factor)),
+            officers_per_partnership=self.officers_per_partnership,
         )
 
 
@@ -305,6 +308,7 @@ class _World:
     shops: dict  # partnership id -> [(shop id, area id)]
     staff: dict  # partnership id -> [user id per shop, same order]
     officers: dict  # partnership id -> officer user id
+    officers_per_partnership: int = 1
 
 
 def _merchants(scale, now):
@@ -350,7 +354,7 @@ def _merchants(scale, now):
     area_partnership = {a.pk: a.partnership_id for a in areas}
     for shop in shops:
         by_partnership[area_partnership[shop.area_id]].append((shop.pk, shop.area_id))
-    return _World(partnerships, by_partnership, {}, {})
+    return _World(partnerships, by_partnership, {}, {}, scale.officers_per_partnership)
 
 
 def _accounts(world, now):
@@ -370,13 +374,17 @@ def _accounts(world, now):
     password = make_password(SCALE_PASSWORD)
     users, memberships, assignments = [], [], []
     for index, partnership in enumerate(world.partnerships, start=1):
-        for role, prefix in (
-            (Role.OFFICER, "wijkagent"),
-            (Role.ADMINISTRATOR, "beheerder"),
-            (Role.COORDINATOR, "coordinator"),
-            (Role.AUDITOR, "auditor"),
-        ):
-            user = User(email=f"{prefix}{index}@{SCALE_DOMAIN}", password=password)
+        roles = [
+            (Role.OFFICER, f"wijkagent{index}" + (f"-{k}" if k > 1 else ""))
+            for k in range(1, world.officers_per_partnership + 1)
+        ]
+        roles += [
+            (Role.ADMINISTRATOR, f"beheerder{index}"),
+            (Role.COORDINATOR, f"coordinator{index}"),
+            (Role.AUDITOR, f"auditor{index}"),
+        ]
+        for role, name in roles:
+            user = User(email=f"{name}@{SCALE_DOMAIN}", password=password)
             users.append(user)
             memberships.append((user, Membership(partnership=partnership, role=role), None))
         for shop_id, _area in world.shops[partnership.pk]:
@@ -400,7 +408,8 @@ def _accounts(world, now):
             )
             world.staff.setdefault(membership.partnership_id, []).append(user.pk)
         elif membership.role == Role.OFFICER:
-            world.officers[membership.partnership_id] = user.pk
+            # The first officer is the one who decides in the generated data.
+            world.officers.setdefault(membership.partnership_id, user.pk)
     ShopAssignment.objects.bulk_create(assignments, batch_size=5000)
     secret = encrypt(SCALE_TOTP_SECRET)
     Authenticator.objects.bulk_create(
