@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -161,7 +162,11 @@ def _protocol_first(request):
 
 
 def _people(bulletin):
-    return bulletins.current_entries(bulletin, timezone.localdate())
+    """The entries in force today, each person's photos loaded with them (newest first): one
+    query for all photos, not one per person."""
+    entries = bulletins.current_entries(bulletin, timezone.localdate())
+    prefetch_related_objects(entries, "person__photos")
+    return entries
 
 
 @login_required
@@ -193,7 +198,8 @@ def bulletin(request, pk):
 
 
 def _marked_photo(entry, shop):
-    photo = entry.person.photos.order_by("-created_at").first()
+    # The newest photo (PersonPhoto's ordering), from the photos loaded with the entries.
+    photo = next(iter(entry.person.photos.all()), None)
     image = bulletins.decoded_photo(photo) if photo else None
     if image is None:
         return None

@@ -620,7 +620,8 @@ def claims_csv(request):
             _money(c.paid),
             _money(c.outstanding),
         ]
-        for c in queryset.iterator(chunk_size=500)
+        # The incident's reference names its partnership: joined, not fetched per claim.
+        for c in queryset.select_related("incident__partnership").iterator(chunk_size=500)
     )
     log_action(
         "bans.claims.exported",

@@ -1,4 +1,4 @@
-from django.db.models import Case, IntegerField, Prefetch, Q, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, When
 from django.shortcuts import get_object_or_404
 
 from bans.models import (
@@ -10,6 +10,7 @@ from bans.models import (
     PersonPhoto,
     search_key,
 )
+from incidents.models import IncidentType
 
 
 def get_person_for_user(user, pk) -> Person:
@@ -40,10 +41,33 @@ def shops_sharing_an_owner(shops):
     ).distinct()
 
 
+# What gallery_people loads: what the gallery, its print and a bulletin's entries use.
+GALLERY_FIELDS = (
+    "kind",
+    "ends_on",
+    "person",
+    "person__display_name",
+    "person__description",
+    "incident",
+    "incident__kind",
+    "incident__occurred_at",
+    "issuing_shop",
+    "issuing_shop__name",
+)
+
+
 def gallery_people(partnership, *, day, query="", viewer_shops=()):
     """People with a measure in force that the viewer must know: collective measures of the
     partnership, and individual bans of the viewer's shops or their owner's other branches.
-    Red cards (and extensions) first, then yellow, then individual bans."""
+    Red cards (and extensions) first, then yellow, then individual bans.
+
+    Each person comes with `measure` (the strongest in force, with `kind_label`, its incident with
+    `kind_label`, and its issuing shop) and `photo_pk` (the newest photo's, or None), with only
+    the fields the gallery, its print and the bulletins show. One query whatever the number of
+    people: the measures in force with their person, incident and shop joined and the newest
+    photo's id. (The measures are not filtered by a subquery on the people with a measure in
+    force: that nests the measures table twice, and without fresh statistics PostgreSQL joined
+    the two in a nested loop, 2 s for 300 people.)"""
     severity = Case(
         When(kind__in=BAN_KINDS, then=0),
         When(kind=MeasureKind.YELLOW, then=1),
@@ -55,28 +79,39 @@ def gallery_people(partnership, *, day, query="", viewer_shops=()):
         applies |= Q(
             kind=MeasureKind.INDIVIDUAL, issuing_shop__in=shops_sharing_an_owner(viewer_shops)
         )
-    in_force = Measure.objects.filter(applies, partnership=partnership).in_force_on(day)
-    people = Person.objects.filter(
-        partnership=partnership, merged_into__isnull=True, pk__in=in_force.values("person")
+    newest_photo = (
+        PersonPhoto.objects.filter(person=OuterRef("person"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
     )
-    measures = list(
-        in_force.filter(person__in=people)
-        .annotate(severity=severity)
-        .select_related("incident", "issuing_shop")
+    measures = (
+        Measure.objects.filter(applies, partnership=partnership, person__merged_into__isnull=True)
+        .in_force_on(day)
+        .annotate(severity=severity, photo_pk=Subquery(newest_photo))
+        .select_related("person", "incident", "issuing_shop")
+        .only(*GALLERY_FIELDS)
         .order_by("person_id", "severity", "-ends_on")
     )
     strongest = {}
     for measure in measures:
         strongest.setdefault(measure.person_id, measure)
-    people = list(
-        people.prefetch_related(Prefetch("photos", PersonPhoto.objects.order_by("-created_at")))
-    )
     # Shops may search by what they see, the display name, never by the full name.
     words = search_key(query).split()
-    people = [p for p in people if all(w in search_key(p.display_name) for w in words)]
-    for person in people:
-        person.measure = strongest[person.pk]
-        person.photo = next(iter(person.photos.all()), None)
+    # Labels in the request's language, looked up once (get_kind_display() builds its choices
+    # dictionary again on every call: 600 times for a gallery of 300).
+    measure_labels = {value: str(label) for value, label in MeasureKind.choices}
+    incident_labels = {value: str(label) for value, label in IncidentType.choices}
+    people = []
+    for measure in strongest.values():
+        person = measure.person
+        if all(w in search_key(person.display_name) for w in words):
+            measure.kind_label = measure_labels.get(measure.kind, measure.kind)
+            if measure.incident is not None:
+                incident = measure.incident
+                incident.kind_label = incident_labels.get(incident.kind, incident.kind)
+            person.measure = measure
+            person.photo_pk = measure.photo_pk
+            people.append(person)
     people.sort(key=lambda p: (p.measure.severity, p.display_name.lower()))
     return people
 

@@ -512,7 +512,10 @@ def access_report_pdf(person, *, actor, request=None):
         "measures": person.measures.select_related("incident", "issuing_shop").prefetch_related(
             "history"
         ),
-        "incidents": [link.incident for link in person.links.select_related("incident__shop")],
+        "incidents": [
+            link.incident
+            for link in person.links.select_related("incident__shop", "incident__partnership")
+        ],
         "photos": person.photos.count(),
         "views": list(access_log(person.partnership, person=person)[:500]),
         "generated_on": timezone.localdate(),

@@ -218,38 +218,34 @@ def photo(request, pk, photo_pk):
 
 
 def _gallery_viewer(request):
-    """The participant's partnership and shop names, or a redirect to sign the protocol first."""
+    """(shops, viewer, refusal) for a participant: the active shops where they work in this
+    partnership (read once per request), the watermark naming them, and None; or a redirect to
+    sign the protocol first as the refusal."""
     if not access.can(request.user, request.partnership, "report_incidents"):
         raise PermissionDenied
     if not has_signed_current_protocol(request.user, request.partnership):
-        return None, redirect(
-            f"{reverse('merchants:protocol')}?{urlencode({'next': request.path})}"
+        return (
+            [],
+            "",
+            redirect(f"{reverse('merchants:protocol')}?{urlencode({'next': request.path})}"),
         )
-    names = sorted(set(_viewer_shops(request).values_list("name", flat=True)))
-    if not names:
+    shops = list(working_shops(request.user, request.partnership).order_by("name", "pk"))
+    if not shops:
         # No active shop: no gallery (and no watermark that could not name a shop).
         raise PermissionDenied
-    return ", ".join(names), None
-
-
-def _viewer_shops(request):
-    return working_shops(request.user, request.partnership)
+    return shops, ", ".join(sorted({shop.name for shop in shops})), None
 
 
 @login_required
 def gallery(request):
-    viewer, refusal = _gallery_viewer(request)
+    shops, viewer, refusal = _gallery_viewer(request)
     if refusal:
         return refusal
     query = request.GET.get("q", "").strip()[:100]
     people = gallery_people(
-        request.partnership,
-        day=timezone.localdate(),
-        query=query,
-        viewer_shops=list(_viewer_shops(request)),
+        request.partnership, day=timezone.localdate(), query=query, viewer_shops=shops
     )
     services.log_gallery_view(request.partnership, actor=request.user, request=request, query=query)
-    shops = _viewer_shops(request)
     response = render(
         request,
         "bans/gallery.html",
@@ -268,15 +264,11 @@ def gallery(request):
 @login_required
 def gallery_image(request, pk, photo_pk):
     """A gallery photo, watermarked on the server with the viewer's shop and today's date."""
-    viewer, refusal = _gallery_viewer(request)
+    shops, viewer, refusal = _gallery_viewer(request)
     if refusal:
         raise PermissionDenied
     picture = gallery_photo(
-        request.partnership,
-        pk,
-        photo_pk,
-        day=timezone.localdate(),
-        viewer_shops=list(_viewer_shops(request)),
+        request.partnership, pk, photo_pk, day=timezone.localdate(), viewer_shops=shops
     )
     if picture is None:
         raise Http404
@@ -338,14 +330,14 @@ def notice(request, pk):
 @login_required
 @require_POST
 def sighting(request, pk):
-    _viewer, refusal = _gallery_viewer(request)
+    shops, _viewer, refusal = _gallery_viewer(request)
     if refusal:
         raise PermissionDenied
     subject = get_object_or_404(Person, pk=pk, partnership=request.partnership)
-    shops = _viewer_shops(request)
     shop_pk = request.POST.get("shop", "")
-    shop = shops.filter(pk=int(shop_pk) if shop_pk.isdigit() else 0).first() or (
-        shops.first() if shops.count() == 1 else None
+    wanted = int(shop_pk) if shop_pk.isdigit() else None
+    shop = next((s for s in shops if s.pk == wanted), None) or (
+        shops[0] if len(shops) == 1 else None
     )
     if shop is None:
         messages.error(request, _("Choose the shop where you saw the person."))
@@ -486,14 +478,10 @@ def merge(request, pk):
 @login_required
 def gallery_print(request):
     """The gallery on A4 for behind the counter: same people, same watermarks, logged."""
-    viewer, refusal = _gallery_viewer(request)
+    shops, viewer, refusal = _gallery_viewer(request)
     if refusal:
         return refusal
-    people = gallery_people(
-        request.partnership,
-        day=timezone.localdate(),
-        viewer_shops=list(_viewer_shops(request)),
-    )
+    people = gallery_people(request.partnership, day=timezone.localdate(), viewer_shops=shops)
     services.log_action(
         "bans.gallery.printed",
         actor=request.user,

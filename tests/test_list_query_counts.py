@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from bans import bulletins, claims, services
 from bans.models import BankImport, BankTransaction
+from kvo.lib.images import process_upload
 from merchants import dossier
 from merchants.services import sign_protocol
 from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.bans.test_policy import offence
+from tests.incidents.factories import cctv_still, upload
 
 
 def add_claims(world, count):
@@ -113,3 +115,49 @@ def test_new_lists_do_not_grow_with_the_data(client, world, role, page, args, gr
     grow(world, 6)
     large = count()
     assert small == large, f"{page}: {small} queries, then {large} with more data"
+
+
+def _queries(client, url):
+    """Queries of a GET, streamed content read to the end (an export runs its queries then)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(captured)
+
+
+def test_claims_export_does_not_grow_with_the_claims(client, world):
+    # Each line shows the incident's reference, which names the partnership: once per claim
+    # before it was joined (bench/query_ratio.py found it).
+    client.force_login(world.users["coordinator"])
+    url = reverse("claims:csv")
+    add_claims(world, 2)
+    small = _queries(client, url)
+    add_claims(world, 6)
+    assert _queries(client, url) == small
+
+
+@pytest.mark.parametrize("page", ["bans:bulletin", "bans:bulletin_pdf"])
+def test_a_bulletin_does_not_grow_with_its_people(client, world, page):
+    # The latest edition shows everyone in force; each person's photos are read in one query
+    # for all of them, not one per person.
+    sign_protocol(world.protocol, actor=world.users["participant"])
+    client.force_login(world.users["participant"])
+
+    def latest():
+        from bans.models import Bulletin
+
+        bulletin = Bulletin.objects.filter(partnership=world.deventer).latest("created_at", "pk")
+        return reverse(page, args=[bulletin.pk])
+
+    add_bulletins(world, 1)
+    services.add_photo(
+        world.banned,
+        process_upload(upload(cctv_still(seed=3))),
+        actor=world.users["officer"],
+    )
+    add_bulletins(world, 1)
+    small = _queries(client, latest())
+    add_bulletins(world, 5)
+    assert _queries(client, latest()) == small

@@ -1,0 +1,740 @@
+"""Queries per page at 10x the data divided by queries at 1x, for every list, gallery and dashboard
+page: a page whose count grows with the rows it shows has an N+1.
+
+Run from the repository root: `python bench/query_ratio.py` (or `make bench`). It uses PostgreSQL
+when it can (production's database): a throwaway database `kvo_bench_queries` on 127.0.0.1:5432,
+or on the server `BENCH_POSTGRES_URL` names, dropped afterwards. Without a reachable server it
+falls back to SQLite in a temporary directory and says so (`--sqlite` asks for SQLite outright).
+
+It builds the test suite's world (tests/conftest.py: Deventer with a user per role, and Zwolle),
+adds one unit of everything through the apps' services and factories (1x), fetches every page
+below through the test Client as the role that uses it and counts its queries; then adds nine more
+units (10x) and counts again. Each page is one row: ours = queries at 10x, floor = queries at 1x,
+ratio = 10x / 1x, goal <= 1.0. Pages: every GET row of the permission matrix without an object in
+its URL (lists, dashboards, exports, forms with choice lists), plus the object pages that list the
+object's children; `LEFT_OUT` names the rest and why. See bench/README.md.
+"""
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from _common import ROOT, record_rows
+
+DATABASE = "kvo_bench_queries"
+SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+SCALE = 10
+GOAL = "<= 1.0"
+
+
+class BenchFailure(SystemExit):
+    def __init__(self, message):
+        super().__init__(f"FAIL: {message}")
+
+
+# --- Database and Django (gallery.py uses these too) --------------------------------------------
+
+
+def postgres_reachable(server=SERVER):
+    """(True, version) when we may create databases on the server, else (False, why)."""
+    try:
+        import psycopg2
+    except ImportError as error:
+        return False, str(error)
+    try:
+        conn = psycopg2.connect(f"{server}/postgres", connect_timeout=5)
+    except psycopg2.OperationalError as error:
+        return False, str(error).strip()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            return True, cursor.fetchone()[0].split(",")[0]
+    finally:
+        conn.close()
+
+
+def _admin(statement):
+    import psycopg2
+
+    conn = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        conn.close()
+
+
+class BenchDatabase:
+    """A throwaway database: PostgreSQL `name` when reachable (dropped on exit), else SQLite in
+    the temporary directory. `engine` and `note` say which and why."""
+
+    def __init__(self, name, work, force_sqlite=False):
+        self.name, self.work = name, work
+        reachable, detail = (False, "--sqlite given") if force_sqlite else postgres_reachable()
+        if reachable:
+            self.engine, self.note = "postgresql", detail
+            # Our own throwaway database, left over from an interrupted run at most.
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _admin(f'CREATE DATABASE "{name}"')
+            self.url = f"{SERVER}/{name}"
+        else:
+            self.engine, self.url = "sqlite", None
+            self.note = (
+                "SQLite, as asked (--sqlite)"
+                if force_sqlite
+                else f"SQLite fallback: PostgreSQL not reachable at {SERVER} ({detail})"
+            )
+            print(f"NOTE: {self.note}", file=sys.stderr, flush=True)
+
+    def drop(self):
+        if self.engine != "postgresql":
+            return
+        with contextlib.suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+        _admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def setup_django(var_dir, database_url=None):
+    """Settings as the benches load them (DEBUG on only to load without a secret key, then off as
+    in production), a throwaway media directory and mail in memory; migrate."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kvo.settings"
+    os.environ["KVO_VAR_DIR"] = str(var_dir)
+    os.environ["DEBUG"] = "true"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    # Never touch a developer's or CI's real database, broker, mail server or media directory.
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "REDIS_CACHE_URL",
+        "EMAIL_URL",
+        "EMAIL_URL_FILE",
+        "MEDIA_ROOT",
+        "DATABASE_CONN_MAX_AGE",
+        "STATIC_MANIFEST",
+    ):
+        os.environ.pop(name, None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    sys.path.insert(0, str(ROOT))
+
+    import logging
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    logging.getLogger("kombu.connection").setLevel(logging.ERROR)
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Users are made by the hundred; PBKDF2's real cost is for logins, which the bench skips.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_world():
+    """The test suite's world (tests/conftest.py), without pytest running it."""
+    # tests/conftest.py compiles the message catalogue on import, as the test suite does.
+    from tests.conftest import World
+
+    return World()
+
+
+# --- The data, one unit at a time ----------------------------------------------------------------
+
+UNIT = {
+    "areas": 1,
+    "shops": 4,  # in the new area, each with its owner, bulletin address and declaration
+    "staff": 1,  # for Bakkerij Jansen (its staff page)
+    "invitations": 2,  # one by the coordinator, one by the owner for Bakkerij Jansen
+    "incidents": 20,  # by Bakkerij Jansen's staff, every fifth with a photo
+    "people": 10,  # with a yellow or red card in force and a photo (the gallery)
+    "claims": 10,  # 2 sent (with their letters) and paid in part, 8 drafts
+    "bank_transactions": 3,
+    "bulletins": 5,
+    "subject_requests": 3,
+    "access_log": 10,  # views of people (plus what the pages log themselves)
+    "dossier": 3,  # per area of two: a certificate, a meeting, a measures-matrix line
+    # Children of the objects whose pages list them:
+    "case": 2,  # contacts, notes, status changes and linked people on the showcase case
+    "person": 2,  # incidents linked to the showcase person, with proposed measures
+    "claim": 2,  # payments and credits on the showcase claim
+    "owned_shops": 1,  # more shops for the owner (start page, protocol page)
+}
+
+
+class Growth:
+    """Adds units of data to the world through the apps' services and factories."""
+
+    def __init__(self, world):
+        from django.utils import timezone
+
+        from incidents.services import transition
+        from merchants.services import sign_protocol
+
+        self.world = w = world
+        self.units = 0
+        self.now = timezone.now()
+        self.officer = w.users["officer"]
+        self.coordinator = w.users["coordinator"]
+        # What the pages need to open at all.
+        w.deventer.claim_beneficiary = "Stichting KVO Deventer"
+        w.deventer.claim_iban = "NL91ABNA0417164300"
+        w.deventer.save()
+        for role in ("participant", "owner"):
+            sign_protocol(w.protocol, actor=w.users[role])
+        # The lazily made objects of the world, made now so that both sizes have them.
+        for name in (
+            "incident",
+            "person",
+            "banned",
+            "notice",
+            "subject_request",
+            "claim",
+            "bank_transaction",
+            "bulletin",
+            "dossier_item",
+            "matrix_item",
+            "report_job",
+            "measure",
+            "invitation",
+        ):
+            getattr(w, name)
+        self.case = w.incident
+        for status in ("in_review", "awaiting_police"):
+            transition(self.case, to=status, actor=self.officer)
+
+    def grow(self, units):
+        for _ in range(units):
+            self.units += 1
+            self._unit(self.units)
+
+    # One unit: everything a little.
+    def _unit(self, n):
+        self._shops(n)
+        self._incidents(n)
+        self._people(n)
+        self._claims(n)
+        self._case(n)
+        self._person(n)
+        self._claim(n)
+        self._dossier(n)
+        self._register(n)
+        self._bulletins(n)
+
+    def _shops(self, n):
+        from merchants.models import ShopAssignment
+        from merchants.services import invite, sign_protocol
+        from tests.factories import AreaFactory, MembershipFactory, ShopFactory, UserFactory
+
+        w = self.world
+        area = AreaFactory(partnership=w.deventer, name=f"Bedrijventerrein {n:02d}")
+        for i in range(UNIT["shops"]):
+            shop = ShopFactory(area=area, name=f"Winkel {n:02d}-{i}")
+            owner = UserFactory(email=f"eigenaar-{n}-{i}@bench.example.nl")
+            MembershipFactory(user=owner, partnership=w.deventer, shops=[shop], shops__owner=True)
+            sign_protocol(w.protocol, actor=owner, shop=shop)
+            if i < UNIT["owned_shops"]:
+                ShopAssignment.objects.create(
+                    membership=w.memberships["owner"], shop=shop, is_owner=True
+                )
+        staff = UserFactory(email=f"medewerker-{n}@bench.example.nl")
+        MembershipFactory(user=staff, partnership=w.deventer, shops=[w.shop])
+        invite(
+            partnership=w.deventer,
+            email=f"nieuw-{n}@bench.example.nl",
+            role="participant",
+            shops=[shop],
+            is_owner=True,
+            actor=self.coordinator,
+        )
+        invite(
+            partnership=w.deventer,
+            email=f"kassa-{n}@bench.example.nl",
+            role="participant",
+            shops=[w.shop],
+            actor=w.users["owner"],
+        )
+
+    def _incidents(self, n):
+        from incidents import services
+        from incidents.models import Incident
+        from tests.incidents.factories import report
+
+        w = self.world
+        kinds = ["shoplifting", "shoplifting", "attempted_shoplifting", "nuisance", "aggression"]
+        for i in range(UNIT["incidents"]):
+            incident = report(
+                w.users["participant"],
+                w.shop,
+                photos=1 if i % 5 == 0 else 0,
+                kind=kinds[i % len(kinds)],
+            )
+            # Spread over the last 200 days: the dashboard's period and the last quarter.
+            moment = self.now - timedelta(days=(n * 37 + i * 11) % 200, hours=i % 9)
+            Incident.objects.filter(pk=incident.pk).update(occurred_at=moment)
+            if i % 3 == 0:
+                services.transition(incident, to="in_review", actor=self.officer)
+            if i % 4 == 0:
+                services.record_contact(
+                    incident, kind="phone", contacted_at=self.now, note="Gebeld", actor=self.officer
+                )
+
+    def _people(self, n):
+        from bans import services
+        from kvo.lib.images import process_upload
+        from tests.bans.factories import MeasureFactory, PersonFactory
+        from tests.incidents.factories import cctv_still, upload
+
+        w = self.world
+        for i in range(UNIT["people"]):
+            person = PersonFactory(partnership=w.deventer, display_name=f"Persoon {n}-{i}.")
+            MeasureFactory(person=person, kind="red" if i % 2 else "yellow")
+            services.add_photo(
+                person, process_upload(upload(cctv_still(seed=n * 10 + i))), actor=self.officer
+            )
+
+    def _offence(self, day):
+        from incidents.models import Incident
+        from tests.incidents.factories import report
+
+        incident = report(self.world.users["participant"], self.world.shop)
+        moment = datetime(day.year, day.month, day.day, 14, 0, tzinfo=self.now.tzinfo)
+        Incident.objects.filter(pk=incident.pk).update(occurred_at=moment)
+        incident.occurred_at = moment
+        return incident
+
+    def _claims(self, n):
+        from django.utils import timezone
+
+        from bans import claims, services
+        from bans.models import BankImport, BankTransaction
+        from tests.bans.factories import PersonFactory
+
+        w = self.world
+        today = timezone.localdate()
+        bank_import = BankImport.objects.create(
+            partnership=w.deventer, filename=f"afschrift-{n}.xml", sha256=f"{n:064d}"
+        )
+        for i in range(UNIT["claims"]):
+            incident = self._offence(today - timedelta(days=3 + i))
+            person = PersonFactory(
+                partnership=w.deventer,
+                full_name=f"Piet Jansen {n}-{i}",
+                birth_date=date(1990, 1, 1),
+                address="Brink 1, 7411 BR Deventer",
+            )
+            services.link_incident(person, incident, actor=self.officer)
+            claim = claims.create_claim(
+                incident, person, actor=self.officer, lines=[("Fles wijn", "12.50")]
+            )
+            if i < 2:
+                claim = claims.send_claim(claim, actor=self.officer)
+                BankTransaction.objects.create(
+                    partnership=w.deventer,
+                    bank_import=bank_import,
+                    key=f"bench-{n}-{i}",
+                    booked_on=today,
+                    amount=Decimal("10.00"),
+                    claim=claim,
+                    state=BankTransaction.State.WAITING,
+                    reason=BankTransaction.Reason.PARTIAL,
+                )
+                claims.register_payment(
+                    claim,
+                    Decimal("50.00"),
+                    actor=self.coordinator,
+                    paid_on=today,
+                    method="bank",
+                )
+        BankTransaction.objects.create(
+            partnership=w.deventer,
+            bank_import=bank_import,
+            key=f"bench-{n}-unknown",
+            booked_on=today,
+            amount=Decimal("181.00"),
+            remittance="schadeclaim",
+            state=BankTransaction.State.WAITING,
+            reason=BankTransaction.Reason.UNKNOWN,
+        )
+
+    def _case(self, n):
+        from django.utils import timezone
+
+        from bans import services as register
+        from incidents import services
+        from tests.bans.factories import PersonFactory
+
+        case = self.case
+        for i in range(UNIT["case"]):
+            services.record_contact(
+                case,
+                kind="visit",
+                contacted_at=timezone.now(),
+                note=f"Langs geweest ({n}-{i})",
+                actor=self.officer,
+            )
+            services.add_internal_note(case, text=f"Notitie {n}-{i}", actor=self.officer)
+            to = "measure_proposed" if case.status == "awaiting_police" else "awaiting_police"
+            services.transition(case, to=to, actor=self.officer)
+            person = PersonFactory(partnership=self.world.deventer, display_name=f"Mede {n}-{i}.")
+            register.link_incident(person, case, actor=self.officer)
+
+    def _person(self, n):
+        from bans import services
+
+        person = self.world.person
+        for i in range(UNIT["person"]):
+            incident = self._offence(self.now.date() - timedelta(days=n * 5 + i))
+            services.link_incident(person, incident, actor=self.officer)
+            services.propose_measures(person, incident, actor=self.officer)
+
+    def _claim(self, n):
+        from django.utils import timezone
+
+        from bans import claims
+
+        claim = self.world.claim
+        for i in range(UNIT["claim"]):
+            claims.register_payment(
+                claim,
+                Decimal("1.00"),
+                actor=self.coordinator,
+                paid_on=timezone.localdate(),
+                method="cash",
+                note=f"Termijn {n}-{i}",
+            )
+            claims.add_credit(
+                claim, Decimal("0.50"), actor=self.coordinator, reason=f"Korting {n}-{i}"
+            )
+
+    def _dossier(self, n):
+        from merchants import dossier
+
+        w = self.world
+        for area in (w.binnenstad, w.colmschate):
+            dossier.add_certificate(
+                area,
+                actor=self.coordinator,
+                stars=1 + n % 5,
+                issued_on=date(1990 + n, 1, 1),
+                certifying_body="Kiwa NCP",
+            )
+            meeting = dossier.add_item(
+                area,
+                actor=self.coordinator,
+                kind="meeting",
+                held_on=self.now.date() - timedelta(days=n * 7),
+                title=f"Overleg {n}",
+                attendance=["police", "municipality"],
+            )
+            dossier.save_matrix_item(
+                area,
+                actor=self.coordinator,
+                measure=f"Camera {n}",
+                theme="shoplifting",
+                owner="Ondernemers",
+                status="planned",
+                due_on=self.now.date() + timedelta(days=30 + n),
+                meeting=meeting,
+            )
+
+    def _register(self, n):
+        from django.utils import timezone
+
+        from bans.services import record_subject_request
+        from merchants.services import log_action
+
+        w = self.world
+        for i in range(UNIT["subject_requests"]):
+            record_subject_request(
+                partnership=w.deventer,
+                actor=w.users["administrator"],
+                kind=("access", "rectification", "erasure")[i],
+                requester=f"Verzoeker {n}-{i}",
+                received_on=timezone.localdate() - timedelta(days=i),
+                person=w.person,
+            )
+        for _ in range(UNIT["access_log"]):
+            log_action(
+                "bans.person.viewed", actor=self.officer, partnership=w.deventer, obj=w.person
+            )
+
+    def _bulletins(self, n):
+        from bans import bulletins
+
+        w = self.world
+        for _ in range(UNIT["bulletins"]):
+            bulletin = bulletins.make_bulletin(w.deventer, trigger="manual", actor=self.officer)
+            bulletins.send_deliveries(bulletin.pk)
+        self.latest_bulletin = bulletin
+
+    def counts(self):
+        """Rows per table that the pages list, to show the growth."""
+        from bans.models import (
+            BankTransaction,
+            Bulletin,
+            BulletinDelivery,
+            Claim,
+            Person,
+            SubjectRequest,
+        )
+        from incidents.models import Incident
+        from merchants.models import (
+            AuditEvent,
+            DossierItem,
+            Invitation,
+            Membership,
+            Shop,
+            ShoppingArea,
+        )
+
+        d = self.world.deventer
+        return {
+            "areas": ShoppingArea.objects.filter(partnership=d).count(),
+            "shops": Shop.objects.in_partnership(d).count(),
+            "members": Membership.objects.filter(partnership=d).count(),
+            "invitations": Invitation.objects.filter(partnership=d).count(),
+            "incidents": Incident.objects.filter(partnership=d).count(),
+            "people": Person.objects.filter(partnership=d).count(),
+            "claims": Claim.objects.filter(partnership=d).count(),
+            "bank transactions": BankTransaction.objects.filter(partnership=d).count(),
+            "bulletins": Bulletin.objects.filter(partnership=d).count(),
+            "deliveries": BulletinDelivery.objects.filter(bulletin__partnership=d).count(),
+            "subject requests": SubjectRequest.objects.filter(partnership=d).count(),
+            "audit events": AuditEvent.objects.filter(partnership=d).count(),
+            "dossier items": DossierItem.objects.filter(area__partnership=d).count(),
+        }
+
+
+# --- The pages -----------------------------------------------------------------------------------
+
+
+def _latest_bulletin(growth):
+    return {"pk": growth.latest_bulletin.pk}
+
+
+def _case(growth):
+    return {"pk": growth.case.pk}
+
+
+# (url name, role, url kwargs from the growth or None, query string). Every GET row of
+# tests/test_permission_matrix.py MATRIX without an object in its URL, with the role(s) whose
+# page it is, then the object pages that list the object's children (their objects gain children
+# with every unit; the bulletin pages take the latest edition, which goes to every shop and shows
+# everyone in force at that size).
+PAGES = [
+    ("home", "owner", None, ""),
+    ("home", "coordinator", None, ""),
+    ("home", "officer", None, ""),
+    ("healthz", "anonymous", None, ""),
+    ("dashboard", "officer", None, ""),
+    ("merchants:profile", "coordinator", None, ""),
+    ("merchants:area_list", "coordinator", None, ""),
+    ("merchants:area_create", "coordinator", None, ""),
+    ("merchants:shop_list", "coordinator", None, ""),
+    ("merchants:shop_create", "coordinator", None, ""),
+    ("merchants:member_list", "coordinator", None, ""),
+    ("merchants:invitation_create", "coordinator", None, ""),
+    ("merchants:my_shops", "owner", None, ""),
+    ("merchants:protocol", "owner", None, ""),
+    ("merchants:certification", "coordinator", None, ""),
+    ("merchants:certification", "auditor", None, ""),
+    ("incidents:report", "participant", None, ""),
+    ("incidents:mine", "participant", None, ""),
+    ("incidents:queue", "officer", None, ""),
+    ("incidents:queue", "officer", None, "status=all"),
+    ("incidents:export", "officer", None, ""),
+    ("incidents:export_figures", "coordinator", None, ""),
+    ("bans:gallery", "participant", None, ""),
+    ("bans:gallery_print", "participant", None, ""),
+    ("bans:access_log", "administrator", None, ""),
+    ("bans:subject_requests", "administrator", None, ""),
+    ("bans:bulletins", "officer", None, ""),
+    ("bans:bulletin_archive", "participant", None, ""),
+    ("claims:list", "coordinator", None, ""),
+    ("claims:list", "officer", None, ""),
+    ("claims:list", "administrator", None, ""),
+    ("claims:bank", "coordinator", None, ""),
+    ("claims:distribution", "coordinator", None, ""),
+    ("claims:distribution_csv", "coordinator", None, ""),
+    ("claims:csv", "coordinator", None, ""),
+    ("claims:settings", "coordinator", None, ""),
+    # Object pages that list children.
+    ("incidents:detail", "officer", _case, ""),
+    ("incidents:detail", "participant", _case, ""),
+    ("incidents:case_pdf", "officer", _case, ""),
+    ("bans:link_person", "officer", lambda g: {"incident_pk": g.case.pk}, "q=persoon"),
+    ("bans:person", "officer", lambda g: {"pk": g.world.person.pk}, ""),
+    ("bans:person", "administrator", lambda g: {"pk": g.world.person.pk}, ""),
+    ("bans:access_report", "administrator", lambda g: {"pk": g.world.person.pk}, ""),
+    ("claims:detail", "coordinator", lambda g: {"pk": g.world.claim.pk}, ""),
+    ("claims:detail", "officer", lambda g: {"pk": g.world.claim.pk}, ""),
+    ("claims:new", "officer", lambda g: {"incident_pk": g.case.pk}, ""),
+    ("merchants:shop_detail", "coordinator", lambda g: {"pk": g.world.shop.pk}, ""),
+    ("merchants:shop_edit", "coordinator", lambda g: {"pk": g.world.shop.pk}, ""),
+    ("merchants:my_shop_staff", "owner", lambda g: {"pk": g.world.shop.pk}, ""),
+    ("merchants:area_dossier", "coordinator", lambda g: {"pk": g.world.binnenstad.pk}, ""),
+    ("merchants:area_dossier", "auditor", lambda g: {"pk": g.world.binnenstad.pk}, ""),
+    ("reports:area", "coordinator", lambda g: {"pk": g.world.binnenstad.pk}, ""),
+    ("bans:bulletin_report", "officer", _latest_bulletin, ""),
+    ("bans:bulletin", "participant", _latest_bulletin, ""),
+    ("bans:bulletin_pdf", "participant", _latest_bulletin, ""),
+]
+
+# Pages of the matrix not measured, and why.
+LEFT_OUT = [
+    (
+        "allauth's pages (account_*, mfa_*)",
+        "the user's own login, addresses and second factor: nothing on them grows with the "
+        "partnership's data, and the code is allauth's",
+    ),
+    ("the Django admin", "superusers only; every role is refused (the permission matrix)"),
+    (
+        "POST rows (switch_language, the create/decide/send actions, claims:collection_csv, "
+        "reports:area_pdf, …)",
+        "actions that redirect, not pages; claims:collection_csv also writes one access-log row "
+        "per claim it hands over, by design",
+    ),
+    (
+        "single files (incidents:photo, incidents:photo_thumb, bans:photo, bans:gallery_image, "
+        "bans:bulletin_photo, bans:notice, claims:letter, claims:reminder, reports:job_pdf, "
+        "merchants:dossier_document)",
+        "one stored file or image each, no list",
+    ),
+    (
+        "one object without a list (merchants:area_edit, merchants:my_shop_bulletin, "
+        "incidents:aangifte_pdf, reports:job, merchants:invitation_accept)",
+        "a form or document about one object: nothing on it grows with the data",
+    ),
+]
+
+
+def _fetch(client, url):
+    """GET the page and read it to the end (streamed CSV exports run their queries while read)."""
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+class Pages:
+    def __init__(self, growth):
+        from django.test import Client
+
+        self.growth = growth
+        self.clients = {}
+        for role in {role for _name, role, _kwargs, _query in PAGES}:
+            client = Client()
+            user = growth.world.users[role]
+            if user is not None:
+                client.force_login(user)
+            self.clients[role] = client
+
+    def url(self, name, kwargs, query):
+        from django.urls import reverse
+
+        url = reverse(name, kwargs=kwargs(self.growth) if kwargs else None)
+        return f"{url}?{query}" if query else url
+
+    def count(self, name, role, kwargs, query):
+        """Queries of one GET after a warm-up GET (caches of the process and the session)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client, url = self.clients[role], self.url(name, kwargs, query)
+        warm = _fetch(client, url)
+        if warm.status_code != 200:
+            raise BenchFailure(f"GET {url} as {role}: {warm.status_code}, expected 200")
+        with CaptureQueriesContext(connection) as captured:
+            response = _fetch(client, url)
+        if response.status_code != 200:
+            raise BenchFailure(f"GET {url} as {role}: {response.status_code}, expected 200")
+        return len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def label(name, role, query):
+    return f"queries {name}{'?' + query if query else ''} ({role})"
+
+
+def main():
+    args = sys.argv[1:]
+    only = next((a.split("=", 1)[1] for a in args if a.startswith("--only=")), "")
+    work = Path(tempfile.mkdtemp(prefix="kvo-bench-queries-"))
+    database = BenchDatabase(DATABASE, work, force_sqlite="--sqlite" in args)
+    started = time.perf_counter()
+    try:
+        setup_django(work / "var", database.url)
+        world = make_world()
+        growth = Growth(world)
+        growth.grow(1)
+        print(
+            f"{database.engine}: 1x made in {time.perf_counter() - started:.0f} s: "
+            f"{growth.counts()}",
+            flush=True,
+        )
+        # `--only=claims:` measures the pages whose name contains it (while mending one).
+        measured = [page for page in PAGES if only in page[0]]
+        pages = Pages(growth)
+        small = {page: pages.count(*page) for page in measured}
+        grown = time.perf_counter()
+        growth.grow(SCALE - 1)
+        print(
+            f"{SCALE}x made in {time.perf_counter() - grown:.0f} s: {growth.counts()}", flush=True
+        )
+        large = {page: pages.count(*page) for page in measured}
+    finally:
+        database.drop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = []
+    for page in measured:
+        name, role, _kwargs, query = page
+        (floor, _), (ours, sql) = small[page], large[page]
+        row = {
+            "metric": label(name, role, query),
+            "ours": ours,
+            "floor": floor,
+            "unit": "queries",
+            "ratio": round(ours / floor, 3),
+            "goal": GOAL,
+            "notes": f"{database.engine}; 1x = {UNIT['incidents']} incidents, "
+            f"{UNIT['people']} people, {UNIT['claims']} claims, {UNIT['bulletins']} bulletins…",
+        }
+        rows.append(row)
+        if ours > floor and "--sql" in args:
+            print(f"\n{row['metric']}: {floor} -> {ours}")
+            for statement in sql:
+                print("   ", statement[:600])
+    # A partial run (--only) prints its rows but keeps the last full run's file.
+    path = None if only else record_rows("query_ratio", rows)
+    width = max(len(r["metric"]) for r in rows)
+    print(f"\n{'metric':<{width}}  {'10x':>4}  {'1x':>4}  ratio  goal")
+    for r in rows:
+        print(
+            f"{r['metric']:<{width}}  {r['ours']:>4}  {r['floor']:>4}  {r['ratio']:5.2f}  "
+            f"{r['goal']}{'' if r['ratio'] <= 1.0 else '  <-- grows'}"
+        )
+    print("\nLeft out:")
+    for what, why in LEFT_OUT:
+        print(f"  {what}: {why}")
+    print(f"{database.note}; rows in {path.relative_to(ROOT) if path else '(not written)'}")
+    if any(r["ratio"] > 1.0 for r in rows):
+        print("Some pages' queries grow with the data (ratio above 1.0).")
+
+
+if __name__ == "__main__":
+    main()
