@@ -125,6 +125,7 @@ def setup_django(var_dir):
 
 # --- Data ----------------------------------------------------------------------------------------
 
+
 def seed():
     """The demo partnership: 16 + 3 areas, 320 shops, the demo users (the officer with TOTP)."""
     from merchants.demo import seed_merchants

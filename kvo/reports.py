@@ -3,10 +3,12 @@ certificate, the partners, the cycle checklist, the measures matrix, and the fig
 against the quarter before and the same quarter of the baseline year.
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,40 +62,88 @@ def _bounds(quarter):
 
 def quarter_figures(area, quarter) -> dict:
     """Incidents per type, the reporting rate, measures decided, claims sent and recovered, for
-    the incidents of one area in one quarter: three queries."""
-    since, until = _bounds(quarter)
-    counts = Incident.objects.filter(
-        area=area, occurred_at__gte=since, occurred_at__lt=until
-    ).aggregate(
-        total=Count("pk"),
-        filed=Count("pk", filter=Q(police_report=PoliceReport.YES)),
-        **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in IncidentType.values},
-    )
-    measures = Measure.objects.filter(
-        incident__area=area, decided_at__gte=since, decided_at__lt=until
-    ).aggregate(
-        collective=Count("pk", filter=Q(kind__in=COLLECTIVE_KINDS)),
-        red=Count("pk", filter=Q(kind__in=(MeasureKind.RED, MeasureKind.EXTENSION))),
-    )
-    claims = (
-        Claim.objects.filter(
-            incident__area=area, sent_on__gte=quarter.start, sent_on__lte=quarter.end
+    the incidents of one area in one quarter: three queries (see `quarters_figures`)."""
+    return quarters_figures(area, [quarter])[0]
+
+
+def quarters_figures(area, quarters) -> list[dict]:
+    """`quarter_figures` of several quarters, in the same three queries: each table's rows of
+    any of the quarters, counted per quarter (a CASE numbering the quarter each row falls in)
+    and per kind."""
+    distinct = list(dict.fromkeys(quarters))  # quarters never overlap, but may repeat
+    bounds = [_bounds(quarter) for quarter in distinct]
+
+    def per_quarter(field, *, dates=False):
+        """(a filter for rows in any of the quarters, the quarter number of a row)."""
+        ranges = [
+            (quarter.start, quarter.end + timedelta(days=1)) if dates else bound
+            for quarter, bound in zip(distinct, bounds, strict=True)
+        ]
+        conditions = [Q(**{f"{field}__gte": start, f"{field}__lt": end}) for start, end in ranges]
+        number = Case(
+            *(When(condition, then=Value(i)) for i, condition in enumerate(conditions)),
+            output_field=IntegerField(),
         )
-        .exclude(status=ClaimStatus.CANCELLED)
-        .aggregate(count=Count("pk"), claimed=Sum("total"), paid=Sum("paid"))
+        return functools.reduce(operator.or_, conditions), number
+
+    in_any, number = per_quarter("occurred_at")
+    incidents = (
+        Incident.objects.filter(in_any, area=area)
+        .annotate(in_quarter=number)
+        .values_list("in_quarter", "kind", "police_report")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    claimed = claims["claimed"] or 0
-    return {
-        "quarter": quarter,
-        "total": counts["total"],
-        "per_kind": {kind: counts[f"kind_{kind}"] for kind in IncidentType.values},
-        "reporting_rate": counts["filed"] / counts["total"] if counts["total"] else None,
-        "measures": measures["collective"],
-        "red_cards": measures["red"],
-        "claims": claims["count"],
-        "claimed": claimed,
-        "recovery_rate": (claims["paid"] or 0) / claimed if claimed else None,
-    }
+    in_any, number = per_quarter("decided_at")
+    measures = (
+        Measure.objects.filter(in_any, incident__area=area)
+        .annotate(in_quarter=number)
+        .values_list("in_quarter", "kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    in_any, number = per_quarter("sent_on", dates=True)
+    claims = (
+        Claim.objects.filter(in_any, incident__area=area)
+        .exclude(status=ClaimStatus.CANCELLED)
+        .annotate(in_quarter=number)
+        .values_list("in_quarter")
+        .annotate(count=Count("pk"), claimed=Sum("total"), paid=Sum("paid"))
+        .order_by()
+    )
+
+    figures = [
+        {
+            "quarter": quarter,
+            "total": 0,
+            "filed": 0,
+            "per_kind": dict.fromkeys(IncidentType.values, 0),
+            "measures": 0,
+            "red_cards": 0,
+            "claims": 0,
+            "claimed": 0,
+            "paid": 0,
+        }
+        for quarter in distinct
+    ]
+    for index, kind, police_report, count in incidents:
+        figure = figures[index]
+        figure["total"] += count
+        figure["filed"] += count if police_report == PoliceReport.YES else 0
+        if kind in figure["per_kind"]:
+            figure["per_kind"][kind] += count
+    for index, kind, count in measures:
+        figures[index]["measures"] += count if kind in COLLECTIVE_KINDS else 0
+        red = kind in (MeasureKind.RED, MeasureKind.EXTENSION)
+        figures[index]["red_cards"] += count if red else 0
+    for index, count, claimed, paid in claims:
+        figures[index].update(claims=count, claimed=claimed or 0, paid=paid or 0)
+    for figure in figures:
+        total, filed = figure["total"], figure.pop("filed")
+        claimed, paid = figure["claimed"], figure.pop("paid")
+        figure["reporting_rate"] = filed / total if total else None
+        figure["recovery_rate"] = paid / claimed if claimed else None
+    return [figures[distinct.index(quarter)] for quarter in quarters]
 
 
 def baseline_year(area, today) -> int:
@@ -106,10 +156,8 @@ def area_report(area, *, quarter=None, today=None) -> dict:
     today = today or timezone.localdate()
     quarter = quarter or Quarter.last_complete(today)
     baseline = baseline_year(area, today)
-    now, before, base = (
-        quarter_figures(area, quarter),
-        quarter_figures(area, quarter.previous()),
-        quarter_figures(area, quarter.in_year(baseline)),
+    now, before, base = quarters_figures(
+        area, [quarter, quarter.previous(), quarter.in_year(baseline)]
     )
     rows = [
         (_("Reports"), now["total"], before["total"], base["total"], "count"),
@@ -148,7 +196,9 @@ def area_report(area, *, quarter=None, today=None) -> dict:
         ),
     ]
     # The partners of the report's year (in January the report is over last year's quarter).
-    meetings = area.dossier_items.filter(kind=DossierItemKind.MEETING, held_on__year=quarter.year)
+    meetings = list(
+        area.dossier_items.filter(kind=DossierItemKind.MEETING, held_on__year=quarter.year)
+    )
     present = {p for m in meetings for p in m.attendance}
     return {
         "area": area,
@@ -175,7 +225,7 @@ def area_report(area, *, quarter=None, today=None) -> dict:
             {"label": str(PartnerType(p).label), "present": p in present}
             for p in PartnerType.values
         ],
-        "meetings": meetings.count(),
+        "meetings": len(meetings),
         "meetings_year": quarter.year,
         "matrix": list(area.matrix_items.select_related("meeting")),
     }
@@ -212,27 +262,38 @@ def report_context(area, quarter, today=None) -> dict:
 
 
 def _months_chart(area, today):
-    """Reports per month in the area over the last 24 months (the dashboard's chart)."""
-    from django.db.models.functions import TruncMonth
+    """Reports per month in the area over the last 24 months (the dashboard's chart).
+
+    Counted per month number (a CASE over the month boundaries, which are local midnights
+    worked out here) rather than per truncated date: the database need not convert every
+    incident's time to its month in the local time zone (on SQLite a Python function per row).
+    """
     from django.utils.formats import date_format
 
     from kvo.lib.charts import Series, line_chart
 
     first = add_months(today.replace(day=1), -23)
-    since = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
-    rows = (
-        Incident.objects.filter(area=area, occurred_at__gte=since)
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month")
-        .annotate(total=Count("pk"))
-    )
-    counts = {
-        (r["month"].date() if hasattr(r["month"], "date") else r["month"]): r["total"] for r in rows
-    }
+    zone = timezone.get_current_timezone()
     months = [add_months(first, i) for i in range(24)]
+    ends = [datetime.combine(add_months(first, i), time.min, tzinfo=zone) for i in range(1, 25)]
+    since = datetime.combine(first, time.min, tzinfo=zone)
+    month = Case(
+        *(When(occurred_at__lt=end, then=Value(i)) for i, end in enumerate(ends)),
+        output_field=IntegerField(),
+    )
+    counts = [0] * len(months)
+    rows = (
+        Incident.objects.filter(area=area, occurred_at__gte=since, occurred_at__lt=ends[-1])
+        .annotate(month=month)
+        .values_list("month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for index, count in rows:
+        counts[index] = count
     return line_chart(
         [date_format(m, "M Y") for m in months],
-        [Series(_("Reports"), [counts.get(m, 0) for m in months])],
+        [Series(_("Reports"), counts)],
         title=_("Reports per month in %(area)s") % {"area": area.name},
         x_title=_("Month"),
         decimals=0,

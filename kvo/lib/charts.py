@@ -15,6 +15,7 @@ the same input gives the same SVG, so pages and PDFs do not change without a rea
 
 from __future__ import annotations
 
+import base64
 import math
 import uuid
 from collections.abc import Sequence
@@ -73,6 +74,13 @@ class Chart:
 
     # Django's template engine calls str() before it escapes: keep the SVG marked safe.
     __str__ = __html__
+
+    @property
+    def data_url(self) -> str:
+        """The SVG as a ``data:`` URL, for ``<img src>`` in PDFs. WeasyPrint draws it exactly as
+        the inline SVG, but without making an HTML box and computing CSS for every one of its
+        elements first: the same pages, made faster (bench/report_pdf.py)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode("ascii")
 
 
 def line_chart(

@@ -379,3 +379,23 @@ def test_orientation_helper_matches_pillow():
     # Guard for the expectation used above: Pillow's exif_transpose turns orientation 6 upright.
     with Image.open(io.BytesIO(gps_jpeg((60, 40)))) as img:
         assert ImageOps.exif_transpose(img).size == (40, 60)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_comes_out_upright(orientation):
+    """The intake turns the scaled photo itself (cheaper than turning 12 MP): for all eight EXIF
+    orientations it must show what Pillow's own exif_transpose shows."""
+    from PIL import ImageOps
+
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    data = encode(photo((600, 400)), "JPEG", exif=exif, quality=95)
+    with Image.open(io.BytesIO(data)) as original:
+        expected = ImageOps.exif_transpose(original).convert("RGB")
+    result = process_upload(upload(data))
+    with Image.open(io.BytesIO(result.original)) as stored:
+        assert stored.size == expected.size
+        # The red block marks one corner: it must end up in the same corner as Pillow puts it.
+        for corner in ((5, 5), (stored.width - 6, 5), (5, stored.height - 6)):
+            got, want = stored.getpixel(corner), expected.getpixel(corner)
+            assert all(abs(a - b) < 40 for a, b in zip(got, want, strict=True)), (corner, got)
