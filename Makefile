@@ -12,7 +12,7 @@ DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=kvo.example.nl SITE_URL=https
 	STATIC_MANIFEST=false SECRET_KEY=deploy-check-$(shell echo kvo | md5sum | cut -c1-32)-x9Tq7LmZ2vR4pW8sK1nB
 
 .PHONY: run test setup lint migrations-check translations deploy-check layers compose-check \
-	messages demo bench backup restore clean
+	messages demo bench bench-dashboard load backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,11 +63,26 @@ messages: setup
 demo: setup
 	DEBUG=true $(PY) manage.py seed_demo
 
-# Bulletin fan-out against an SMTP sink (bench/README.md); a throwaway database, results in
-# test-artifacts/bench/.
+# Issue 9's table (bench/README.md): each row a ratio of two figures measured side by side in one
+# run, on throwaway databases (PostgreSQL on 127.0.0.1 where a bench needs it); figures in
+# test-artifacts/bench/, the table printed at the end and kept as summary-<time>.json.
 bench: setup
+	$(PY) bench/query_ratio.py
+	$(PY) bench/gallery.py
+	$(PY) bench/dashboard_national.py
 	$(PY) bench/bulletin_fanout.py
+	$(PY) bench/photo_intake.py
+	$(PY) bench/report_pdf.py
+	$(PY) bench/summary.py
+
+# The worst case the table leaves out: one partnership holding 1,000 to 1,000,000 incidents.
+bench-dashboard: setup
 	$(PY) bench/dashboard.py
+
+# Load test: gunicorn on PostgreSQL on loopback, driven by locust (bench/load.py).
+load: setup
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) bench/load.py
 
 # Backups (docs/backups.md). The environment is taken as is, like `make run`; DEBUG defaults to
 # true only when the environment does not set it, so the laptop set-up needs no SECRET_KEY while a

@@ -2,6 +2,8 @@
 are in tests/test_bulletin_delivery.py."""
 
 import email
+import email.policy
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +13,14 @@ from django.utils import timezone
 
 from bans import bulletins
 from bans.models import Bulletin, BulletinDelivery, DeliveryState
+from kvo.lib.mail import (
+    InvalidRecipient,
+    MailMerge,
+    MergedMessage,
+    as_merged,
+    envelope_address,
+)
+from merchants.models import Shop
 from merchants.services import sign_protocol
 
 
@@ -164,7 +174,7 @@ def test_the_weekly_digest_is_made_once_a_week(ready):
 def test_a_retry_in_eager_mode_waits_instead_of_looping(ready, monkeypatch):
     bulletin = make(ready)
 
-    def refuse(message, row):
+    def refuse(message, row, connection, marks):
         bulletins._retry(row, "451 try again later")
         return "retry"
 
@@ -201,3 +211,229 @@ def test_a_malformed_address_fails_that_row_with_the_reason_and_the_rest_go(read
     broken = BulletinDelivery.objects.get(bulletin=bulletin, shop=ready.neighbour_shop)
     assert broken.state == DeliveryState.FAILED and broken.reason
     assert [m.to for m in mail.outbox] == [["bulletin@bakkerij-jansen.nl"]]
+
+
+# --- each shop's email, made from one rendering (MailMerge) ---------------------------------------
+
+HOSTILE_NAMES = [
+    "Bakkerij Jansen",
+    'Café \'t Hoekje & Zn. <b>"open"</b>',  # escaped in the HTML, as is in the text, 8-bit
+    "Winkel\nmet een regel erbij",
+]
+
+
+def _normalised(data: bytes) -> bytes:
+    """The bytes without what differs between two builds of one message anyway: the random
+    MIME boundaries, the Date and the Message-ID."""
+    for number, boundary in enumerate(dict.fromkeys(re.findall(rb'boundary="([^"]+)"', data))):
+        data = data.replace(boundary, b"BOUNDARY-%d" % number)
+    data = re.sub(rb"\r\nDate: [^\r]*", b"\r\nDate: -", data)
+    return re.sub(rb"\r\nMessage-ID: [^\r]*", b"\r\nMessage-ID: -", data)
+
+
+def _row_and_edition(ready, mode, name, email="bulletin@bakkerij-jansen.nl"):
+    ready.deventer.bulletin_mode = mode
+    ready.deventer.save()
+    Shop.objects.filter(pk=ready.shop.pk).update(name=name, bulletin_email=email)
+    bulletin = make(ready)
+    row = BulletinDelivery.objects.select_related("shop", "bulletin__partnership").get(
+        bulletin=bulletin, shop=ready.shop
+    )
+    day = timezone.localdate()
+    return row, bulletins.Edition(bulletin, day, bulletins.current_entries(bulletin, day))
+
+
+@pytest.mark.parametrize("mode", ["link", "inline"])
+@pytest.mark.parametrize("name", HOSTILE_NAMES, ids=["plain", "html-and-8bit", "newline"])
+def test_the_merged_email_is_byte_for_byte_what_django_builds(ready, mode, name):
+    row, edition = _row_and_edition(ready, mode, name)
+    merged = bulletins.build_message(row, edition, merged=True)
+    ordinary = bulletins.build_message(row, edition, merged=False)
+
+    assert isinstance(merged, MergedMessage)
+    django_made = as_merged(ordinary)
+    assert (merged.from_email, merged.recipients) == (
+        django_made.from_email,
+        django_made.recipients,
+    )
+    assert _normalised(merged.data) == _normalised(django_made.data)
+    parsed = email.message_from_bytes(merged.data, policy=email.policy.default)
+    assert parsed["To"] == "bulletin@bakkerij-jansen.nl"
+    assert name.split("\n")[0] in parsed.get_body(("plain",)).get_content()
+    images = [part for part in parsed.walk() if part.get_content_maintype() == "image"]
+    assert len(images) == (1 if mode == "inline" else 0)
+
+
+@pytest.mark.parametrize("mode", ["link", "inline"])
+def test_one_rendering_shows_each_shop_what_its_own_rendering_would(ready, mode):
+    """The templates are rendered once with placeholders; filled in, they must read exactly as
+    the templates rendered for the shop itself (a filter on the shop's name would break this)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    name = HOSTILE_NAMES[1]
+    row, edition = _row_and_edition(ready, mode, name)
+    message = bulletins.build_message(row, edition, merged=False)
+    entry = edition.entries[0]
+    cid = f"person-{entry.person_id}-{row.pk}@kvo" if mode == "inline" else None
+    link = edition.link
+    if mode == "link":
+        link += "?t=" + re.search(r"\?t=(\S+)", message.body).group(1)
+    context = {
+        "bulletin": row.bulletin,
+        "partnership": row.bulletin.partnership,
+        "shop": row.shop,
+        "people": [
+            {
+                "name": entry.person.display_name,
+                "description": entry.person.description,
+                "kind": entry.measure.get_kind_display(),
+                "is_ban": True,
+                "ends_on": entry.measure.ends_on,
+                "is_new": entry.is_new,
+                "cid": cid,
+            }
+        ],
+        "inline": mode == "inline",
+        "link": link,
+        "day": edition.day,
+        "last_day": entry.measure.ends_on,
+    }
+    with translation.override("nl"):
+        text = render_to_string("bans/email/bulletin_message.txt", context)
+        html = render_to_string("bans/email/bulletin_message.html", context)
+    assert message.body == text
+    assert message.alternatives[0][0] == html
+    assert "Café &#x27;t Hoekje &amp; Zn. &lt;b&gt;" in html and name in text
+    if mode == "link":
+        token = link.split("?t=")[1]
+        assert bulletins.read_link_token(token, row.bulletin_id) == row.shop_id
+
+
+def test_a_line_too_long_for_8bit_is_built_the_ordinary_way(ready):
+    """A description with a line over 998 bytes: Django encodes that part as quoted-printable,
+    which the merge does not do, so the bulletin's emails are built by Django, and correct."""
+    type(ready.banned).objects.filter(pk=ready.banned.pk).update(description="lang " * 250)
+    row, edition = _row_and_edition(ready, "link", "Bakkerij Jansen")
+    assert not edition.merge_ready
+    message = bulletins.build_message(row, edition, merged=True)
+    assert not isinstance(message, MergedMessage)
+    assert b"Content-Transfer-Encoding: quoted-printable" in as_merged(message).data
+
+
+def test_a_value_that_makes_a_line_too_long_is_left_to_django():
+    from django.core.mail import EmailMultiAlternatives
+
+    merge = MailMerge()
+    name = merge.field("name")
+    prototype = EmailMultiAlternatives("Onderwerp", f"Voor {name}: lees dit.\n", to=[])
+    merge.compile(prototype)
+    assert merge.render("a@b.nl", {"name": "x" * 900}) is not None
+    assert merge.render("a@b.nl", {"name": "x" * 990}) is None  # 998 with "Voor : lees dit."
+
+
+def test_a_malformed_address_fails_the_merged_build_as_invalid(ready):
+    row, edition = _row_and_edition(ready, "link", "Bakkerij Jansen", "kapot\nBcc: x@y.nl")
+    with pytest.raises(InvalidRecipient):
+        bulletins.build_message(row, edition, merged=True)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a@b.nl",
+        "Winkel0001@Bench-1.Example.NL",
+        "first.last+tag@sub.domain.example",
+        "o'brien@b.nl",
+        "x@-a.nl",
+        "x@xn--caf-dma.nl",
+        "a..b@c.nl",  # not a dot-atom: Django's parser decides
+        "x@a..b",
+        "x@b.nl.",
+        "x@" + "a" * 64 + ".nl",
+        "jan@café.nl",
+        "Jan Smit <jan@b.nl>",
+    ],
+)
+def test_the_quick_address_check_agrees_with_django(address):
+    from django.core.mail.message import sanitize_address
+
+    try:
+        expected = sanitize_address(address, "utf-8")
+    except ValueError as error:
+        with pytest.raises(type(error)):
+            envelope_address(address, "utf-8")
+    else:
+        assert envelope_address(address, "utf-8") == expected
+
+
+def test_an_edition_is_rendered_again_when_what_it_shows_changes(ready):
+    row, edition = _row_and_edition(ready, "inline", "Bakkerij Jansen")
+    bulletin, day = row.bulletin, edition.day
+    assert edition.shows(bulletin, bulletins.current_entries(bulletin, day), day)
+    Person = type(ready.banned)
+    Person.objects.filter(pk=ready.banned.pk).update(display_name="Rob K. (Robbie)")
+    assert not edition.shows(bulletin, bulletins.current_entries(bulletin, day), day)
+    tomorrow = day + timedelta(days=1)
+    assert not edition.shows(bulletin, edition.entries, tomorrow)
+
+
+# --- the bulletin's watermark (kvo.lib.watermark) -------------------------------------------------
+
+
+def test_the_bulletin_watermark_marks_a_photo_visibly_and_keeps_it_recognisable():
+    import io
+
+    from PIL import Image, ImageChops, ImageStat
+
+    from kvo.lib.images import decode_for_watermark
+    from kvo.lib.watermark import TextMark
+    from tests.incidents.factories import cctv_still
+
+    photo = decode_for_watermark(cctv_still(seed=3))
+    mark = TextMark("Bakkerij Jansen · 26-11-2026", opacity=0.35)
+    marked = mark.apply(photo)
+    assert marked == mark.apply(photo)  # the same bytes every time (tests compare them)
+    assert marked != TextMark("Drogisterij Smit · 26-11-2026", opacity=0.35).apply(photo)
+    with Image.open(io.BytesIO(marked)) as out:
+        assert (out.format, out.size) == ("JPEG", photo.size)
+        assert not out.getexif() and "progressive" not in out.info
+        difference = ImageStat.Stat(ImageChops.difference(photo.convert("L"), out.convert("L")))
+        assert 1 < difference.mean[0] < 60
+    with pytest.raises(ValueError):
+        TextMark("x", opacity=0)
+    wide = photo.resize((photo.width * 2, photo.height))  # a second size, its own layer
+    with Image.open(io.BytesIO(mark.apply(wide))) as out:
+        assert out.size == wide.size
+
+
+def test_a_row_due_behind_the_claims_is_still_sent_by_the_same_run(ready, monkeypatch):
+    """Claims move forward in shop order; a row that becomes due behind them (the sweeper put it
+    back, say) is found by one more claim from the start before the run calls it done."""
+    sign_protocol(ready.protocol, actor=ready.users["neighbour_owner"], shop=ready.neighbour_shop)
+    Shop.objects.filter(pk=ready.neighbour_shop.pk).update(bulletin_email="smit@example.nl")
+    bulletin = make(ready)
+    first, last = BulletinDelivery.objects.filter(bulletin=bulletin).order_by("shop_id")
+    claim = bulletins._claim
+    claims = []
+
+    def claim_and_put_back(bulletin_id, batch_size, now, after=None):
+        rows = claim(bulletin_id, batch_size, now, after)
+        claims.append((after, [row.pk for row in rows]))
+        if [row.pk for row in rows] == [last.pk]:  # the first row goes back to the queue
+            BulletinDelivery.objects.filter(pk=first.pk).update(state=DeliveryState.QUEUED)
+        return rows
+
+    monkeypatch.setattr(bulletins, "_claim", claim_and_put_back)
+    mail.outbox.clear()
+    result = bulletins.send_deliveries(bulletin.pk, batch_size=1)
+    assert claims == [
+        (None, [first.pk]),
+        (first.shop_id, [last.pk]),
+        (last.shop_id, []),
+        (None, [first.pk]),  # from the start
+        (first.shop_id, []),
+        (None, []),
+    ]
+    assert result.sent == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, first.email, last.email])
