@@ -63,3 +63,34 @@ def record_rows(bench: str, rows: list[dict]) -> Path:
         )
     )
     return path
+
+
+def machine_info() -> dict:
+    """What the figures were measured on."""
+    import platform
+
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def postgres_admin(sql: str, server: str) -> None:
+    """Run one statement (CREATE/DROP DATABASE) on the server's maintenance database, or exit
+    with status 2 saying why PostgreSQL cannot be reached."""
+    import sys
+
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(f"{server}/postgres", connect_timeout=5)
+    except psycopg2.OperationalError as error:
+        print(f"PostgreSQL is not reachable at {server}: {error}".strip(), file=sys.stderr)
+        raise SystemExit(2) from None
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()

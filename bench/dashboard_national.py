@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, record_rows
+from _common import ROOT, postgres_admin, record_rows
 
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 SIZES = (("kvo_bench_dash_small", 0.01), ("kvo_bench_dash_national", 1.0))
@@ -30,17 +30,7 @@ RUNS = 5
 
 
 def admin(sql):
-    import psycopg2
-
-    try:
-        conn = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        print(f"PostgreSQL is not reachable at {SERVER}: {error}".strip(), file=sys.stderr)
-        raise SystemExit(2) from None
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-    conn.close()
+    postgres_admin(sql, SERVER)
 
 
 def child(database, factor):

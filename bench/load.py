@@ -32,7 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import RESULTS_DIR, ROOT, revision
+from _common import RESULTS_DIR, ROOT, postgres_admin, revision
 
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "kvo_bench_load"
@@ -45,17 +45,7 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def admin(sql):
-    import psycopg2
-
-    try:
-        conn = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        print(f"PostgreSQL is not reachable at {SERVER}: {error}".strip(), file=sys.stderr)
-        raise SystemExit(2) from None
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-    conn.close()
+    postgres_admin(sql, SERVER)
 
 
 def redis_up() -> bool:

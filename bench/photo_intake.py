@@ -43,7 +43,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -54,7 +53,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from _common import ROOT, record_rows, revision
+from _common import ROOT, machine_info, record_rows, revision
 
 RESULTS = ROOT / "test-artifacts" / "bench" / "photo_intake.json"
 GOAL = "<= 1.3"
@@ -383,11 +382,7 @@ def main():
             {
                 "date": date.today().isoformat(),
                 "revision": revision("kvo/lib/images.py"),
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "platform": platform.platform(),
-                },
+                "machine": machine_info(),
                 "results": results,
             },
             indent=2,

@@ -38,7 +38,6 @@ import io
 import json
 import logging
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -48,7 +47,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from _common import ROOT, record_rows, revision
+from _common import ROOT, machine_info, record_rows, revision
 
 RESULTS = ROOT / "test-artifacts" / "bench" / "report_pdf.json"
 GOAL = "<= 1.5"
@@ -389,11 +388,7 @@ def main():
             {
                 "date": date.today().isoformat(),
                 "revision": revision("kvo", "templates"),
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "platform": platform.platform(),
-                },
+                "machine": machine_info(),
                 "result": result,
             },
             indent=2,
