@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from _common import ROOT, record_rows
+from _common import ROOT, postgres_admin, record_rows
 
 DATABASE = "kvo_bench_queries"
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -60,15 +60,7 @@ def postgres_reachable(server=SERVER):
 
 
 def _admin(statement):
-    import psycopg2
-
-    conn = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        conn.close()
+    postgres_admin(statement, SERVER)
 
 
 class BenchDatabase:
