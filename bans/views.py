@@ -273,7 +273,7 @@ def gallery_image(request, pk, photo_pk):
     if picture is None:
         raise Http404
     with default_storage.open(picture.thumbnail.name) as stored:
-        marked = watermark(stored.read(), f"{viewer} · {timezone.localdate():%d-%m-%Y}")
+        marked = watermark(stored.read(), f"{viewer} · {timezone.localdate():%d-%m-%Y}", fast=True)
     response = HttpResponse(marked, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
