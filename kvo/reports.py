@@ -256,13 +256,38 @@ def report_context(area, quarter, today=None) -> dict:
         decimals=0,
         x_title=_("Figure"),
     )
-    months_chart = _months_chart(area, report["today"])
+    # The 24 months up to the end of the report's quarter: a report over Q3 says nothing about
+    # the months after it, and the month in progress would show as a drop.
+    months, months_chart = _months_chart(area, min(report["quarter"].end, report["today"]))
     overview = dossier.overview(area.partnership, report["today"])
-    return {**report, "chart": chart, "months_chart": months_chart, "overview": overview}
+    return {
+        **report,
+        "chart": chart,
+        "months_chart": months_chart,
+        "months_grid": months_grid(months, [row[1] for row in months_chart.table[1:]]),
+        "overview": overview,
+    }
 
 
-def _months_chart(area, today):
-    """Reports per month in the area over the last 24 months (the dashboard's chart).
+def months_grid(months, cells) -> dict:
+    """The months' figures (``cells``, as the chart's table prints them) as a table of a row per
+    year and a column per month, blank outside the window: what a printed report shows instead
+    of 24 rows of two cells, which took a page of its own."""
+    from django.utils.formats import date_format
+
+    by_month = {(month.year, month.month): cell for month, cell in zip(months, cells, strict=True)}
+    return {
+        "months": [date_format(date(2000, number, 1), "M") for number in range(1, 13)],
+        "rows": [
+            (year, [by_month.get((year, number), "") for number in range(1, 13)])
+            for year in sorted({month.year for month in months})
+        ],
+    }
+
+
+def _months_chart(area, last_day):
+    """The 24 months up to the month of ``last_day`` (first days) and the chart of reports per
+    month in the area over them (the dashboard's chart).
 
     Counted per month number (a CASE over the month boundaries, which are local midnights
     worked out here) rather than per truncated date: the database need not convert every
@@ -272,7 +297,7 @@ def _months_chart(area, today):
 
     from kvo.lib.charts import Series, line_chart
 
-    first = add_months(today.replace(day=1), -23)
+    first = add_months(last_day.replace(day=1), -23)
     zone = timezone.get_current_timezone()
     months = [add_months(first, i) for i in range(24)]
     ends = [datetime.combine(add_months(first, i), time.min, tzinfo=zone) for i in range(1, 25)]
@@ -291,7 +316,7 @@ def _months_chart(area, today):
     )
     for index, count in rows:
         counts[index] = count
-    return line_chart(
+    return months, line_chart(
         [date_format(m, "M Y") for m in months],
         [Series(_("Reports"), counts)],
         title=_("Reports per month in %(area)s") % {"area": area.name},

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ TEXT = "#1a1a1a"
 MUTED = "#595959"
 GRID = "#d9d9d9"
 LABEL_CHARS = 24  # longer category names are shortened on the chart, never in the table
+# A tooltip: a <title> without an id (the chart's own title has one). Its text is escaped.
+_TOOLTIP = re.compile(r"<title>[^<]*</title>")
 NBSP = "\u00a0"
 THIN_STEPS = (1, 2, 3, 4, 6, 12)  # every 3rd of 24 months is a quarter
 DEFAULT_HEIGHT = 260
@@ -79,8 +82,11 @@ class Chart:
     def data_url(self) -> str:
         """The SVG as a ``data:`` URL, for ``<img src>`` in PDFs. WeasyPrint draws it exactly as
         the inline SVG, but without making an HTML box and computing CSS for every one of its
-        elements first: the same pages, made faster (bench/report_pdf.py)."""
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode("ascii")
+        elements first: the same pages, made faster (bench/report_pdf.py). Without the tooltips
+        of bars, points and shortened labels (a printed page has no pointer to hover with); the
+        chart's own title and description stay."""
+        printed = _TOOLTIP.sub("", self.svg)
+        return "data:image/svg+xml;base64," + base64.b64encode(printed.encode()).decode("ascii")
 
 
 def line_chart(

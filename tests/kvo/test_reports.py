@@ -98,3 +98,49 @@ def test_a_nonsense_quarter_falls_back_and_another_partnership_is_404(client_as,
         .status_code
         == 404
     )
+
+
+def test_the_months_chart_ends_with_the_reports_quarter(world):
+    """A report over Q3 2026 made on 26 November shows October 2024 to September 2026: the
+    months after its quarter are not its business, and November (in progress) would look like a
+    drop."""
+    on(world, date(2026, 9, 30), 3)
+    on(world, date(2026, 10, 5), 7)  # after the quarter: on no row
+    on(world, date(2024, 10, 1), 2)
+    on(world, date(2024, 9, 30), 5)  # before the 24 months: on no row
+    context = reports.report_context(
+        world.binnenstad, reports.Quarter(2026, 3), today=date(2026, 11, 26)
+    )
+    months = context["months_chart"].table[1:]
+    assert len(months) == 24
+    assert (months[0][0], months[0][1]) == ("Okt 2024", "2")
+    assert (months[-1][0], months[-1][1]) == ("Sep 2026", "3")
+    assert sum(int(row[1]) for row in months) == 5
+
+
+def test_the_pdf_prints_each_figure_once_and_no_tooltips(world):
+    """The quarter chart's figures are the figures table's: the PDF says so instead of printing
+    them twice; the months chart's figures are printed as a year-by-month grid. Hover tooltips
+    stay out of the printed SVG."""
+    import base64
+    import re
+
+    from django.template.loader import render_to_string
+
+    on(world, date(2026, 8, 10), 3)
+    context = reports.report_context(
+        world.binnenstad, reports.Quarter(2026, 3), today=date(2026, 11, 26)
+    )
+    html = render_to_string("reports/area_pdf.html", context)
+    assert html.count("chart-table") == 1 and html.count('class="chart-table months-grid"') == 1
+    assert "De cijfers van deze grafiek staan in de tabel hierboven." in html
+    grid = context["months_grid"]
+    assert grid["months"][:3] == ["Jan", "Feb", "Mrt"]
+    assert [year for year, _cells in grid["rows"]] == [2024, 2025, 2026]
+    assert grid["rows"][0][1][:9] == [""] * 9  # October 2024 is the first month
+    assert grid["rows"][2][1][7:] == ["3", "0", "", "", ""]  # Aug, Sep 2026; the window ends
+    svgs = [base64.b64decode(data).decode() for data in re.findall(r"base64,([^\"]+)", html)]
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert svg.count("<title") == 1 and '<title id="' in svg
+    assert "<title>" in context["chart"].svg  # the web page keeps them
