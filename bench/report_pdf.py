@@ -182,6 +182,18 @@ def render_plain(document):
     return pdf._weasyprint().HTML(string=document).write_pdf(font_config=font_config)
 
 
+def font_subsetter() -> str:
+    """Which library WeasyPrint subsets fonts with: HarfBuzz when libharfbuzz-subset0 is
+    installed (as the Dockerfile and CI install it), else fontTools, which made each of the
+    report's two fonts cost most of 100 ms more here (both sides pay it, the report twice)."""
+    from kvo.lib import pdf
+
+    pdf._weasyprint()
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return "HarfBuzz" if harfbuzz_subset is not None else "fontTools"
+
+
 def page_count(pdf):
     from pypdf import PdfReader
 
@@ -328,10 +340,11 @@ def main():
         ]
         floor_chars = sum(len(text) for text in floor_text)
         report_chars = sum(len(text) for text in texts)
+        subsetter = font_subsetter()
         print(
             f"{AREA} {quarter}: {pages} pages, {report_chars} characters of text, {len(pdf)} "
             f"bytes; floor: {paragraphs} paragraphs, {len(floor_text)} pages, {floor_chars} "
-            "characters",
+            f"characters; fonts subset with {subsetter}",
             flush=True,
         )
         if args.profile:
@@ -351,6 +364,7 @@ def main():
         report_chars=report_chars,
         floor_paragraphs=paragraphs,
         floor_chars=floor_chars,
+        font_subsetter=subsetter,
     )
     print(
         f"ours {result['ours_ms']:.1f} ms  floor {result['floor_ms']:.1f} ms  ratio "
@@ -372,7 +386,8 @@ def main():
             f"{result['round_ratio_min']:.2f}-{result['round_ratio_max']:.2f}); wall "
             f"{result['ours_wall_ms']:.0f} / {result['floor_wall_ms']:.0f} ms = "
             f"{result['wall_ratio']:.2f}; WeasyPrint on the report's HTML alone "
-            f"{result['html_ms']:.0f} ms = {result['html_ratio']:.2f} x floor",
+            f"{result['html_ms']:.0f} ms = {result['html_ratio']:.2f} x floor; fonts subset "
+            f"with {subsetter}",
         }
     ]
     path = record_rows("report_pdf", rows)

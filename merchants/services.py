@@ -7,6 +7,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -424,11 +425,16 @@ def current_protocol(partnership) -> ProtocolVersion | None:
 
 
 def has_signed_current_protocol(user, partnership) -> bool:
-    version = current_protocol(partnership)
-    return bool(
-        version
-        and ProtocolDeclaration.objects.filter(version=version, user=user, shop=None).exists()
+    """One query (every gallery photo asks): the latest published version as a subquery, which
+    is NULL, and matches no declaration, while none is published."""
+    latest = (
+        ProtocolVersion.objects.filter(partnership=partnership, published_at__isnull=False)
+        .order_by("-published_at")
+        .values("pk")[:1]
     )
+    return ProtocolDeclaration.objects.filter(
+        version=Subquery(latest), user=user, shop=None
+    ).exists()
 
 
 def sign_protocol(version, *, actor, shop=None) -> ProtocolDeclaration:
