@@ -1,7 +1,7 @@
 """`manage.py seed_demo` fills the Deventer register: about 40 people with a yellow or red card in
 force, decided by the demo officer, each with one generated portrait, five with a notice letter.
 
-Seeding takes several seconds, so one test seeds (twice) and the checks are helpers.
+The checks are helpers: tests/test_seed_demo.py seeds once for every app and calls them.
 """
 
 import io
@@ -9,14 +9,11 @@ import re
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from bans import services
-from bans.demo import DEMO_FULL_NAMES, OFFICER_EMAIL, display_name, seed_register
+from bans.demo import DEMO_FULL_NAMES, OFFICER_EMAIL, display_name
 from bans.models import (
-    BAN_KINDS,
     Measure,
     MeasureChange,
     MeasureKind,
@@ -28,7 +25,6 @@ from bans.models import (
 )
 from incidents.models import IncidentType
 from kvo.lib.dates import last_day_of_term
-from merchants.models import Partnership
 
 # Words that would put a sensitive category (ethnicity, religion, health) in a description.
 SENSITIVE = (
@@ -65,32 +61,6 @@ def counts():
         "photos": PersonPhoto.objects.count(),
         "notices": NoticeLetter.objects.count(),
     }
-
-
-def test_seed_demo_fills_the_register(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0, claims=False)
-    first = counts()
-    call_command("seed_demo", verbosity=0, claims=False)
-    assert counts() == first
-
-    deventer = Partnership.objects.get(slug="deventer")
-    assert seed_register(deventer)["skipped"]
-    assert counts() == first
-
-    today = timezone.localdate()
-    in_force = services.collective_in_force(deventer, today)
-    assert 30 <= in_force.values("person").distinct().count() <= len(DEMO_FULL_NAMES)
-    assert in_force.filter(kind__in=BAN_KINDS).exists()
-    assert in_force.filter(kind=MeasureKind.YELLOW).exists()
-    assert first["people"] == first["photos"]
-    assert first["notices"] == 5
-
-    people = list(Person.objects.filter(partnership=deventer))
-    check_people(people, today)
-    check_measures(deventer, today)
-    check_photos()
-    check_notices()
 
 
 def check_people(people, today):

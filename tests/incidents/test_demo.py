@@ -1,6 +1,6 @@
 """`manage.py seed_demo` adds two years of Deventer incidents: thefts down, aangifte up.
 
-Seeding takes a few seconds, so one test seeds (twice) and the checks are helpers.
+The checks are helpers: tests/test_seed_demo.py seeds once for every app and calls them.
 """
 
 import io
@@ -8,11 +8,9 @@ from datetime import timedelta
 from itertools import pairwise
 
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from incidents.demo import has_demo_incidents, seed_incidents
 from incidents.models import (
     ContactMoment,
     Incident,
@@ -22,7 +20,7 @@ from incidents.models import (
     StatusChange,
 )
 from incidents.workflow import Status, can_move
-from merchants.models import Partnership, Shop
+from merchants.models import Shop
 
 
 def counts():
@@ -33,27 +31,6 @@ def counts():
         "contacts": ContactMoment.objects.count(),
         "open": Incident.objects.open().count(),
     }
-
-
-def test_seed_demo_adds_two_years_of_incidents(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0, claims=False)
-    first = counts()
-    call_command("seed_demo", verbosity=0, claims=False)
-    assert counts() == first
-
-    deventer = Partnership.objects.get(slug="deventer")
-    assert has_demo_incidents(deventer)
-    assert seed_incidents(deventer)["skipped"]
-    assert counts() == first
-    assert 3000 <= first["incidents"] <= 4000
-    assert Incident.objects.exclude(partnership=deventer).count() == 0
-
-    now = timezone.now()
-    check_trend(Incident.objects.all(), now)
-    check_shops_and_reporters(Incident.objects.all())
-    check_workflow(Incident.objects.all(), now)
-    check_photos()
 
 
 def share_reported(incidents):
