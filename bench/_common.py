@@ -76,9 +76,32 @@ def machine_info() -> dict:
     }
 
 
-def postgres_admin(sql: str, server: str) -> None:
-    """Run one statement (CREATE/DROP DATABASE) on the server's maintenance database, or exit
-    with status 2 saying why PostgreSQL cannot be reached."""
+def medians(times: dict, ratios: list, rounds: int) -> dict:
+    """The figures of interleaved timed rounds: ``times`` maps (side, "cpu" | "wall") to seconds
+    per round for the sides "ours" and "floor" (and any others), ``ratios`` holds each round's
+    ours ÷ floor in CPU time. Medians in ms for every side; the ratio from CPU time, with wall
+    time's alongside."""
+    import statistics
+
+    median = {key: statistics.median(values) * 1000 for key, values in times.items()}
+    figures = {
+        f"{side}_ms" if clock == "cpu" else f"{side}_wall_ms": value
+        for (side, clock), value in median.items()
+    }
+    figures.update(
+        ratio=median["ours", "cpu"] / median["floor", "cpu"],
+        wall_ratio=median["ours", "wall"] / median["floor", "wall"],
+        round_ratio_min=min(ratios),
+        round_ratio_max=max(ratios),
+        rounds=rounds,
+    )
+    return figures
+
+
+def postgres_admin(statements, server: str, *, advice: str = ""):
+    """Run one statement or several (CREATE/DROP DATABASE, SELECT version()) on the server's
+    maintenance database, in autocommit; return the first row of the last one that gave rows.
+    Exit with status 2 saying why when PostgreSQL cannot be reached, and ``advice``."""
     import sys
 
     import psycopg2
@@ -87,10 +110,17 @@ def postgres_admin(sql: str, server: str) -> None:
         conn = psycopg2.connect(f"{server}/postgres", connect_timeout=5)
     except psycopg2.OperationalError as error:
         print(f"PostgreSQL is not reachable at {server}: {error}".strip(), file=sys.stderr)
+        if advice:
+            print(advice, file=sys.stderr)
         raise SystemExit(2) from None
     conn.autocommit = True
+    row = None
     try:
         with conn.cursor() as cursor:
-            cursor.execute(sql)
+            for sql in [statements] if isinstance(statements, str) else statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    row = cursor.fetchone()
     finally:
         conn.close()
+    return row

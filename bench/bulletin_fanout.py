@@ -32,7 +32,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from _common import ROOT, record_rows, revision
+from _common import ROOT, postgres_admin, record_rows, revision
 
 RESULTS = ROOT / "test-artifacts" / "bench" / "bulletin_fanout.json"
 SIZES = (300, 3000)
@@ -166,43 +166,28 @@ def read_spool(path):
 # --- The throwaway database ----------------------------------------------------------------------
 
 
-def server_connection():
-    """Autocommit connection to the server's maintenance database, or exit 2 saying why."""
-    import psycopg2
-
-    try:
-        conn = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        print(
-            f"PostgreSQL is not reachable at {SERVER} ({str(error).strip()}).\n"
-            "The fan-out bench runs on it, as production does: start it with "
-            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, point "
-            "BENCH_POSTGRES_URL at a server where the user may create databases, or measure the "
-            "embedded default with --sqlite.",
-            file=sys.stderr,
-        )
-        raise SystemExit(2) from None
-    conn.autocommit = True
-    return conn
+START_POSTGRES = (
+    "The fan-out bench runs on it, as production does: start it with "
+    "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, point "
+    "BENCH_POSTGRES_URL at a server where the user may create databases, or measure the "
+    "embedded default with --sqlite."
+)
 
 
 def create_database():
-    conn = server_connection()
-    with conn.cursor() as cursor:
-        # Our own throwaway database, left over from an interrupted run at most.
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    conn.close()
+    # Our own throwaway database, left over from an interrupted run at most.
+    postgres_admin(
+        [f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', f'CREATE DATABASE "{DATABASE}"'],
+        SERVER,
+        advice=START_POSTGRES,
+    )
 
 
 def drop_database():
     from django.db import connections
 
     connections.close_all()
-    conn = server_connection()
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    conn.close()
+    postgres_admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', SERVER)
 
 
 # --- Django set-up and data ---------------------------------------------------------------------

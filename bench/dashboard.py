@@ -32,7 +32,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from _common import ROOT, revision
+from _common import ROOT, postgres_admin, revision
 
 RESULTS = ROOT / "test-artifacts" / "bench" / "dashboard.json"
 PLANS = ROOT / "test-artifacts" / "bench" / "dashboard_plans.txt"
@@ -55,34 +55,25 @@ class BenchFailure(SystemExit):
 # --- The throwaway database ----------------------------------------------------------------------
 
 
-def server_connection():
-    """Autocommit connection to the server's maintenance database, or exit 2 saying why."""
-    import psycopg2
-
-    try:
-        conn = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        print(
-            f"PostgreSQL is not reachable at {SERVER} ({str(error).strip()}).\n"
-            "The dashboard bench needs it: start it with "
-            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, "
-            "or point BENCH_POSTGRES_URL at a server where the user may create databases.",
-            file=sys.stderr,
-        )
-        raise SystemExit(2) from None
-    conn.autocommit = True
-    return conn
+START_POSTGRES = (
+    "The dashboard bench needs it: start it with "
+    "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, "
+    "or point BENCH_POSTGRES_URL at a server where the user may create databases."
+)
 
 
 def create_database():
-    conn = server_connection()
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        version = cursor.fetchone()[0]
-        # Our own throwaway database, left over from an interrupted run at most.
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    conn.close()
+    """The throwaway database (left over from an interrupted run at most, dropped first); the
+    server's version."""
+    (version,) = postgres_admin(
+        [
+            "SELECT version()",
+            f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)',
+            f'CREATE DATABASE "{DATABASE}"',
+        ],
+        SERVER,
+        advice=START_POSTGRES,
+    )
     return version
 
 
@@ -90,10 +81,7 @@ def drop_database():
     from django.db import connections
 
     connections.close_all()
-    conn = server_connection()
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    conn.close()
+    postgres_admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', SERVER)
 
 
 def setup_django(var_dir):

@@ -45,7 +45,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -53,7 +52,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from _common import ROOT, machine_info, record_rows, revision
+from _common import ROOT, machine_info, medians, record_rows, revision
 
 RESULTS = ROOT / "test-artifacts" / "bench" / "photo_intake.json"
 GOAL = "<= 1.3"
@@ -284,19 +283,7 @@ def measure(label, upload, rounds):
             times[side, "wall"].append(time.perf_counter() - wall)
             times[side, "cpu"].append(time.process_time() - cpu)
         ratios.append(times["ours", "cpu"][-1] / times["floor", "cpu"][-1])
-    median = {key: statistics.median(values) * 1000 for key, values in times.items()}
-    return {
-        "label": label,
-        "ours_ms": median["ours", "cpu"],
-        "floor_ms": median["floor", "cpu"],
-        "ratio": median["ours", "cpu"] / median["floor", "cpu"],
-        "ours_wall_ms": median["ours", "wall"],
-        "floor_wall_ms": median["floor", "wall"],
-        "wall_ratio": median["ours", "wall"] / median["floor", "wall"],
-        "round_ratio_min": min(ratios),
-        "round_ratio_max": max(ratios),
-        "rounds": rounds,
-    }
+    return {"label": label, **medians(times, ratios, rounds)}
 
 
 def profile(uploads):

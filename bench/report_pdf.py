@@ -39,7 +39,6 @@ import json
 import logging
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +46,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from _common import ROOT, machine_info, record_rows, revision
+from _common import ROOT, machine_info, medians, record_rows, revision
 
 RESULTS = ROOT / "test-artifacts" / "bench" / "report_pdf.json"
 GOAL = "<= 1.5"
@@ -270,20 +269,9 @@ def measure(ours, floor_document, report_html, rounds):
             times[side, "cpu"].append(time.process_time() - cpu)
             gc.unfreeze()
         ratios.append(times["ours", "cpu"][-1] / times["floor", "cpu"][-1])
-    median = {key: statistics.median(values) * 1000 for key, values in times.items()}
-    return {
-        "ours_ms": median["ours", "cpu"],
-        "floor_ms": median["floor", "cpu"],
-        "ratio": median["ours", "cpu"] / median["floor", "cpu"],
-        "html_ms": median["html", "cpu"],
-        "html_ratio": median["html", "cpu"] / median["floor", "cpu"],
-        "ours_wall_ms": median["ours", "wall"],
-        "floor_wall_ms": median["floor", "wall"],
-        "wall_ratio": median["ours", "wall"] / median["floor", "wall"],
-        "round_ratio_min": min(ratios),
-        "round_ratio_max": max(ratios),
-        "rounds": rounds,
-    }
+    figures = medians(times, ratios, rounds)
+    figures["html_ratio"] = figures["html_ms"] / figures["floor_ms"]
+    return figures
 
 
 def profile(ours):

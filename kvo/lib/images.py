@@ -370,8 +370,9 @@ def watermark(
     return _encode_jpeg(Image.composite(colour, base, mask), WATERMARK_QUALITY, fast=fast)
 
 
-# The gallery marks every thumbnail a merchant opens with the same text: the layer is kept for
-# small images (a few hundred shops' worth per process). Large ones are made each time.
+# The gallery marks every thumbnail a merchant opens with the same text, a bulletin every photo
+# for one shop: the layer is kept for small images (a few hundred texts and sizes per process).
+# Large ones are made each time.
 _CACHED_LAYER_PIXELS = 640 * 640
 
 

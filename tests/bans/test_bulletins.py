@@ -378,7 +378,7 @@ def test_an_edition_is_rendered_again_when_what_it_shows_changes(ready):
     assert not edition.shows(bulletin, edition.entries, tomorrow)
 
 
-# --- the bulletin's watermark (kvo.lib.watermark) -------------------------------------------------
+# --- the bulletin's watermark (bans.bulletins.mark_photo) ----------------------------------------
 
 
 def test_the_bulletin_watermark_marks_a_photo_visibly_and_keeps_it_recognisable():
@@ -387,23 +387,20 @@ def test_the_bulletin_watermark_marks_a_photo_visibly_and_keeps_it_recognisable(
     from PIL import Image, ImageChops, ImageStat
 
     from kvo.lib.images import decode_for_watermark
-    from kvo.lib.watermark import TextMark
     from tests.incidents.factories import cctv_still
 
     photo = decode_for_watermark(cctv_still(seed=3))
-    mark = TextMark("Bakkerij Jansen · 26-11-2026", opacity=0.35)
-    marked = mark.apply(photo)
-    assert marked == mark.apply(photo)  # the same bytes every time (tests compare them)
-    assert marked != TextMark("Drogisterij Smit · 26-11-2026", opacity=0.35).apply(photo)
+    marked = bulletins.mark_photo(photo, "Bakkerij Jansen · 26-11-2026")
+    # The same bytes every time (tests compare them), and the photo is left as it was.
+    assert marked == bulletins.mark_photo(photo, "Bakkerij Jansen · 26-11-2026")
+    assert marked != bulletins.mark_photo(photo, "Drogisterij Smit · 26-11-2026")
     with Image.open(io.BytesIO(marked)) as out:
         assert (out.format, out.size) == ("JPEG", photo.size)
         assert not out.getexif() and "progressive" not in out.info
         difference = ImageStat.Stat(ImageChops.difference(photo.convert("L"), out.convert("L")))
         assert 1 < difference.mean[0] < 60
-    with pytest.raises(ValueError):
-        TextMark("x", opacity=0)
     wide = photo.resize((photo.width * 2, photo.height))  # a second size, its own layer
-    with Image.open(io.BytesIO(mark.apply(wide))) as out:
+    with Image.open(io.BytesIO(bulletins.mark_photo(wide, "Bakkerij Jansen"))) as out:
         assert out.size == wide.size
 
 
