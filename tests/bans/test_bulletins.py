@@ -5,14 +5,17 @@ import email
 import email.policy
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from bans import bulletins
 from bans.models import Bulletin, BulletinDelivery, DeliveryState
+from kvo.lib.images import decode_for_watermark
 from kvo.lib.mail import (
     InvalidRecipient,
     MailMerge,
@@ -63,6 +66,15 @@ def test_inline_photos_are_watermarked_per_shop_and_referenced_from_the_html(rea
     cid = images[0]["Content-ID"].strip("<>")
     assert f"cid:{cid}" in html.get_payload(decode=True).decode()
     assert "Rob K." in html.get_payload(decode=True).decode()
+    # The photo is the thumbnail with the receiving shop's mark, not the stored file.
+    sent = images[0].get_payload(decode=True)
+    with default_storage.open(ready.banned.photos.get().thumbnail.name, "rb") as handle:
+        stored = handle.read()
+    assert sent != stored
+    assert decode_for_watermark(sent).size == decode_for_watermark(stored).size
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / "mail"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "bulletin-inline-photo.jpg").write_bytes(sent)  # looked at by hand
 
 
 def test_sending_twice_sends_nothing_twice(ready):

@@ -131,3 +131,31 @@ def test_individual_ban_shows_only_for_the_shop_and_its_owners_branches(client, 
     assert "Ivo I." in names(world.users["participant"])  # the issuing shop
     assert "Ivo I." in names(branch_staff)  # the same owner's branch
     assert "Ivo I." not in names(world.users["neighbour_owner"])  # another owner's shop
+
+
+def test_a_newer_protocol_must_be_signed_again_and_a_draft_changes_nothing(
+    client, world, django_assert_num_queries
+):
+    """The gallery asks for the latest *published* version in one query; a photo costs six
+    queries in all (session, user, membership, protocol, shops, photo), however many people."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ProtocolVersionFactory
+
+    staff = world.users["participant"]
+    sign_protocol(world.protocol, actor=staff)
+    client.force_login(staff)
+    photo = world.banned.photos.get()
+    url = reverse("bans:gallery_image", args=[world.banned.pk, photo.pk])
+    ProtocolVersionFactory(partnership=world.deventer, published_at=None)  # a draft
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
+
+    ProtocolVersionFactory(
+        partnership=world.deventer, published_at=timezone.now() + timedelta(seconds=1)
+    )
+    assert client.get(url).status_code == 403
+    page = client.get(reverse("bans:gallery"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("merchants:protocol"))
