@@ -366,7 +366,7 @@ def watermark(
     if width * height <= _CACHED_LAYER_PIXELS:
         colour, mask = _cached_layer(width, height, text, opacity)
     else:
-        colour, mask = split_layer(tiled_text(width, height, text, opacity))
+        colour, mask = _split_layer(tiled_text(width, height, text, opacity))
     return _encode_jpeg(Image.composite(colour, base, mask), WATERMARK_QUALITY, fast=fast)
 
 
@@ -378,10 +378,10 @@ _CACHED_LAYER_PIXELS = 640 * 640
 
 @lru_cache(maxsize=256)
 def _cached_layer(width: int, height: int, text: str, opacity: float):
-    return split_layer(tiled_text(width, height, text, opacity))
+    return _split_layer(tiled_text(width, height, text, opacity))
 
 
-def split_layer(layer: Image.Image) -> tuple[Image.Image, Image.Image]:
+def _split_layer(layer: Image.Image) -> tuple[Image.Image, Image.Image]:
     """An RGBA layer as (RGB colour, alpha mask), for one `Image.composite` per photo."""
     return layer.convert("RGB"), layer.getchannel("A")
 
