@@ -57,7 +57,7 @@ COPY . .
 # fills from the image once and web refreshes with `collectstatic` at every start, so kvo owns it.
 RUN python scripts/compile_messages.py \
     && DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput \
-    && python -m compileall -q kvo merchants incidents bans \
+    && python -m compileall -q plumbing merchants incidents certification bans claims bulletins kvo \
     && mkdir -p /app/var/private /app/var/mail \
     && chown kvo:kvo /app/var /app/var/private /app/var/mail \
     && chown -R kvo:kvo /app/var/static

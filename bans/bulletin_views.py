@@ -20,12 +20,12 @@ from bans import bulletins
 from bans.models import Bulletin, BulletinTrigger, DeliveryState
 from bans.selectors import working_shops
 from bans.services import RegisterError
-from kvo.lib.http import client_ip
-from kvo.lib.images import watermark
-from kvo.lib.pdf import render_pdf
 from merchants import access
 from merchants.access import require_capability
 from merchants.services import has_signed_current_protocol, log_action
+from plumbing.http import client_ip
+from plumbing.images import watermark
+from plumbing.pdf import render_pdf
 
 # --- The officer -------------------------------------------------------------------------------
 

@@ -15,9 +15,9 @@ sweeper has put the stuck row back (`requeue_stuck`). A measure revoked after th
 made is left out of every email sent after the revocation.
 
 Speed (bench/README.md, ADR 0007): the email is rendered once per bulletin and batch (`Edition`)
-and filled in per shop at the byte level (`kvo.lib.mail.MailMerge`: the same bytes Django would
+and filled in per shop at the byte level (`plumbing.mail.MailMerge`: the same bytes Django would
 build); each shop's photos are watermarked with one mark drawn once for it
-(`kvo.lib.images.watermark`, which keeps the layer), a few messages ahead in a second thread; on
+(`plumbing.images.watermark`, which keeps the layer), a few messages ahead in a second thread; on
 PostgreSQL the sent marks are committed from another thread while the next message's envelope
 goes out, without waiting for the disk (`_Marks`, `_commits_without_waiting_for_disk`).
 """
@@ -61,8 +61,11 @@ from bans.models import (
 )
 from bans.selectors import gallery_people
 from bans.services import RegisterError
-from kvo.lib.images import decode_for_watermark, watermark
-from kvo.lib.mail import (
+from merchants import access
+from merchants.models import ProtocolDeclaration, Shop
+from merchants.services import current_protocol, log_action
+from plumbing.images import decode_for_watermark, watermark
+from plumbing.mail import (
     InvalidRecipient,
     MailMerge,
     MergedMessage,
@@ -71,9 +74,6 @@ from kvo.lib.mail import (
     send_merged,
     sends_merged,
 )
-from merchants import access
-from merchants.models import ProtocolDeclaration, Shop
-from merchants.services import current_protocol, log_action
 
 logger = logging.getLogger(__name__)
 

@@ -38,8 +38,8 @@ letter must not show an account number or a reference that a payment can never r
 from datetime import date
 from decimal import Decimal
 
-from kvo.lib.epc import epc_payload, epc_qr_svg, format_iban
-from kvo.lib.pdf import render_pdf
+from plumbing.epc import epc_payload, epc_qr_svg, format_iban
+from plumbing.pdf import render_pdf
 
 LANGUAGE = "nl"
 CLAIM_TEMPLATE = "bans/pdf/claim_letter.html"

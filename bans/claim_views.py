@@ -40,12 +40,12 @@ from bans.models import (
 )
 from bans.services import RegisterError
 from incidents.models import Incident
-from kvo.lib.csvexport import csv_response
-from kvo.lib.files import private_file_response
-from kvo.lib.http import client_ip
 from merchants import access
 from merchants.access import require_capability
 from merchants.services import log_action
+from plumbing.csvexport import csv_response
+from plumbing.files import private_file_response
+from plumbing.http import client_ip
 
 
 def get_claim_for_user(user, pk, capability="view_claims") -> Claim:

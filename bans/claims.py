@@ -36,10 +36,10 @@ from bans.models import (
 )
 from bans.services import RegisterError
 from incidents.models import Incident, PoliceReport
-from kvo.lib import camt
-from kvo.lib.files import random_name
 from merchants import access
 from merchants.services import log_action
+from plumbing import camt
+from plumbing.files import random_name
 
 logger = logging.getLogger(__name__)
 
@@ -373,7 +373,7 @@ def email_letter(claim_id, kind) -> bool:
     """Email the claim letter or the reminder once. The row is marked before the mail goes out
     (no lock is held during SMTP) and unmarked if sending fails, so a retried task sends it
     exactly once."""
-    from kvo.lib.mail import send_templated_mail
+    from plumbing.mail import send_templated_mail
 
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None or not claim.email:

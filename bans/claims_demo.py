@@ -73,12 +73,12 @@ from bans.models import (
     PersonIncident,
 )
 from incidents.models import Incident, IncidentType, PoliceReport
-from kvo.lib.dates import add_months
-from kvo.lib.epc import normalise_iban
 from merchants.demo import DEMO_USERS, FAMILY_NAMES
 from merchants.models import User
 from merchants.roles import Role
 from merchants.services import log_action
+from plumbing.dates import add_months
+from plumbing.epc import normalise_iban
 
 DEMO_SEED = 2003
 BENEFICIARY = "Stichting Veilig Ondernemen Deventer"

@@ -50,12 +50,12 @@ from bans.models import (
 from bans.notices import issue_notice
 from incidents.models import Incident, IncidentType
 from incidents.workflow import Status
-from kvo.lib.dates import add_months
-from kvo.lib.images import process_upload
 from merchants.demo import DEMO_USERS
 from merchants.models import User
 from merchants.roles import Role
 from merchants.services import log_action
+from plumbing.dates import add_months
+from plumbing.images import process_upload
 
 DEMO_SEED = 2003
 RED_CARDS = 15

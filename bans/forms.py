@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bans.models import ClaimPayment, ClaimStatus, MeasureKind, Person, SubjectRequest
-from kvo.lib.epc import IBANError, normalise_iban
 from merchants.models import Partnership
+from plumbing.epc import IBANError, normalise_iban
 
 
 class PersonForm(forms.ModelForm):

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from incidents.models import Incident
-from kvo.lib.models import StoredImage
 from merchants.access import partnerships_with
 from merchants.models import Partnership, Shop
+from plumbing.models import StoredImage
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _PLAIN_LETTERS = str.maketrans(

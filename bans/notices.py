@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from bans.models import COLLECTIVE_KINDS, Measure, MeasureKind, MeasureStatus, NoticeLetter
 from bans.services import RegisterError
-from kvo.lib.files import random_name
-from kvo.lib.pdf import render_pdf
 from merchants import access
 from merchants.models import Shop
 from merchants.services import log_action
+from plumbing.files import random_name
+from plumbing.pdf import render_pdf
 
 LANGUAGE = "nl"
 TEMPLATE = "bans/pdf/notice.html"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from bans.models import BAN_KINDS, Measure, MeasureKind
 from incidents.models import IncidentType
-from kvo.lib.dates import last_day_of_term
+from plumbing.dates import last_day_of_term
 
 
 @dataclass(frozen=True)

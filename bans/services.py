@@ -27,14 +27,14 @@ from bans.models import (
 )
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentType
-from kvo.lib.dates import last_day_of_term
-from kvo.lib.files import store_image
-from kvo.lib.http import client_ip
-from kvo.lib.mail import send_templated_mail
 from merchants import access
 from merchants.models import Membership
 from merchants.roles import Role
 from merchants.services import log_action
+from plumbing.dates import last_day_of_term
+from plumbing.files import store_image
+from plumbing.http import client_ip
+from plumbing.mail import send_templated_mail
 
 
 class RegisterError(Exception):
@@ -505,7 +505,7 @@ def close_subject_request(subject_request, *, actor, status, notes=""):
 def access_report_pdf(person, *, actor, request=None):
     """Everything held on the person, including who viewed it (AVG/GDPR article 15)."""
     from bans.selectors import access_log
-    from kvo.lib.pdf import render_pdf
+    from plumbing.pdf import render_pdf
 
     context = {
         "person": person,

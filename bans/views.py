@@ -39,12 +39,12 @@ from bans.selectors import (
     working_shops,
 )
 from incidents.selectors import get_incident_for_user
-from kvo.lib.files import private_file_response
-from kvo.lib.http import client_ip
-from kvo.lib.images import ImageRejected, process_upload, watermark
 from merchants import access
 from merchants.access import require_capability
 from merchants.services import has_signed_current_protocol
+from plumbing.files import private_file_response
+from plumbing.http import client_ip
+from plumbing.images import ImageRejected, process_upload, watermark
 
 
 def _review(request, incident_pk):

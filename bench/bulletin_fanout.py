@@ -266,7 +266,6 @@ def make_partnership(n_shops, index):
 
     from bans import services
     from bans.models import Measure, MeasureKind, MeasureStatus, Person
-    from kvo.lib.images import process_upload
     from merchants.models import (
         Membership,
         Partnership,
@@ -278,6 +277,7 @@ def make_partnership(n_shops, index):
     )
     from merchants.roles import Role
     from merchants.services import sign_protocol
+    from plumbing.images import process_upload
 
     slug = f"bench-{index}"
     partnership = Partnership.objects.create(

@@ -56,8 +56,8 @@ def make_gallery(world, people):
 
     from bans import services
     from incidents.models import Incident
-    from kvo.lib.images import process_upload
     from merchants.services import sign_protocol
+    from plumbing.images import process_upload
     from tests.bans.factories import MeasureFactory, PersonFactory
     from tests.incidents.factories import cctv_still, report, upload
 
@@ -92,7 +92,7 @@ def log_requests():
     INFO), into /dev/null instead of the console (the benches otherwise log warnings only)."""
     import logging
 
-    from kvo.lib.logs import JsonFormatter, RequestIdFilter
+    from plumbing.logs import JsonFormatter, RequestIdFilter
 
     handler = logging.FileHandler(os.devnull)
     handler.setFormatter(JsonFormatter())

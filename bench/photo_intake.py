@@ -12,7 +12,7 @@ sensor noise), so they decode and compress like the real thing:
 - the phone photo again with an embedded colour profile (iPhones embed Display P3; Pillow can
   only make an sRGB one, which costs the intake the same conversion to sRGB).
 
-**Ours** is `kvo.lib.images.process_upload(upload, name=...)` on a Django ``UploadedFile`` of
+**Ours** is `plumbing.images.process_upload(upload, name=...)` on a Django ``UploadedFile`` of
 the class Django's own upload handlers would make for that size (a temporary file on disk above
 ``FILE_UPLOAD_MAX_MEMORY_SIZE``, in memory below it): exactly what the report form calls. That is
 the bounded read, the format check by content, the pixel limit before decoding, the JPEG draft
@@ -201,7 +201,7 @@ def as_upload(data, name, work):
 
 
 def ours(upload):
-    from kvo.lib.images import process_upload
+    from plumbing.images import process_upload
 
     return process_upload(upload, name=upload.name)
 
@@ -210,7 +210,7 @@ def floor(upload):
     """Bare Pillow: the same upload to the same two JPEGs (see the module docstring)."""
     from PIL import Image
 
-    from kvo.lib.images import (
+    from plumbing.images import (
         DISPLAY_MAX,
         ORIGINAL_QUALITY,
         THUMBNAIL_QUALITY,
@@ -368,7 +368,7 @@ def main():
         json.dumps(
             {
                 "date": date.today().isoformat(),
-                "revision": revision("kvo/lib/images.py"),
+                "revision": revision("plumbing/images.py"),
                 "machine": machine_info(),
                 "results": results,
             },

@@ -287,7 +287,7 @@ class Growth:
 
     def _people(self, n):
         from bans import services
-        from kvo.lib.images import process_upload
+        from plumbing.images import process_upload
         from tests.bans.factories import MeasureFactory, PersonFactory
         from tests.incidents.factories import cctv_still, upload
 

@@ -17,7 +17,7 @@ the queries (`kvo.reports.report_context`: figures of three quarters, dossier, o
 job done. A fresh job is queued (untimed) for every round.
 
 **The floor** is WeasyPrint alone (`weasyprint.HTML(string=...).write_pdf()`, the same version,
-fonts and font configuration kept between documents as `kvo.lib.pdf` keeps it) rendering a plain
+fonts and font configuration kept between documents as `plumbing.pdf` keeps it) rendering a plain
 document with as many pages as the report: paragraphs of the
 report's own words in the report's font (DejaVu Sans 9 pt, line height 1.4) on the same A4 page
 with the same margins, no tables, images, charts or running footers, and as many paragraphs as
@@ -175,7 +175,7 @@ def render_plain(document):
     """WeasyPrint alone, with the one setting the app's renderer adds, which is WeasyPrint's
     cost, not the app's: the font configuration kept between documents (if this revision keeps
     one: the bench also measures older ones)."""
-    from kvo.lib import pdf
+    from plumbing import pdf
 
     font_config = pdf._font_config() if hasattr(pdf, "_font_config") else None
     return pdf._weasyprint().HTML(string=document).write_pdf(font_config=font_config)
@@ -185,7 +185,7 @@ def font_subsetter() -> str:
     """Which library WeasyPrint subsets fonts with: HarfBuzz when libharfbuzz-subset0 is
     installed (as the Dockerfile and CI install it), else fontTools, which made each of the
     report's two fonts cost most of 100 ms more here (both sides pay it, the report twice)."""
-    from kvo.lib import pdf
+    from plumbing import pdf
 
     pdf._weasyprint()
     from weasyprint.text.ffi import harfbuzz_subset
@@ -217,7 +217,7 @@ def fill_pages(words, pages):
 
 
 def report_html(area, quarter):
-    """The HTML the task hands to WeasyPrint, made as `kvo.lib.pdf.render_pdf` makes it."""
+    """The HTML the task hands to WeasyPrint, made as `plumbing.pdf.render_pdf` makes it."""
     from django.conf import settings
     from django.template.loader import render_to_string
     from django.utils import translation
@@ -233,7 +233,7 @@ def report_html(area, quarter):
 
 def measure(ours, floor_document, report_html, rounds):
     """Median CPU and wall times of both sides over ``rounds`` interleaved rounds, and of a third
-    measurement in between: WeasyPrint (through `kvo.lib.pdf.html_to_pdf`) on the report's own
+    measurement in between: WeasyPrint (through `plumbing.pdf.html_to_pdf`) on the report's own
     HTML, made once beforehand: the part of ours that is WeasyPrint's, without queries, charts
     and template.
 
@@ -243,7 +243,7 @@ def measure(ours, floor_document, report_html, rounds):
     garbage, with everything alive before the timing frozen out of the collector's walk (a
     worker's long-lived heap is walked only rarely).
     """
-    from kvo.lib.pdf import html_to_pdf
+    from plumbing.pdf import html_to_pdf
 
     names = ("ours", "floor", "html")
     times = {(side, clock): [] for side in names for clock in ("cpu", "wall")}

@@ -39,12 +39,12 @@ from incidents.models import (
 )
 from incidents.retention import RETENTION_AFTER_CLOSING
 from incidents.workflow import Status, can_move
-from kvo.lib.files import store_image
-from kvo.lib.images import process_upload
 from merchants.demo import BUSINESS_TYPES, DEMO_USERS, FAMILY_NAMES, OWNER_SHOP, RETAIL_TYPES
 from merchants.models import AreaKind, Shop, User
 from merchants.roles import Role
 from merchants.services import log_action
+from plumbing.files import store_image
+from plumbing.images import process_upload
 
 DEMO_SEED = 2003
 MONTHS = 24  # the current month and the 23 before it

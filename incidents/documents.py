@@ -1,7 +1,7 @@
 """Printable documents of a case: the case file for the police and a pre-filled aangifte form.
 
 Both are rendered in the site's language (Dutch: they are for the Dutch police) through the one
-PDF path in ``kvo.lib.pdf``. Internal notes never appear in a document: the case file is handed
+PDF path in ``plumbing.pdf``. Internal notes never appear in a document: the case file is handed
 to people outside the partnership. Access checks are the caller's.
 """
 
@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from incidents.models import ContactMoment, Incident, StatusChange
-from kvo.lib.pdf import render_pdf
+from plumbing.pdf import render_pdf
 
 PHOTOS_PER_ROW = 2
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from incidents.models import ContactKind, Incident, IncidentType, PoliceReport
 from incidents.services import MAX_PHOTOS
 from incidents.workflow import Status, allowed_next
-from kvo.lib.images import ImageRejected, process_upload
 from merchants.models import Shop, ShoppingArea
+from plumbing.images import ImageRejected, process_upload
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # Phone clocks run a little ahead of the server now and then.
@@ -21,7 +21,7 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS images; each goes through kvo.lib.images (content check, no EXIF)."""
+    """Up to MAX_PHOTOS images; each goes through plumbing.images (content check, no EXIF)."""
 
     # No `capture`: on phones it opens only the camera, and staff often attach CCTV stills.
     widget = MultiplePhotoInput(attrs={"accept": "image/*"})

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from incidents.workflow import Status
-from kvo.lib.models import StoredImage
 from merchants.access import partnerships_with
 from merchants.models import Membership, Partnership, Shop, ShoppingArea
 from merchants.roles import Role
+from plumbing.models import StoredImage
 
 
 class IncidentType(models.TextChoices):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from incidents.models import Incident, IncidentPhoto, IncidentType
 from incidents.workflow import Status
-from kvo.lib.workdays import working_days_between
+from plumbing.workdays import working_days_between
 
 # The Deventer model promises personal contact within two working days.
 FIRST_CONTACT_TARGET_DAYS = 2

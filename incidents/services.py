@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
 from incidents.workflow import Status, can_move
-from kvo.lib.files import store_image
-from kvo.lib.mail import send_templated_mail
 from merchants import access
 from merchants.services import log_action
+from plumbing.files import store_image
+from plumbing.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class IncidentError(Exception):
 
 
 def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tuple[Incident, bool]:
-    """Store a report with its photos (already processed by kvo.lib.images).
+    """Store a report with its photos (already processed by plumbing.images).
 
     The same `submission_key` twice (a double tap, a resubmitted form) returns the first incident
     and stores nothing. Files written before a failure are removed again: nothing is half-saved.

@@ -27,13 +27,13 @@ from incidents.models import Incident, IncidentPhoto
 from incidents.selectors import get_incident_for_user, queue_for, reports_for_shops
 from incidents.statistics import THEFT_TYPES
 from incidents.workflow import OPEN_STATUSES
-from kvo.lib.csvexport import csv_response
-from kvo.lib.files import private_file_response
 from merchants import access
 from merchants.access import require_capability
 from merchants.models import Membership, Shop
 from merchants.roles import Role
 from merchants.services import log_action
+from plumbing.csvexport import csv_response
+from plumbing.files import private_file_response
 
 PER_PAGE = 25
 

@@ -2,7 +2,7 @@ import os
 
 from celery import Celery, signals
 
-from kvo.lib.logs import bind_request_id, unbind_request_id
+from plumbing.logs import bind_request_id, unbind_request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kvo.settings")
 

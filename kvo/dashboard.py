@@ -15,7 +15,7 @@ from bans.models import Claim, ClaimStatus, Measure, MeasureKind
 from incidents import statistics
 from incidents.models import Incident, IncidentType
 from incidents.workflow import OPEN_STATUSES, Status
-from kvo.lib.dates import add_months
+from plumbing.dates import add_months
 
 TARGET_CONTACT_DAYS = 2
 AGE_BUCKETS = ((0, 2), (3, 7), (8, 30), (31, None))  # days since the report
@@ -203,7 +203,7 @@ def _month_label(month):
 
 
 def charts_for(numbers, period) -> dict:
-    from kvo.lib.charts import Series, bar_chart, line_chart
+    from plumbing.charts import Series, bar_chart, line_chart
 
     labels = [_month_label(m) for m in numbers["months"]]
     incidents = line_chart(

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from kvo.lib.logs import bind_request_id, new_request_id, unbind_request_id
 from merchants.access import mfa_required
+from plumbing.logs import bind_request_id, new_request_id, unbind_request_id
 
 # Pages a person without a second factor still needs on the way to setting one up.
 _ALLOWED_URL_NAMES = {

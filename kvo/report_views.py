@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kvo import reports
-from kvo.lib.files import private_file_response
 from kvo.models import ReportJob
 from merchants import access
 from merchants.models import ShoppingArea
+from plumbing.files import private_file_response
 
 
 def _area(request, pk):

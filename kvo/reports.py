@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from bans.models import COLLECTIVE_KINDS, Claim, ClaimStatus, Measure, MeasureKind
 from incidents.models import Incident, IncidentType, PoliceReport
-from kvo.lib.dates import add_months
 from merchants import dossier
 from merchants.models import DossierItemKind, PartnerType
+from plumbing.dates import add_months
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def _change(value, previous):
 
 def report_context(area, quarter, today=None) -> dict:
     """Everything the HTML page and the PDF show: the figures and the charts."""
-    from kvo.lib.charts import Series, bar_chart
+    from plumbing.charts import Series, bar_chart
 
     report = area_report(area, quarter=quarter, today=today)
     counted = [row for row in report["rows"] if row["kind"] == "count"]
@@ -295,7 +295,7 @@ def _months_chart(area, last_day):
     """
     from django.utils.formats import date_format
 
-    from kvo.lib.charts import Series, line_chart
+    from plumbing.charts import Series, line_chart
 
     first = add_months(last_day.replace(day=1), -23)
     zone = timezone.get_current_timezone()

@@ -484,8 +484,8 @@ def _linked_incidents(partnership_id, count):
 def _portrait_files(count=12):
     """A few generated portraits stored once; returns (original, thumbnail, width, height)."""
     from bans.demo import F, M, draw_look, portrait
-    from kvo.lib.files import store_image
-    from kvo.lib.images import process_upload
+    from plumbing.files import store_image
+    from plumbing.images import process_upload
 
     stored: list[str] = []
     rng = random.Random(181)  # noqa: S311 (reproducible test data)

@@ -368,7 +368,7 @@ if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
-# One JSON object per line on stdout, each with the request id (kvo.lib.logs). Log lines name
+# One JSON object per line on stdout, each with the request id (plumbing.logs). Log lines name
 # ids and paths, never query strings, names, addresses or file names: see docs/architecture.md.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 if LOG_FORMAT not in ("json", "plain"):
@@ -376,9 +376,9 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kvo.lib.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "plumbing.logs.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "kvo.lib.logs.JsonFormatter"},
+        "json": {"()": "plumbing.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {

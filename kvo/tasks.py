@@ -12,9 +12,9 @@ logger = logging.getLogger(__name__)
 def render_report(job_id):
     """Make the area's certification report as a PDF, telling the page how far it is."""
     from kvo import reports
-    from kvo.lib.files import random_name
-    from kvo.lib.pdf import render_pdf
     from kvo.models import ReportJob
+    from plumbing.files import random_name
+    from plumbing.pdf import render_pdf
 
     # Claim the job: a duplicate delivery of the task finds it taken and stops.
     if not ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(

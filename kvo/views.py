@@ -18,9 +18,9 @@ from kvo.dashboard import (
 )
 from kvo.dashboard import figures as dashboard_figures
 from kvo.forms import DashboardFilterForm
-from kvo.lib.dates import add_months
 from merchants import access, selectors
 from merchants.access import require_capability
+from plumbing.dates import add_months
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,6 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kvo.lib.dates import add_months, last_day_of_term
-from kvo.lib.files import random_name
 from merchants import access
 from merchants.models import (
     Certificate,
@@ -28,6 +26,8 @@ from merchants.models import (
     ShoppingArea,
 )
 from merchants.services import log_action
+from plumbing.dates import add_months, last_day_of_term
+from plumbing.files import random_name
 
 CERTIFICATE_MONTHS = 36
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024

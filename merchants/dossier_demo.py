@@ -34,8 +34,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import dateformat, timezone, translation
 
-from kvo.lib.dates import add_months
-from kvo.lib.pdf import html_to_pdf
 from merchants import dossier
 from merchants.demo import AREAS, DEMO_SEED, DEMO_USERS
 from merchants.models import (
@@ -49,6 +47,8 @@ from merchants.models import (
 )
 from merchants.roles import Role
 from merchants.services import log_action
+from plumbing.dates import add_months
+from plumbing.pdf import html_to_pdf
 
 COORDINATOR_EMAIL = next(row[0] for row in DEMO_USERS if row[2] == Role.COORDINATOR)
 LANGUAGE = "nl"

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kvo.lib.files import private_file_response
 from merchants import access, dossier
 from merchants.access import require_capability
 from merchants.forms import CertificateForm, DossierItemForm, MatrixItemForm, MatrixStatusForm
 from merchants.models import Certificate, DossierItem, MatrixItem, ShoppingArea
+from plumbing.files import private_file_response
 
 
 def _area(request, pk, capability="view_dossier") -> ShoppingArea:

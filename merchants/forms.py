@@ -4,7 +4,6 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from kvo.lib.forms import IdMultipleChoiceField
 from merchants.models import (
     DossierItem,
     DossierItemKind,
@@ -15,6 +14,7 @@ from merchants.models import (
     User,
 )
 from merchants.roles import Role
+from plumbing.forms import IdMultipleChoiceField
 
 
 class AreaForm(forms.ModelForm):

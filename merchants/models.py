@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kvo.lib.epc import IBANError, normalise_iban
 from merchants.roles import Role
+from plumbing.epc import IBANError, normalise_iban
 
 postcode_validator = RegexValidator(
     r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Enter a Dutch postcode such as 7411 AB.")

@@ -29,8 +29,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kvo.lib.dates import add_months
-from kvo.lib.mail import send_templated_mail
 from merchants.dossier import CERTIFICATE_MONTHS
 from merchants.models import (
     Certificate,
@@ -42,6 +40,8 @@ from merchants.models import (
     User,
 )
 from merchants.roles import Role
+from plumbing.dates import add_months
+from plumbing.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kvo.lib.mail import send_templated_mail
 from merchants import access
 from merchants.models import (
     AuditEvent,
@@ -26,6 +25,7 @@ from merchants.models import (
 )
 from merchants.roles import Role
 from merchants.sessions import end_sessions
+from plumbing.mail import send_templated_mail
 
 
 class InvitationError(Exception):

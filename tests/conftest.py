@@ -139,7 +139,7 @@ class World:
     def banned(self):
         """A person with a red card in force and a photo: what the gallery shows."""
         from bans import services
-        from kvo.lib.images import process_upload
+        from plumbing.images import process_upload
         from tests.bans.factories import MeasureFactory, PersonFactory
         from tests.incidents.factories import cctv_still, upload
 

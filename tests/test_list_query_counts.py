@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from bans import bulletins, claims, services
 from bans.models import BankImport, BankTransaction
-from kvo.lib.images import process_upload
 from merchants import dossier
 from merchants.services import sign_protocol
+from plumbing.images import process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.bans.test_policy import offence
 from tests.incidents.factories import cctv_still, upload

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from bans.models import Measure, Person
 from incidents.models import Incident
-from kvo.lib.logs import JsonFormatter, RequestIdFilter
 from merchants.services import sign_protocol
+from plumbing.logs import JsonFormatter, RequestIdFilter
 from tests.incidents.factories import cctv_still, upload
 from tests.incidents.test_reporting import exif_with_gps
 

@@ -17,9 +17,9 @@ from bans.demo import DEMO_FULL_NAMES, seed_register
 from bans.models import BAN_KINDS, Claim, MeasureKind, Person
 from incidents.demo import has_demo_incidents, seed_incidents
 from incidents.models import Incident
-from kvo.lib.epc import normalise_iban
 from merchants.models import AreaKind, Membership, Partnership, Shop, ShoppingArea, User
 from merchants.roles import Role
+from plumbing.epc import normalise_iban
 from tests.bans import test_claims_demo as claims_checks
 from tests.bans import test_demo as register_checks
 from tests.incidents import test_demo as incident_checks

@@ -7,7 +7,7 @@ number tags give running footers a place for WeasyPrint's page counters.
 from django import template
 from django.utils.safestring import mark_safe
 
-from kvo.lib import pdf
+from plumbing import pdf
 
 register = template.Library()
 

@@ -15,16 +15,16 @@ from django.utils import timezone
 
 from bans import bulletins
 from bans.models import Bulletin, BulletinDelivery, DeliveryState
-from kvo.lib.images import decode_for_watermark
-from kvo.lib.mail import (
+from merchants.models import Shop
+from merchants.services import sign_protocol
+from plumbing.images import decode_for_watermark
+from plumbing.mail import (
     InvalidRecipient,
     MailMerge,
     MergedMessage,
     as_merged,
     envelope_address,
 )
-from merchants.models import Shop
-from merchants.services import sign_protocol
 
 
 @pytest.fixture
@@ -398,7 +398,7 @@ def test_the_bulletin_watermark_marks_a_photo_visibly_and_keeps_it_recognisable(
 
     from PIL import Image, ImageChops, ImageStat
 
-    from kvo.lib.images import decode_for_watermark
+    from plumbing.images import decode_for_watermark
     from tests.incidents.factories import cctv_still
 
     photo = decode_for_watermark(cctv_still(seed=3))

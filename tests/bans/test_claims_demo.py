@@ -38,8 +38,8 @@ from bans.models import (
     Person,
     PersonIncident,
 )
-from kvo.lib import camt
-from kvo.lib.epc import normalise_iban
+from plumbing import camt
+from plumbing.epc import normalise_iban
 
 S = ClaimStatus
 COORDINATOR_EMAIL = "coordinator@demo.kvo.nl"

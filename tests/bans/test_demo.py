@@ -24,7 +24,7 @@ from bans.models import (
     PersonPhoto,
 )
 from incidents.models import IncidentType
-from kvo.lib.dates import last_day_of_term
+from plumbing.dates import last_day_of_term
 
 # Words that would put a sensitive category (ethnicity, religion, health) in a description.
 SENSITIVE = (

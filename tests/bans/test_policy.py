@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from bans import policy
 from bans.models import MeasureKind, search_key
 from incidents.models import Incident
-from kvo.lib.dates import add_months, last_day_of_term
+from plumbing.dates import add_months, last_day_of_term
 from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.incidents.factories import report
 

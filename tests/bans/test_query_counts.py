@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from bans import services
 from bans.services import record_subject_request
-from kvo.lib.images import process_upload
 from merchants.services import sign_protocol
+from plumbing.images import process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.incidents.factories import cctv_still, upload
 

@@ -4,7 +4,7 @@ import pytest
 
 from bans import services
 from bans.models import Measure, MeasureKind, MeasureStatus
-from kvo.lib.dates import last_day_of_term
+from plumbing.dates import last_day_of_term
 from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.bans.test_policy import offence
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from bans import services
-from kvo.lib.images import process_upload
 from merchants.services import sign_protocol
+from plumbing.images import process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
 from tests.incidents.factories import cctv_still, upload
 

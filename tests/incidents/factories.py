@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from incidents import services
 from incidents.models import IncidentType, PoliceReport
-from kvo.lib.images import process_upload
+from plumbing.images import process_upload
 
 
 def cctv_still(width=640, height=480, seed=0, fmt="JPEG", exif=None):

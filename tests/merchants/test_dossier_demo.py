@@ -12,7 +12,6 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from kvo.lib.dates import add_months
 from merchants import dossier
 from merchants.demo import seed_merchants
 from merchants.dossier_demo import COORDINATOR_EMAIL, KVO_4_SINCE, seed_dossier, summary_lines
@@ -25,6 +24,7 @@ from merchants.models import (
     MatrixItem,
     PartnerType,
 )
+from plumbing.dates import add_months
 
 K = DossierItemKind
 

@@ -9,12 +9,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from kvo.lib import mail as kvo_mail
-from kvo.lib.dates import add_months
 from merchants import reminders
 from merchants.models import Certificate, DossierItem, DossierReminder
 from merchants.roles import Role
 from merchants.tasks import daily_dossier_reminders
+from plumbing import mail as kvo_mail
+from plumbing.dates import add_months
 from tests.factories import MembershipFactory, UserFactory
 
 ENDS = date(2026, 10, 31)

@@ -1,4 +1,4 @@
-"""IBANs and the EPC QR code (kvo.lib.epc), down to a QR code scanned back from a rendered PDF."""
+"""IBANs and the EPC QR code (plumbing.epc), down to a QR code scanned back from a rendered PDF."""
 
 import re
 from decimal import Decimal
@@ -9,7 +9,7 @@ import segno
 import zxingcpp
 from django.utils import translation
 
-from kvo.lib.epc import (
+from plumbing.epc import (
     IBANError,
     epc_payload,
     epc_qr_svg,
@@ -32,7 +32,7 @@ def with_check_digits(country: str, bban: str) -> str:
 
 def letter_pdf(svg: str, *, width: str) -> bytes:
     """An A4 page with the QR code where a payment slip would have it, through the one PDF path."""
-    from kvo.lib.pdf import html_to_pdf
+    from plumbing.pdf import html_to_pdf
 
     return html_to_pdf(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><style>"

@@ -1,4 +1,4 @@
-"""Private file responses and random storage names (kvo.lib.files)."""
+"""Private file responses and random storage names (plumbing.files)."""
 
 import re
 
@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 
-from kvo.lib.files import private_file_response, random_name
+from plumbing.files import private_file_response, random_name
 
 NAME = "incidents/2026/11/0123456789abcdef0123456789abcdef.jpg"
 CONTENT = b"\xff\xd8\xff\xe0 not really a jpeg, but bytes are bytes \xff\xd9"

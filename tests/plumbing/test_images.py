@@ -1,4 +1,4 @@
-"""Photo intake (kvo.lib.images). Every test image is made here with Pillow: no binary fixtures."""
+"""Photo intake (plumbing.images). Every test image is made here with Pillow: no binary fixtures."""
 
 import io
 import os
@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image, ImageChops, ImageFile, ImageOps, ImageStat
 
-from kvo.lib import images
-from kvo.lib.images import (
+from plumbing import images
+from plumbing.images import (
     DISPLAY_MAX,
     MAX_BYTES,
     THUMBNAIL_SIZE,

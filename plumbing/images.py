@@ -2,7 +2,7 @@
 
 Used for incident photos (CCTV stills, phone cameras) and person photos. Plain plumbing: no models,
 no storage writes, no app imports (DESIGN.md section 4). The caller stores the returned bytes under
-a random name (``kvo.lib.files.random_name``) and never trusts the upload's name or content type.
+a random name (``plumbing.files.random_name``) and never trusts the upload's name or content type.
 
 Order of the checks matters, cheapest and safest first:
 

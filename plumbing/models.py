@@ -4,7 +4,7 @@ from django.db import models
 
 
 class StoredImage(models.Model):
-    """A photo as kept by kvo.lib.files.store_image: re-encoded original and thumbnail under
+    """A photo as kept by plumbing.files.store_image: re-encoded original and thumbnail under
     random names in private storage, with the original's size."""
 
     original = models.FileField(max_length=200)

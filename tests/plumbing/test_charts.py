@@ -1,4 +1,4 @@
-"""SVG charts (kvo.lib.charts): one markup for the dashboard and the PDFs.
+"""SVG charts (plumbing.charts): one markup for the dashboard and the PDFs.
 
 The SVG is parsed as XML (it must be well-formed for WeasyPrint and for ``<svg>`` inside XHTML),
 then rendered for real: through the one PDF path, and in Chromium. Both renderings are written to
@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from pypdf import PdfReader
 
-from kvo.lib.charts import (
+from plumbing.charts import (
     DASHES,
     PALETTE,
     Chart,
@@ -27,7 +27,7 @@ from kvo.lib.charts import (
     line_chart,
     nice_ticks,
 )
-from kvo.lib.pdf import html_to_pdf
+from plumbing.pdf import html_to_pdf
 from tests.conftest import ROOT, skip_or_fail
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -220,7 +220,7 @@ def contrast(colour: str) -> float:
 
 
 def test_colours_have_text_contrast_on_white():
-    from kvo.lib.charts import MUTED, TEXT
+    from plumbing.charts import MUTED, TEXT
 
     for colour in (*PALETTE, TEXT, MUTED):
         assert contrast(colour) >= 4.5, colour

@@ -105,7 +105,7 @@ def _safe_filename(filename: str) -> str:
 
 
 def store_image(storage, processed, prefix: str, stored: list) -> tuple[str, str]:
-    """Save a processed image (kvo.lib.images) as original and thumbnail under random names.
+    """Save a processed image (plumbing.images) as original and thumbnail under random names.
 
     Every saved name is appended to `stored` at once, so the caller can delete them all again
     when its transaction fails.

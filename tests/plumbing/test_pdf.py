@@ -1,4 +1,4 @@
-"""The one PDF path (kvo.lib.pdf): templates to PDF, files from disk only, errors raised."""
+"""The one PDF path (plumbing.pdf): templates to PDF, files from disk only, errors raised."""
 
 import io
 import logging
@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
-from kvo.lib.pdf import (
+from plumbing.pdf import (
     PdfRenderingError,
     ResourceRefused,
     html_to_pdf,
@@ -205,7 +205,7 @@ def test_the_fetcher_itself_raises_on_other_urls(url, no_network):
 
 
 def test_the_fetcher_is_a_weasyprint_url_fetcher():
-    fetcher = url_fetcher()  # first: WeasyPrint is imported through kvo.lib.pdf only
+    fetcher = url_fetcher()  # first: WeasyPrint is imported through plumbing.pdf only
     from weasyprint.urls import URLFetcher
 
     assert isinstance(fetcher, URLFetcher)
@@ -250,10 +250,10 @@ def test_rendering_leaves_pillows_truncated_images_flag_off():
     script = (
         "import django; django.setup()\n"
         "from PIL import ImageFile\n"
-        "from kvo.lib.pdf import html_to_pdf, url_fetcher\n"
+        "from plumbing.pdf import html_to_pdf, url_fetcher\n"
         "url_fetcher()\n"
         "html_to_pdf('<p>x</p>')\n"
-        "from kvo.lib.images import process_upload\n"
+        "from plumbing.images import process_upload\n"
         "from tests.incidents.factories import cctv_still\n"
         "process_upload(cctv_still())\n"
         "assert ImageFile.LOAD_TRUNCATED_IMAGES is False\n"

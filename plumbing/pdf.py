@@ -22,7 +22,7 @@ document fails the request or the test instead of reaching the police with a mis
 WeasyPrint is imported inside the functions: it costs most of a second at import time, which every
 web and worker process would otherwise pay at start-up. And it is imported through ``_weasyprint()``
 only: on import, WeasyPrint switches on Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES``,
-after which the photo intake (``kvo.lib.images``) would refuse every upload in that process.
+after which the photo intake (``plumbing.images``) would refuse every upload in that process.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bank statements in CAMT.053 XML (kvo.lib.camt)."""
+"""Bank statements in CAMT.053 XML (plumbing.camt)."""
 
 import re
 from datetime import date
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from kvo.lib.camt import MAX_BYTES, StatementError, find_rf_reference, parse_statement
+from plumbing.camt import MAX_BYTES, StatementError, find_rf_reference, parse_statement
 
 SAMPLES = Path(__file__).parent / "camt"
 NOT_CAMT053 = "not a CAMT.053 bank statement"
