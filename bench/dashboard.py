@@ -6,7 +6,7 @@ arguments to measure others (`python bench/dashboard.py 1000 100000`). It needs 
 throwaway database, `kvo_bench_dashboard`, and drops it afterwards (`--keep` keeps it to look
 around). Without PostgreSQL it says why and exits with status 2.
 
-It migrates the database, seeds the demo partnership (`merchants.demo`: 16 + 3 areas, 320 shops, an
+It migrates the database, seeds the demo partnership (`demo.merchants`: 16 + 3 areas, 320 shops, an
 officer with a TOTP device), then grows the incidents table to each size with one
 `INSERT … SELECT … FROM generate_series(…)` per 100,000 rows that fills every column the way real
 reports do (24 months and some older history, the mix of types, shops weighted towards the busy
@@ -116,7 +116,7 @@ def setup_django(var_dir):
 
 def seed():
     """The demo partnership: 16 + 3 areas, 320 shops, the demo users (the officer with TOTP)."""
-    from merchants.demo import seed_merchants
+    from demo.merchants import seed_merchants
     from merchants.models import Shop
 
     seeded = seed_merchants(debug=True)
@@ -128,12 +128,12 @@ def seed():
 
 
 def load(partnership, shops, users, first, last, now):
-    """Incidents first..last (1-based), generated in SQL by kvo.scale (CHUNK rows per statement);
+    """Incidents first..last (1-based), generated in SQL by demo.scale (CHUNK rows per statement);
     then VACUUM ANALYZE, as autovacuum would in time (and the visibility map lets index-only scans
     skip the heap)."""
     from django.db import DatabaseError, connection
 
-    from kvo.scale import ScaleError, check_incident_columns, insert_incidents
+    from demo.scale import ScaleError, check_incident_columns, insert_incidents
 
     started = time.perf_counter()
     with connection.cursor() as cursor:

@@ -59,7 +59,7 @@ def child(database, factor):
     from django.urls import reverse
 
     call_command("migrate", verbosity=0)
-    from kvo.scale import Scale, seed_scale
+    from demo.scale import Scale, seed_scale
 
     started = time.perf_counter()
     seeded = seed_scale(Scale().scaled(factor), out=lambda line: None)

@@ -95,7 +95,7 @@ django.setup()
 from django.core.management import call_command
 from django.test import Client
 call_command("migrate", verbosity=0)
-from kvo.scale import Scale, seed_scale
+from demo.scale import Scale, seed_scale
 scale = Scale(partnerships=10, areas_per_partnership=10, shops_per_area=30, incidents=100_000,
               people=1_000, claims=5_000, officers_per_partnership=2)
 result = seed_scale(scale, out=lambda line: print(line, file=sys.stderr))

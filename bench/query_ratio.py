@@ -199,7 +199,7 @@ class Growth:
             "bank_transaction",
             "bulletin",
             "dossier_item",
-            "matrix_item",
+            "safety_measure",
             "report_job",
             "measure",
             "invitation",
@@ -414,7 +414,7 @@ class Growth:
             )
 
     def _dossier(self, n):
-        from merchants import dossier
+        from certification import services as dossier
 
         w = self.world
         for area in (w.binnenstad, w.colmschate):
@@ -433,10 +433,10 @@ class Growth:
                 title=f"Overleg {n}",
                 attendance=["police", "municipality"],
             )
-            dossier.save_matrix_item(
+            dossier.save_safety_measure(
                 area,
                 actor=self.coordinator,
-                measure=f"Camera {n}",
+                description=f"Camera {n}",
                 theme="shoplifting",
                 owner="Ondernemers",
                 status="planned",
@@ -484,15 +484,9 @@ class Growth:
             Person,
             SubjectRequest,
         )
+        from certification.models import DossierItem
         from incidents.models import Incident
-        from merchants.models import (
-            AuditEvent,
-            DossierItem,
-            Invitation,
-            Membership,
-            Shop,
-            ShoppingArea,
-        )
+        from merchants.models import AuditEvent, Invitation, Membership, Shop, ShoppingArea
 
         d = self.world.deventer
         return {
@@ -543,8 +537,8 @@ PAGES = [
     ("merchants:invitation_create", "coordinator", None, ""),
     ("merchants:my_shops", "owner", None, ""),
     ("merchants:protocol", "owner", None, ""),
-    ("merchants:certification", "coordinator", None, ""),
-    ("merchants:certification", "auditor", None, ""),
+    ("certification:overview", "coordinator", None, ""),
+    ("certification:overview", "auditor", None, ""),
     ("incidents:report", "participant", None, ""),
     ("incidents:mine", "participant", None, ""),
     ("incidents:queue", "officer", None, ""),
@@ -579,8 +573,8 @@ PAGES = [
     ("merchants:shop_detail", "coordinator", lambda g: {"pk": g.world.shop.pk}, ""),
     ("merchants:shop_edit", "coordinator", lambda g: {"pk": g.world.shop.pk}, ""),
     ("merchants:my_shop_staff", "owner", lambda g: {"pk": g.world.shop.pk}, ""),
-    ("merchants:area_dossier", "coordinator", lambda g: {"pk": g.world.binnenstad.pk}, ""),
-    ("merchants:area_dossier", "auditor", lambda g: {"pk": g.world.binnenstad.pk}, ""),
+    ("certification:area_dossier", "coordinator", lambda g: {"pk": g.world.binnenstad.pk}, ""),
+    ("certification:area_dossier", "auditor", lambda g: {"pk": g.world.binnenstad.pk}, ""),
     ("reports:area", "coordinator", lambda g: {"pk": g.world.binnenstad.pk}, ""),
     ("bans:bulletin_report", "officer", _latest_bulletin, ""),
     ("bans:bulletin", "participant", _latest_bulletin, ""),
@@ -604,7 +598,7 @@ LEFT_OUT = [
     (
         "single files (incidents:photo, incidents:photo_thumb, bans:photo, bans:gallery_image, "
         "bans:bulletin_photo, bans:notice, claims:letter, claims:reminder, reports:job_pdf, "
-        "merchants:dossier_document)",
+        "certification:document)",
         "one stored file or image each, no list",
     ),
     (

@@ -305,8 +305,8 @@ def main():
         from django.utils import timezone
         from pypdf import PdfReader
 
+        from demo.certification import COORDINATOR_EMAIL
         from kvo.reports import Quarter
-        from merchants.dossier_demo import COORDINATOR_EMAIL
         from merchants.models import ShoppingArea, User
 
         area = ShoppingArea.objects.select_related("partnership").get(name=AREA)

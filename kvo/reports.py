@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bans.models import COLLECTIVE_KINDS, Claim, ClaimStatus, Measure, MeasureKind
+from certification import services as dossier
+from certification.models import DossierItemKind, PartnerType
 from incidents.models import Incident, IncidentType, PoliceReport
-from merchants import dossier
-from merchants.models import DossierItemKind, PartnerType
 from plumbing.dates import add_months
 
 
@@ -227,7 +227,7 @@ def area_report(area, *, quarter=None, today=None) -> dict:
         ],
         "meetings": len(meetings),
         "meetings_year": quarter.year,
-        "matrix": list(area.matrix_items.select_related("meeting")),
+        "matrix": list(area.safety_measures.select_related("meeting")),
     }
 
 

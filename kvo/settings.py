@@ -60,8 +60,14 @@ INSTALLED_APPS = [
     "kvo",
     "merchants",
     "incidents",
+    "certification",
     "bans",
 ]
+# Development only: seed_demo, seed_scale and demo_totp. The product runs without it; production
+# leaves it out (the default follows DEBUG), tests and `make run` switch it on.
+DEMO = env.bool("KVO_DEMO", default=DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     # First, so that every log line of the request (redirects and errors too) carries its id.
@@ -177,7 +183,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "dossier-reminders": {
-        "task": "merchants.tasks.daily_dossier_reminders",
+        "task": "certification.tasks.daily_dossier_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
     "incident-retention": {

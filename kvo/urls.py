@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("language/", merchant_views.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
+    path("", include("certification.urls")),
     path("", include("merchants.urls")),
     path("incidents/", include("incidents.urls")),
     path("register/", include("bans.urls")),

@@ -11,14 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from merchants.models import (
-    Invitation,
-    Membership,
-    Partnership,
-    Shop,
-    ShopAssignment,
-    ShoppingArea,
-)
+from merchants.models import Invitation, Membership, Partnership, Shop, ShopAssignment, ShoppingArea
 from merchants.roles import MFA_REQUIRED_ROLES, Role, roles_with
 
 _CACHE_ATTR = "_kvo_memberships"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merchants import dossier_views, views
+from merchants import views
 
 app_name = "merchants"
 
@@ -9,25 +9,6 @@ urlpatterns = [
     path("protocol/", views.protocol, name="protocol"),
     path("partnership/switch/", views.switch_partnership, name="switch_partnership"),
     path("areas/", views.area_list, name="area_list"),
-    path("certification/", dossier_views.certification, name="certification"),
-    path("areas/<int:pk>/dossier/", dossier_views.area_dossier, name="area_dossier"),
-    path(
-        "areas/<int:pk>/dossier/certificate/",
-        dossier_views.add_certificate,
-        name="dossier_certificate",
-    ),
-    path("areas/<int:pk>/dossier/item/", dossier_views.add_item, name="dossier_item"),
-    path("areas/<int:pk>/dossier/matrix/", dossier_views.add_matrix_item, name="dossier_matrix"),
-    path(
-        "dossier/matrix/<int:pk>/status/",
-        dossier_views.matrix_status,
-        name="dossier_matrix_status",
-    ),
-    path(
-        "dossier/<str:kind>/<int:pk>/document.pdf",
-        dossier_views.document,
-        name="dossier_document",
-    ),
     path("areas/new/", views.area_create, name="area_create"),
     path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
     path("shops/", views.shop_list, name="shop_list"),

@@ -22,7 +22,23 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
-SOURCES = ["kvo", "merchants", "incidents", "bans", "templates"]
+# Every package with strings, by floor, and the templates.
+SOURCES = [
+    name
+    for name in (
+        "plumbing",
+        "merchants",
+        "incidents",
+        "certification",
+        "bans",
+        "claims",
+        "bulletins",
+        "kvo",
+        "demo",
+        "templates",
+    )
+    if (ROOT / name).is_dir()
+]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\{\s*\w+\s*\}\}|%[sd]")
 
 

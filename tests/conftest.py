@@ -245,7 +245,7 @@ class World:
 
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from merchants import dossier
+        from certification import services as dossier
 
         return dossier.add_item(
             self.binnenstad,
@@ -258,15 +258,15 @@ class World:
         )
 
     @cached_property
-    def matrix_item(self):
+    def safety_measure(self):
         from datetime import date
 
-        from merchants import dossier
+        from certification import services as dossier
 
-        return dossier.save_matrix_item(
+        return dossier.save_safety_measure(
             self.binnenstad,
             actor=self.users["coordinator"],
-            measure="Verlichting Walstraat herstellen",
+            description="Verlichting Walstraat herstellen",
             theme="environment",
             owner="Gemeente Deventer",
             status="planned",

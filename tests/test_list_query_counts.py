@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bans import bulletins, claims, services
 from bans.models import BankImport, BankTransaction
-from merchants import dossier
+from certification import services as dossier
 from merchants.services import sign_protocol
 from plumbing.images import process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
@@ -74,10 +74,10 @@ def add_dossier(world, count):
                 title="Overleg",
                 attendance=["police"],
             )
-            dossier.save_matrix_item(
+            dossier.save_safety_measure(
                 area,
                 actor=coordinator,
-                measure="Camera",
+                description="Camera",
                 theme="shoplifting",
                 owner="Ondernemers",
                 status="planned",
@@ -95,8 +95,8 @@ def add_dossier(world, count):
         ("coordinator", "claims:distribution", [], add_claims),
         ("officer", "bans:bulletins", [], add_bulletins),
         ("participant", "bans:bulletin_archive", [], add_bulletins),
-        ("coordinator", "merchants:certification", [], add_dossier),
-        ("coordinator", "merchants:area_dossier", ["binnenstad"], add_dossier),
+        ("coordinator", "certification:overview", [], add_dossier),
+        ("coordinator", "certification:area_dossier", ["binnenstad"], add_dossier),
         ("officer", "dashboard", [], add_claims),
     ],
 )

@@ -202,14 +202,14 @@ MATRIX = {
     ),
     # --- certification dossier: the coordinator keeps it, the auditor reads it (other roles and
     # partnerships: 404 on an area's dossier, 403 on the overview).
-    "merchants:certification": (GET, None, "302 403 403 403 403 403 403 200 200 200"),
+    "certification:overview": (GET, None, "302 403 403 403 403 403 403 200 200 200"),
     "reports:area": (GET, AREA, DOSSIER_READ),
     "reports:area_pdf": (POST, AREA, "302 404 404 404 404 404 404 302 404 302"),
     # A report job is its requester's (here the coordinator's): others get 404.
     "reports:job": (GET, REPORT_JOB, "302 404 404 404 404 404 404 200 404 404"),
     "reports:job_pdf": (GET, REPORT_JOB, "302 404 404 404 404 404 404 200 404 404"),
-    "merchants:area_dossier": (GET, AREA, DOSSIER_READ),
-    "merchants:dossier_certificate": (
+    "certification:area_dossier": (GET, AREA, DOSSIER_READ),
+    "certification:add_certificate": (
         POST,
         AREA,
         DOSSIER_WRITE,
@@ -220,7 +220,7 @@ MATRIX = {
             "certificate-scheme_version": "KVO 4.0",
         },
     ),
-    "merchants:dossier_item": (
+    "certification:add_item": (
         POST,
         AREA,
         DOSSIER_WRITE,
@@ -231,25 +231,25 @@ MATRIX = {
             "item-attendance": ["police", "municipality"],
         },
     ),
-    "merchants:dossier_matrix": (
+    "certification:add_safety_measure": (
         POST,
         AREA,
         DOSSIER_WRITE,
         lambda w: {
-            "matrix-measure": "Camera Brink",
+            "matrix-description": "Camera Brink",
             "matrix-theme": "shoplifting",
             "matrix-owner": "Ondernemers",
             "matrix-status": "planned",
             "matrix-due_on": "2026-12-01",
         },
     ),
-    "merchants:dossier_matrix_status": (
+    "certification:safety_measure_status": (
         POST,
-        lambda w: {"pk": w.matrix_item.pk},
+        lambda w: {"pk": w.safety_measure.pk},
         DOSSIER_WRITE,
         lambda w: {"status": "done"},
     ),
-    "merchants:dossier_document": (
+    "certification:document": (
         GET,
         lambda w: {"kind": "item", "pk": w.dossier_item.pk},
         DOSSIER_READ,

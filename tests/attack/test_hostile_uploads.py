@@ -10,7 +10,7 @@ its end marker. An accepted PDF is kept as it is and only ever handed out as a d
 PDFs with JavaScript (/OpenAction, /JS, /Launch) are accepted, on purpose:
 
 - the app does not render or parse dossier PDFs; it stores them under a random name and serves
-  them typed ``application/pdf`` with ``nosniff`` and as an attachment (merchants.dossier_views
+  them typed ``application/pdf`` with ``nosniff`` and as an attachment (certification.views
   .document), so nothing in one ever runs in our origin, whatever follows its signature;
 - a byte scan for ``/JavaScript`` is no filter: compressed object streams hide it; and rewriting
   the file to strip it would break a certifying body's digital signature on a certificate;
@@ -34,8 +34,8 @@ from django.utils.html import escape
 from PIL import Image
 
 from bans.models import BankImport, BankTransaction, PersonPhoto
+from certification.models import Certificate, DossierItem
 from incidents.models import Incident, IncidentPhoto
-from merchants.models import Certificate, DossierItem
 from tests.attack import corpus
 from tests.attack.corpus import IMAGES, PDFS, REFUSE, STATEMENTS, multipart
 
@@ -329,9 +329,9 @@ def certificate_fields():
 
 
 DOSSIER = {
-    "item": ("merchants:dossier_item", dossier_item_fields, "item-document", DossierItem),
+    "item": ("certification:add_item", dossier_item_fields, "item-document", DossierItem),
     "certificate": (
-        "merchants:dossier_certificate",
+        "certification:add_certificate",
         certificate_fields,
         "certificate-document",
         Certificate,
@@ -362,7 +362,7 @@ def test_dossier_document(kind, case, client_as, world, tmp_path, upload_tmp):
         before.assert_nothing_stored()
     else:
         assert response.status_code == 302
-        assert response["Location"] == reverse("merchants:area_dossier", args=[area.pk])
+        assert response["Location"] == reverse("certification:area_dossier", args=[area.pk])
         assert before.new_rows() == {model.__name__: 1}
         record = model.objects.get()
         assert_stored_name(record.document.name, "dossier", case)
@@ -371,7 +371,7 @@ def test_dossier_document(kind, case, client_as, world, tmp_path, upload_tmp):
         uploaded = case.data()
         assert default_storage.open(record.document.name).read() == uploaded  # kept as it is
 
-        served = client.get(reverse("merchants:dossier_document", args=[kind, record.pk]))
+        served = client.get(reverse("certification:document", args=[kind, record.pk]))
         assert served.status_code == 200
         assert served["Content-Type"] == "application/pdf"
         assert served["Content-Disposition"] == f'attachment; filename="{kind}-{record.pk}.pdf"'

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.urls import reverse
 from pypdf import PdfReader
 
-from merchants.models import DossierItem, MatrixItem
+from certification.models import DossierItem, SafetyMeasure
 
 
 def test_dossier_report_and_dashboard(browser, live_server, world, login_as, axe_check, shoot):
@@ -21,7 +21,7 @@ def test_dossier_report_and_dashboard(browser, live_server, world, login_as, axe
     context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
     login_as(context, world.users["coordinator"])
     page = context.new_page()
-    page.goto(live_server.url + reverse("merchants:certification"))
+    page.goto(live_server.url + reverse("certification:overview"))
     page.get_by_role("link", name="Binnenstad").click()
     page.wait_for_url(re.compile(r"/areas/\d+/dossier/$"))
 
@@ -34,13 +34,13 @@ def test_dossier_report_and_dashboard(browser, live_server, world, login_as, axe
     assert "De stap staat in het dossier." in page.locator(".messages").inner_text()
 
     page.get_by_text("Maatregel toevoegen").click()
-    page.locator("#id_matrix-measure").fill("Verlichting Walstraat herstellen")
+    page.locator("#id_matrix-description").fill("Verlichting Walstraat herstellen")
     page.locator("#id_matrix-theme").select_option("environment")
     page.locator("#id_matrix-owner").fill("Gemeente Deventer")
     page.locator("#id_matrix-due_on").fill("2026-12-31")
     page.get_by_role("button", name="Toevoegen aan de matrix").click()
     assert "Verlichting Walstraat herstellen" in page.locator("main").inner_text()
-    assert DossierItem.objects.count() == 1 and MatrixItem.objects.count() == 1
+    assert DossierItem.objects.count() == 1 and SafetyMeasure.objects.count() == 1
     axe_check(page)
     shoot("1-dossier", target=page)
 
@@ -67,19 +67,21 @@ def test_dossier_report_and_dashboard(browser, live_server, world, login_as, axe
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     login_as(context, world.users["auditor"])
     auditor = context.new_page()
-    auditor.goto(live_server.url + reverse("merchants:area_dossier", args=[world.binnenstad.pk]))
+    auditor.goto(
+        live_server.url + reverse("certification:area_dossier", args=[world.binnenstad.pk])
+    )
     body = auditor.locator("main").inner_text()
     assert "Schouw voorjaar" in body and "Verlichting Walstraat herstellen" in body
     assert auditor.get_by_role("button", name="Stap opslaan").count() == 0
     assert auditor.get_by_role("button", name="Opslaan").count() == 0
     refused = context.request.post(
         live_server.url
-        + reverse("merchants:dossier_matrix_status", args=[MatrixItem.objects.get().pk]),
+        + reverse("certification:safety_measure_status", args=[SafetyMeasure.objects.get().pk]),
         form={"status": "done"},
         fail_on_status_code=False,
     )
     assert refused.status in (403, 403)  # CSRF or permission: either way, nothing changes
-    assert MatrixItem.objects.get().status == "planned"
+    assert SafetyMeasure.objects.get().status == "planned"
     axe_check(auditor)
     shoot("3-auditor", target=auditor)
     context.close()

@@ -19,12 +19,12 @@ PAGES = {
         "claims:bank",
         "claims:distribution",
         "claims:settings",
-        "merchants:certification",
+        "certification:overview",
     ],
     "owner": ["home", "merchants:my_shops", "merchants:profile", "merchants:protocol"],
     "officer": ["home", "merchants:shop_list", "incidents:queue", "claims:list", "dashboard"],
     "administrator": ["home", "bans:access_log", "bans:subject_requests", "claims:list"],
-    "auditor": ["home", "merchants:area_list", "merchants:certification"],
+    "auditor": ["home", "merchants:area_list", "certification:overview"],
 }
 
 
@@ -56,9 +56,9 @@ def test_pages_render_accessibly(role, browser, live_server, world, login_as, ax
             axe_check(page)
             shoot(f"{viewport_name}-person", target=page)
         if role in ("auditor", "coordinator"):
-            assert world.dossier_item.pk and world.matrix_item.pk
+            assert world.dossier_item.pk and world.safety_measure.pk
             page.goto(
-                live_server.url + reverse("merchants:area_dossier", args=[world.binnenstad.pk])
+                live_server.url + reverse("certification:area_dossier", args=[world.binnenstad.pk])
             )
             axe_check(page)
             shoot(f"{viewport_name}-dossier", target=page)

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from certification import services as dossier
 from incidents.models import Incident
 from kvo import reports
-from merchants import dossier
 from tests.incidents.factories import report
 
 AMS = timezone.get_default_timezone()

@@ -23,9 +23,9 @@ MAIN_PAGES = [
     ("officer", "bans:person", lambda w: {"pk": w.person.pk}),
     ("administrator", "bans:access_log", None),
     ("coordinator", "claims:list", None),
-    ("coordinator", "merchants:certification", None),
+    ("coordinator", "certification:overview", None),
     ("coordinator", "merchants:shop_list", None),
-    ("auditor", "merchants:area_dossier", lambda w: {"pk": w.binnenstad.pk}),
+    ("auditor", "certification:area_dossier", lambda w: {"pk": w.binnenstad.pk}),
 ]
 
 
