@@ -19,3 +19,8 @@ class BansConfig(AppConfig):
         # An incident keeps its personal data while a measure rests on it (DESIGN.md section 3).
         if incidents_with_a_live_measure not in retention.keep_rules:
             retention.keep_rules.append(incidents_with_a_live_measure)
+
+        from bans.hooks import register_panel
+        from incidents import panels
+
+        panels.add_case_panel("register", register_panel, order=10)

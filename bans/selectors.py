@@ -1,6 +1,7 @@
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, When
 from django.shortcuts import get_object_or_404
 
+from bans import hooks
 from bans.models import (
     BAN_KINDS,
     COLLECTIVE_KINDS,
@@ -134,32 +135,11 @@ def gallery_photo(partnership, person_pk, photo_pk, *, day, viewer_shops):
     )
 
 
-# What counts as access to personal data in the register, for the access log page.
-ACCESS_ACTIONS = (
-    "bans.person.viewed",
-    "bans.gallery.viewed",
-    "bans.gallery.printed",
-    "bans.notice.printed",
-    "bans.notice.issued",
-    "bans.subject_request.access_report",
-    "bans.register.searched",
-    "bans.sighting.reported",
-    "incidents.pdf.case_printed",
-    "incidents.pdf.aangifte_printed",
-    "incidents.export.full",
-    "bans.claim.viewed",
-    "bans.claim.letter_printed",
-    "bans.claims.collection_exported",
-    "bans.bulletin.viewed",
-    "bans.bulletin.printed",
-)
-
-
 def access_log(partnership, *, person=None, user=None, since=None, until=None):
     from merchants.models import AuditEvent
 
     events = AuditEvent.objects.filter(
-        partnership=partnership, action__in=ACCESS_ACTIONS
+        partnership=partnership, action__in=sorted(hooks.ACCESS_ACTIONS)
     ).select_related("actor")
     if person is not None:
         events = events.filter(object_type="bans.person", object_id=str(person.pk))

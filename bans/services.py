@@ -9,12 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bans import policy
+from bans import hooks, policy
 from bans.models import (
     BAN_KINDS,
     COLLECTIVE_KINDS,
-    Claim,
-    ClaimStatus,
     Measure,
     MeasureChange,
     MeasureKind,
@@ -559,14 +557,8 @@ def merge_people(keep, duplicate, *, actor):
         Measure.objects.filter(person=duplicate).update(person=keep)
         PersonPhoto.objects.filter(person=duplicate).update(person=keep)
         SubjectRequest.objects.filter(person=duplicate).update(person=keep)
-        open_claims = Claim.objects.exclude(status=ClaimStatus.CANCELLED)
-        if open_claims.filter(
-            person=keep, incident__in=open_claims.filter(person=duplicate).values("incident")
-        ).exists():
-            raise RegisterError(
-                _("Both have a claim for the same case: cancel or credit one of them first.")
-            )
-        Claim.objects.filter(person=duplicate).update(person=keep)
+        # Claims and other rows of higher floors follow the person, or stop the merge.
+        hooks.person_merging.send(sender=Person, keep=keep, duplicate=duplicate)
         Person.objects.filter(pk=duplicate.pk).update(
             merged_into=keep,
             display_name="—",

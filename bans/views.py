@@ -15,13 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bans import notices, services
-from bans.forms import (
-    AccessLogFilterForm,
-    OverrideForm,
-    PersonForm,
-    ReasonForm,
-    SubjectRequestForm,
-)
+from bans.forms import AccessLogFilterForm, OverrideForm, PersonForm, ReasonForm, SubjectRequestForm
 from bans.models import (
     MeasureKind,
     MeasureStatus,

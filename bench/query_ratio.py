@@ -312,8 +312,10 @@ class Growth:
     def _claims(self, n):
         from django.utils import timezone
 
-        from bans import claims, services
-        from bans.models import BankImport, BankTransaction
+        from bans import services
+        from claims import payments as claim_payments
+        from claims import services as claim_services
+        from claims.models import BankImport, BankTransaction
         from tests.bans.factories import PersonFactory
 
         w = self.world
@@ -330,11 +332,11 @@ class Growth:
                 address="Brink 1, 7411 BR Deventer",
             )
             services.link_incident(person, incident, actor=self.officer)
-            claim = claims.create_claim(
+            claim = claim_services.create_claim(
                 incident, person, actor=self.officer, lines=[("Fles wijn", "12.50")]
             )
             if i < 2:
-                claim = claims.send_claim(claim, actor=self.officer)
+                claim = claim_services.send_claim(claim, actor=self.officer)
                 BankTransaction.objects.create(
                     partnership=w.deventer,
                     bank_import=bank_import,
@@ -345,7 +347,7 @@ class Growth:
                     state=BankTransaction.State.WAITING,
                     reason=BankTransaction.Reason.PARTIAL,
                 )
-                claims.register_payment(
+                claim_payments.register_payment(
                     claim,
                     Decimal("50.00"),
                     actor=self.coordinator,
@@ -397,11 +399,11 @@ class Growth:
     def _claim(self, n):
         from django.utils import timezone
 
-        from bans import claims
+        from claims import payments as claim_payments
 
         claim = self.world.claim
         for i in range(UNIT["claim"]):
-            claims.register_payment(
+            claim_payments.register_payment(
                 claim,
                 Decimal("1.00"),
                 actor=self.coordinator,
@@ -409,7 +411,7 @@ class Growth:
                 method="cash",
                 note=f"Termijn {n}-{i}",
             )
-            claims.add_credit(
+            claim_payments.add_credit(
                 claim, Decimal("0.50"), actor=self.coordinator, reason=f"Korting {n}-{i}"
             )
 
@@ -476,15 +478,9 @@ class Growth:
 
     def counts(self):
         """Rows per table that the pages list, to show the growth."""
-        from bans.models import (
-            BankTransaction,
-            Bulletin,
-            BulletinDelivery,
-            Claim,
-            Person,
-            SubjectRequest,
-        )
+        from bans.models import Bulletin, BulletinDelivery, Person, SubjectRequest
         from certification.models import DossierItem
+        from claims.models import BankTransaction, Claim
         from incidents.models import Incident
         from merchants.models import AuditEvent, Invitation, Membership, Shop, ShoppingArea
 

@@ -47,8 +47,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone, translation
 
-from bans import claims, services
-from bans.models import (
+from bans import services
+from bans.models import Person, PersonIncident
+from claims import payments as claim_payments
+from claims import reminders as claim_reminders
+from claims import services as claim_services
+from claims.models import (
     BankImport,
     BankTransaction,
     Claim,
@@ -57,8 +61,6 @@ from bans.models import (
     ClaimReminder,
     ClaimStatus,
     ClaimStatusChange,
-    Person,
-    PersonIncident,
 )
 from demo.merchants import DEMO_USERS, FAMILY_NAMES
 from demo.register import (
@@ -294,7 +296,11 @@ def seed_claims(
         return counts
     # The reminder job is not per partnership: replaying it over past days would remind other
     # partnerships' open claims with a date in the past.
-    if Claim.objects.exclude(partnership=partnership).filter(status__in=claims.OPEN).exists():
+    if (
+        Claim.objects.exclude(partnership=partnership)
+        .filter(status__in=claim_services.OPEN)
+        .exists()
+    ):
         return {**counts, "note": "not seeded: other partnerships have open claims"}
     officer = officer or demo_officer(partnership)
     coordinator = coordinator or demo_coordinator(partnership)
@@ -343,7 +349,7 @@ def summary_lines(partnership, created) -> list[str]:
         new += f"; {created['note']}"
     return [
         f"  claims: {sum(per_status.values())} ({new}): {states}",
-        f"  claim payments: {payments['n']} ({claims.euros(payments['amount'] or 0)}); "
+        f"  claim payments: {payments['n']} ({claim_services.euros(payments['amount'] or 0)}); "
         f"{imports} bank statements, {waiting} transactions waiting for a decision",
     ]
 
@@ -424,7 +430,7 @@ class _Seeder:
         while day <= self.today:
             # The daily job, early in the morning before anyone is at work.
             with self._dated(day, 6 * 60):
-                done = claims.send_reminders(today=day)
+                done = claim_reminders.send_reminders(today=day)
                 if done.get("failed"):
                     raise RuntimeError(f"the reminder job failed for {done['failed']} claims")
             for minute, _n, action in sorted(self.events.pop(day, []), key=lambda e: e[:2]):
@@ -455,7 +461,7 @@ class _Seeder:
         partnership.claim_iban = partnership.claim_iban or normalise_iban(ACCOUNT)
         partnership.save(update_fields=["claim_beneficiary", "claim_iban"])
         log_action(
-            "bans.claims.settings_changed",
+            "claims.settings.changed",
             actor=self.coordinator,
             partnership=partnership,
             data={"fields": ["claim_beneficiary", "claim_iban"]},
@@ -568,7 +574,7 @@ class _Seeder:
             posted += timedelta(days=1)
         if posted >= self.today:
             return reminded, None, None
-        term = self.partnership.claim_reminder_days + claims.POSTAL_DAYS
+        term = self.partnership.claim_reminder_days + claim_reminders.POSTAL_DAYS
         return reminded, posted, posted + timedelta(days=term)
 
     def _make_feasible(self, slot, *, late):
@@ -606,7 +612,7 @@ class _Seeder:
             .select_related("person", "incident__shop", "incident__partnership")
             .order_by("incident__occurred_at", "pk")
         ):
-            if claims.eligibility(link.incident, link.person).ok:
+            if claim_services.eligibility(link.incident, link.person).ok:
                 own.append((link.incident, link.person, timezone.localdate(link.linked_at)))
         others = [
             incident
@@ -870,7 +876,7 @@ class _Seeder:
             if slot.person is None:
                 slot.person = self._make_person(slot.incident, moment)
             lines = _lines(slot.incident, self.rng)
-            slot.claim = claims.create_claim(
+            slot.claim = claim_services.create_claim(
                 slot.incident, slot.person, actor=slot.maker, lines=lines
             )
 
@@ -925,21 +931,21 @@ class _Seeder:
 
     def _send(self, slot):
         def send(day, moment):
-            slot.claim = claims.send_claim(slot.claim, actor=slot.maker, today=day)
+            slot.claim = claim_services.send_claim(slot.claim, actor=slot.maker, today=day)
             self.stored.append(slot.claim.letter.name)
 
         return send
 
     def _cancel(self, slot, reason):
         def cancel(day, moment):
-            claims.cancel_draft(slot.claim, actor=slot.maker, reason=reason)
+            claim_services.cancel_draft(slot.claim, actor=slot.maker, reason=reason)
 
         return cancel
 
     def _pay(self, slot, amount, method, note):
         def pay(day, moment):
             claim = Claim.objects.get(pk=slot.claim.pk)
-            claims.register_payment(
+            claim_payments.register_payment(
                 claim,
                 claim.outstanding if amount is None else amount,
                 actor=self.coordinator,
@@ -957,13 +963,13 @@ class _Seeder:
             if part:
                 damage = claim.lines.aggregate(total=Sum("amount"))["total"]
                 why, amount = (GOODS_BACK, damage) if damage else SETTLEMENT
-            claims.add_credit(claim, amount, actor=self.coordinator, reason=why)
+            claim_payments.add_credit(claim, amount, actor=self.coordinator, reason=why)
 
         return credit
 
     def _write_off(self, slot, reason):
         def write_off(day, moment):
-            claims.write_off(slot.claim, actor=self.coordinator, reason=reason)
+            claim_payments.write_off(slot.claim, actor=self.coordinator, reason=reason)
 
         return write_off
 
@@ -973,7 +979,7 @@ class _Seeder:
             claim__partnership=self.partnership, claim__status=S.REMINDED, posted_on__isnull=True
         ).select_related("claim")
         for reminder in waiting:
-            posted = claims.post_reminder(reminder.claim, actor=self.officer, today=day)
+            posted = claim_reminders.post_reminder(reminder.claim, actor=self.officer, today=day)
             self.stored.append(posted.pdf.name)
 
     def _export(self, day, moment):
@@ -988,7 +994,7 @@ class _Seeder:
         Claim.objects.filter(pk__in=[claim.pk for claim in handed]).update(handed_over_on=day)
         for claim in handed:
             log_action(
-                "bans.claims.collection_exported",
+                "claims.books.collection_exported",
                 actor=self.officer,
                 partnership=self.partnership,
                 obj=claim.person if claim.person_id else claim,
@@ -1027,7 +1033,7 @@ class _Seeder:
                 account=self.account,
             )
             filename = f"camt053_{self.account}_{start:%Y%m%d}_{end:%Y%m%d}.xml"
-            claims.import_statement(
+            claim_payments.import_statement(
                 self.partnership, data, filename=filename, actor=self.coordinator
             )
             for n, transfer in enumerate(t for t in transfers if t.decision):
@@ -1072,10 +1078,10 @@ class _Seeder:
 
     def _decide(self, transfer, tx, day, moment):
         if transfer.decision == "set_aside":
-            claims.set_aside(tx, actor=self.coordinator, note=transfer.note)
+            claim_payments.set_aside(tx, actor=self.coordinator, note=transfer.note)
         else:
             number = transfer.slot.claim.number if transfer.decision == "book_number" else ""
-            claims.book_transaction(
+            claim_payments.book_transaction(
                 tx, actor=self.coordinator, claim_number=number, note=transfer.note
             )
         BankTransaction.objects.filter(pk=tx.pk).update(decided_at=moment)  # decided then
@@ -1132,7 +1138,7 @@ def _offender_age(incident):
         age = 14 + incident.pk % 4
     else:
         age = 18 + incident.pk % 30
-    return age if age >= claims.MINIMUM_AGE else None
+    return age if age >= claim_services.MINIMUM_AGE else None
 
 
 def _lines(incident, rng) -> list:

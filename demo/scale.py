@@ -605,8 +605,8 @@ CLAIM_STATES = [
 
 
 def _claims(world, scale, now, rng):
-    from bans.claims import rf_reference
-    from bans.models import Claim, ClaimCounter, ClaimLine, ClaimStatusChange
+    from claims.models import Claim, ClaimCounter, ClaimLine, ClaimStatusChange
+    from claims.services import rf_reference
 
     today = timezone.localdate(now)
     pairs = [
@@ -681,7 +681,8 @@ def _analyze():
 
 
 def _counts() -> dict:
-    from bans.models import Claim, Measure, Person
+    from bans.models import Measure, Person
+    from claims.models import Claim
     from incidents.models import Incident
     from merchants.models import Partnership, Shop, ShoppingArea, User
 

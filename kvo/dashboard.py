@@ -11,7 +11,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bans.models import Claim, ClaimStatus, Measure, MeasureKind
+from bans.models import Measure, MeasureKind
+from claims.models import Claim, ClaimStatus
 from incidents import statistics
 from incidents.models import Incident, IncidentType
 from incidents.workflow import OPEN_STATUSES, Status

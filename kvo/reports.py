@@ -12,9 +12,10 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bans.models import COLLECTIVE_KINDS, Claim, ClaimStatus, Measure, MeasureKind
+from bans.models import COLLECTIVE_KINDS, Measure, MeasureKind
 from certification import services as dossier
 from certification.models import DossierItemKind, PartnerType
+from claims.models import Claim, ClaimStatus
 from incidents.models import Incident, IncidentType, PoliceReport
 from plumbing.dates import add_months
 

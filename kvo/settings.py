@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "incidents",
     "certification",
     "bans",
+    "claims",
 ]
 # Development only: seed_demo, seed_scale and demo_totp. The product runs without it; production
 # leaves it out (the default follows DEBUG), tests and `make run` switch it on.
@@ -179,8 +180,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
     "claim-reminders": {
-        "task": "bans.tasks.daily_claim_reminders",
+        "task": "claims.tasks.daily_claim_reminders",
         "schedule": crontab(hour=6, minute=0),
+    },
+    "claim-retention": {
+        "task": "claims.tasks.daily_claim_retention",
+        "schedule": crontab(hour=0, minute=30),
     },
     "dossier-reminders": {
         "task": "certification.tasks.daily_dossier_reminders",

@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("merchants.urls")),
     path("incidents/", include("incidents.urls")),
     path("register/", include("bans.urls")),
-    path("claims/", include("bans.claim_urls")),
+    path("claims/", include("claims.urls")),
     path("reports/", include("kvo.report_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,15 +1,22 @@
 """Helpers for data migrations that move models from one app to another (release 0.9: the dossier
 out of merchants; claims and bulletins out of bans). They keep what points at a model by its app
-label: content types (and so permissions and admin history follow), and the audit log's action
-names, which name the app that wrote them.
+label: content types (and so permissions and admin history follow), the object type that audit
+events and deletion-ledger rows name ("bans.claim"), and the audit log's action names, which name
+the app that wrote them.
 
 Called from migrations with the historical `apps`; they import no model classes."""
 
 
-def move_content_types(apps, old_app, new_app, models):
+def move_model_references(apps, old_app, new_app, models):
     """Give the content types of `models` ({old model name: new model name}, lower case) of
-    `old_app` to `new_app`, with their permissions. Returns a function that does the reverse,
-    for RunPython's reverse_code."""
+    `old_app` to `new_app`, with their permissions, and rename the object type that audit events
+    and deletion-ledger rows carry. Run it with the mapping inverted to go back."""
+    for model_name in ("AuditEvent", "DeletionRecord"):
+        rows = apps.get_model("merchants", model_name).objects
+        for old_model, new_model in models.items():
+            rows.filter(object_type=f"{old_app}.{old_model}").update(
+                object_type=f"{new_app}.{new_model}"
+            )
     content_type = apps.get_model("contenttypes", "ContentType")
     permission = apps.get_model("auth", "Permission")
     for old_model, new_model in models.items():

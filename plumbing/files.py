@@ -11,6 +11,7 @@ response carrying ``X-Accel-Redirect``. Without it Django streams the file itsel
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 import secrets
@@ -19,9 +20,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
 _EXTENSION = re.compile(r"^[A-Za-z0-9]{1,10}$")
@@ -119,3 +123,14 @@ def store_image(storage, processed, prefix: str, stored: list) -> tuple[str, str
     )
     stored.append(thumbnail)
     return original, thumbnail
+
+
+def delete_files(names, storage=None):
+    """Delete stored files after their rows are gone (retention jobs, after commit). A file that
+    cannot be deleted is logged by count, never by name, and left for the next run's ledger."""
+    storage = storage or default_storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("retention: could not delete a file")

@@ -179,7 +179,8 @@ class World:
         """A sent claim (EUR 181 + 24.98 damage) on Bakkerij Jansen's case, with its letter."""
         from datetime import date
 
-        from bans import claims, services
+        from bans import services
+        from claims import services as claim_services
         from tests.bans.factories import PersonFactory
 
         officer = self.users["officer"]
@@ -195,10 +196,10 @@ class World:
             residence="Deventer",
         )
         services.link_incident(person, self.incident, actor=officer)
-        claim = claims.create_claim(
+        claim = claim_services.create_claim(
             self.incident, person, actor=officer, lines=[("Twee flessen wijn", "24.98")]
         )
-        return claims.send_claim(claim, actor=officer)
+        return claim_services.send_claim(claim, actor=officer)
 
     @cached_property
     def bank_transaction(self):
@@ -206,7 +207,7 @@ class World:
         from datetime import date
         from decimal import Decimal
 
-        from bans.models import BankImport, BankTransaction
+        from claims.models import BankImport, BankTransaction
 
         bank_import = BankImport.objects.create(
             partnership=self.deventer, filename="afschrift.xml", sha256="0" * 64

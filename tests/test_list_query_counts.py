@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bans import bulletins, claims, services
-from bans.models import BankImport, BankTransaction
+from bans import bulletins, services
 from certification import services as dossier
+from claims import services as claim_services
+from claims.models import BankImport, BankTransaction
 from merchants.services import sign_protocol
 from plumbing.images import process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
@@ -26,8 +27,8 @@ def add_claims(world, count):
             partnership=world.deventer, full_name="Piet Jansen", birth_date=date(1990, 1, 1)
         )
         services.link_incident(person, incident, actor=world.users["officer"])
-        claim = claims.create_claim(incident, person, actor=world.users["officer"])
-        claims.send_claim(claim, actor=world.users["officer"])
+        claim = claim_services.create_claim(incident, person, actor=world.users["officer"])
+        claim_services.send_claim(claim, actor=world.users["officer"])
         bank_import = BankImport.objects.create(
             partnership=world.deventer, filename="x.xml", sha256=f"{claim.pk:064d}"
         )

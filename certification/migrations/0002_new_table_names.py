@@ -4,7 +4,7 @@ follows: content types with their permissions, and the audit log's action names.
 
 from django.db import migrations
 
-from merchants.moves import inverse, move_content_types, rewrite_audit_actions
+from merchants.moves import inverse, move_model_references, rewrite_audit_actions
 
 MODELS = {
     "certificate": "certificate",
@@ -21,12 +21,12 @@ ACTIONS = {
 
 
 def forward(apps, schema_editor):
-    move_content_types(apps, "merchants", "certification", MODELS)
+    move_model_references(apps, "merchants", "certification", MODELS)
     rewrite_audit_actions(apps, ACTIONS)
 
 
 def backward(apps, schema_editor):
-    move_content_types(apps, "certification", "merchants", inverse(MODELS))
+    move_model_references(apps, "certification", "merchants", inverse(MODELS))
     rewrite_audit_actions(apps, inverse(ACTIONS))
 
 

@@ -33,8 +33,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
-from bans.models import BankImport, BankTransaction, PersonPhoto
+from bans.models import PersonPhoto
 from certification.models import Certificate, DossierItem
+from claims.models import BankImport, BankTransaction
 from incidents.models import Incident, IncidentPhoto
 from tests.attack import corpus
 from tests.attack.corpus import IMAGES, PDFS, REFUSE, STATEMENTS, multipart

@@ -8,9 +8,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from bans import services
-from bans.models import Claim
-from tests.bans.camt import statement
+from claims.models import Claim
 from tests.bans.factories import PersonFactory
+from tests.claims.camt import statement
 from tests.qr import decode_qr_codes
 
 

@@ -80,7 +80,10 @@ def test_yellow_then_red_then_gallery_and_sighting(
     staff.get_by_role("button", name="Ondertekenen").click()
     staff.wait_for_url(re.compile(r"/register/gallery/$"))
     card = staff.locator(".gallery__card", has_text="Mark V.")
-    assert card.locator("img").evaluate("img => img.naturalWidth") > 0
+    # The photo loads lazily: wait until the browser has it, then it must have pixels.
+    photo = card.locator("img").element_handle()
+    staff.wait_for_function("img => img.complete", arg=photo)
+    assert photo.evaluate("img => img.naturalWidth") > 0
     axe_check(staff)
     shoot("3-gallery", target=staff)
     card.get_by_role("button", name=re.compile("Gezien in mijn winkel")).click()

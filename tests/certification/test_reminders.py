@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from certification import reminders
 from certification.models import Certificate, DossierItem, DossierReminder
-from merchants.roles import Role
 from certification.tasks import daily_dossier_reminders
+from merchants.roles import Role
 from plumbing import mail as kvo_mail
 from plumbing.dates import add_months
 from tests.factories import MembershipFactory, UserFactory

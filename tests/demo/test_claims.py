@@ -15,8 +15,11 @@ from django.core.files.storage import default_storage
 from django.db.models import Sum
 from django.utils import timezone
 
-from bans import claims
-from bans.models import (
+from bans.models import Person, PersonIncident
+from claims import distribution as claim_distribution
+from claims import reminders as claim_reminders
+from claims import services as claim_services
+from claims.models import (
     BankImport,
     BankTransaction,
     Claim,
@@ -26,8 +29,6 @@ from bans.models import (
     ClaimReminder,
     ClaimStatus,
     ClaimStatusChange,
-    Person,
-    PersonIncident,
 )
 from demo.claims import (
     ACCOUNT,
@@ -80,8 +81,8 @@ def check_cases(demo_claims):
     register_people = 0
     for claim in demo_claims:
         incident, person = claim.incident, claim.person
-        # Every claim rests on a case that allows one, by the rules of bans.claims.
-        assert claims.eligibility(incident, person).ok, claim
+        # Every claim rests on a case that allows one, by the rules of claims.services.
+        assert claim_services.eligibility(incident, person).ok, claim
         assert incident.occurred_at < claim.created_at
         assert claim.snapshot["full_name"] == person.full_name
         register_people += person.full_name in DEMO_FULL_NAMES
@@ -93,7 +94,7 @@ def check_cases(demo_claims):
 def check_dates(demo_claims, deventer, today):
     now = timezone.now()
     first_day = today - timedelta(days=PERIOD_DAYS + 7)
-    term = deventer.claim_reminder_days + claims.POSTAL_DAYS
+    term = deventer.claim_reminder_days + claim_reminders.POSTAL_DAYS
     for claim in demo_claims:
         history = list(claim.history.order_by("pk"))
         stamps = [change.changed_at for change in history]
@@ -146,11 +147,13 @@ def check_ledger(deventer, demo_claims, today):
         elif claim.status == S.PARTIALLY_PAID:
             assert 0 < claim.paid < claim.total
         elif claim.status == S.COLLECTION:
-            assert costs >= claims.COLLECTION_MINIMUM
+            assert costs >= claim_reminders.COLLECTION_MINIMUM
     paid = demo_claims.aggregate(total=Sum("paid"))["total"]
     received = ClaimPayment.objects.aggregate(total=Sum("amount"))["total"]
     assert paid == received > Decimal("10000")
-    figures = claims.distribution(deventer, today - timedelta(days=PERIOD_DAYS + 60), today)
+    figures = claim_distribution.distribution(
+        deventer, today - timedelta(days=PERIOD_DAYS + 60), today
+    )
     assert figures["received"] == received
     assert figures["shop"] + figures["admin"] + figures["fund"] == received
     assert 0 < figures["recovery_rate"] < 100
@@ -196,7 +199,7 @@ def check_letters(demo_claims):
 def test_statement_reads_back_as_the_bank_would_give_it():
     payer = _iban(random.Random(1))
     assert normalise_iban(payer) == payer
-    reference = claims.rf_reference("DEV202600042")
+    reference = claim_services.rf_reference("DEV202600042")
     party = {"name": "K. Bakker", "iban": payer}
     lines = [
         {"day": date(2026, 10, 2), "amount": Decimal("181"), "ref": reference, **party},

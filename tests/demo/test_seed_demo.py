@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bans import services
-from bans.models import BAN_KINDS, Claim, MeasureKind, Person
+from bans.models import BAN_KINDS, MeasureKind, Person
+from claims.models import Claim
 from demo.claims import ACCOUNT, BENEFICIARY, seed_claims
 from demo.incidents import has_demo_incidents, seed_incidents
 from demo.register import DEMO_FULL_NAMES, seed_register

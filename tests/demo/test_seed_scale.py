@@ -25,7 +25,8 @@ def test_tiny_scale_is_complete_and_usable(client):
         from tests.conftest import skip_or_fail
 
         skip_or_fail("seed_scale needs PostgreSQL")
-    from bans.models import Claim, Measure, Person, PersonPhoto
+    from bans.models import Measure, Person, PersonPhoto
+    from claims.models import Claim
     from incidents.models import Incident
     from merchants.models import Partnership
 

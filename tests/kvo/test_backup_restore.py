@@ -30,7 +30,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from bans.models import Claim
+from claims.models import Claim
 from incidents.models import Incident
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -275,11 +275,18 @@ def apply_newer_migrations() -> int:
 def run_retention() -> dict:
     """The nightly jobs, run now and in this process (no broker needed); both are idempotent."""
     from bans.tasks import daily_register_maintenance
+    from claims.tasks import daily_claim_retention
     from incidents.tasks import strip_expired_personal_data
 
     register = daily_register_maintenance()
+    claims = daily_claim_retention()
     incidents = strip_expired_personal_data()
-    return {**register, **incidents, "files": register["files"] + incidents["photos"]}
+    return {
+        **register,
+        **incidents,
+        "claims": claims["claims"],
+        "files": register["files"] + claims["files"] + incidents["photos"],
+    }
 
 
 class Command(BaseCommand):

@@ -42,8 +42,8 @@ from plumbing.epc import epc_payload, epc_qr_svg, format_iban
 from plumbing.pdf import render_pdf
 
 LANGUAGE = "nl"
-CLAIM_TEMPLATE = "bans/pdf/claim_letter.html"
-REMINDER_TEMPLATE = "bans/pdf/claim_reminder.html"
+CLAIM_TEMPLATE = "claims/pdf/claim_letter.html"
+REMINDER_TEMPLATE = "claims/pdf/claim_reminder.html"
 ADULT_AGE = 18
 
 

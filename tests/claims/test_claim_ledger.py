@@ -9,27 +9,22 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from bans import claims
-from bans.claims import (
+from bans.services import RegisterError
+from claims import distribution as claim_distribution
+from claims import payments as claim_payments
+from claims import reminders as claim_reminders
+from claims import services as claim_services
+from claims.models import BankImport, BankTransaction, Claim, ClaimEntry, ClaimReminder, ClaimStatus
+from claims.payments import (
     add_credit,
     book_transaction,
-    collection_costs,
     import_statement,
     register_payment,
-    send_claim,
-    send_reminders,
     set_aside,
 )
-from bans.models import (
-    BankImport,
-    BankTransaction,
-    Claim,
-    ClaimEntry,
-    ClaimReminder,
-    ClaimStatus,
-)
-from bans.services import RegisterError
-from tests.bans.camt import statement
+from claims.reminders import collection_costs, send_reminders
+from claims.services import send_claim
+from tests.claims.camt import statement
 from tests.qr import decode_qr_codes
 
 D = Decimal
@@ -95,7 +90,7 @@ def test_the_qr_code_in_the_stored_letter_pays_this_claim(claim):
 
 
 def test_a_letter_with_an_address_is_emailed_once(world, django_capture_on_commit_callbacks):
-    from bans.claims import create_claim, email_letter
+    from claims.services import create_claim, email_letter
     from tests.bans.test_policy import offence
 
     incident = offence(world, timezone.localdate() - timedelta(days=3))
@@ -197,7 +192,7 @@ def test_credit_needs_a_reason_and_no_more_than_is_owed(world, claim, amount, re
 
 
 def test_a_draft_is_cancelled_not_deleted_and_keeps_its_number(world):
-    from bans.claims import cancel_draft, create_claim
+    from claims.services import cancel_draft, create_claim
     from tests.bans.test_policy import offence
 
     incident = offence(world, date(2026, 10, 1))
@@ -239,7 +234,7 @@ def test_statutory_collection_costs_at_the_edges(principal, costs):
 def sent_on(world, day):
     """A claim sent on ``day`` (EUR 181, due 15 days later)."""
     from bans import services
-    from bans.claims import create_claim
+    from claims.services import create_claim
     from tests.bans.test_policy import offence
 
     incident = offence(world, day - timedelta(days=2))
@@ -247,7 +242,7 @@ def sent_on(world, day):
     services.link_incident(person, incident, actor=world.users["officer"])
     draft = create_claim(incident, person, actor=world.users["officer"])
     claim = send_claim(draft, actor=world.users["officer"], email="kees@example.nl", today=day)
-    claims.email_letter(claim.pk, "claim")  # what the on-commit task does
+    claim_services.email_letter(claim.pk, "claim")  # what the on-commit task does
     return claim
 
 
@@ -365,7 +360,7 @@ def test_an_overpayment_books_what_is_owed_and_notes_the_refund(world, claim):
 
 
 def test_payment_on_a_closed_claim_waits(world, claim):
-    claims.write_off(claim, actor=world.users["coordinator"], reason="Overleden")
+    claim_payments.write_off(claim, actor=world.users["coordinator"], reason="Overleden")
     data = statement([{"amount": "205.98", "ref": claim.payment_reference}])
     import_statement(world.deventer, data, filename="a.xml", actor=world.users["coordinator"])
     assert BankTransaction.objects.get().reason == "closed"
@@ -403,13 +398,13 @@ def test_another_partnerships_reference_is_unknown_here(world, claim):
 def test_distribution_and_recovery_rate(world, claim):
     today = timezone.localdate()
     pay(world, claim, "205.98")
-    report = claims.distribution(world.deventer, today - timedelta(days=1), today)
+    report = claim_distribution.distribution(world.deventer, today - timedelta(days=1), today)
     assert report["received"] == D("205.98")
     assert report["shop"] == D("24.98") + D("90.50")
     assert report["admin"] == D("45.25") and report["fund"] == D("45.25")
     assert report["recovery_rate"] == 100
     assert report["per_shop"][0]["shop"] == "Bakkerij Jansen"
-    earlier = claims.distribution(world.deventer, date(2025, 1, 1), date(2025, 12, 31))
+    earlier = claim_distribution.distribution(world.deventer, date(2025, 1, 1), date(2025, 12, 31))
     assert earlier["received"] == 0 and earlier["recovery_rate"] is None
 
 
@@ -440,7 +435,7 @@ def test_a_double_submitted_payment_or_credit_is_booked_once(world, claim):
 
 
 def test_a_case_gets_one_claim_per_person(world, claim):
-    from bans.claims import create_claim
+    from claims.services import create_claim
 
     with pytest.raises(RegisterError, match="already has a claim"):
         create_claim(claim.incident, claim.person, actor=world.users["officer"])
@@ -451,8 +446,8 @@ def test_a_case_gets_one_claim_per_person(world, claim):
 
 
 def test_closed_claims_lose_names_and_letters_after_seven_years(world, claim):
-    from bans.models import ClaimStatusChange
-    from bans.retention import strip_closed_claims
+    from claims.models import ClaimStatusChange
+    from claims.retention import strip_closed_claims
     from merchants.models import DeletionRecord
 
     pay(world, claim, "205.98")
@@ -470,8 +465,8 @@ def test_closed_claims_lose_names_and_letters_after_seven_years(world, claim):
 
 
 def test_an_open_claim_is_kept_however_old(world, claim):
-    from bans.models import ClaimStatusChange
-    from bans.retention import strip_closed_claims
+    from claims.models import ClaimStatusChange
+    from claims.retention import strip_closed_claims
 
     ClaimStatusChange.objects.filter(claim=claim).update(
         changed_at=timezone.now() - timedelta(days=9 * 365)
@@ -495,7 +490,7 @@ def test_shares_adding_up_to_100_never_give_the_fund_less_than_nothing(world):
 
 
 def test_a_reminder_without_email_waits_to_be_posted_and_its_term_starts_then(world):
-    from bans.claims import post_reminder
+    from claims.reminders import post_reminder
 
     claim = sent_on(world, date(2026, 10, 1))
     Claim.objects.filter(pk=claim.pk).update(email="")
@@ -516,14 +511,14 @@ def test_a_reminder_without_email_waits_to_be_posted_and_its_term_starts_then(wo
 def test_one_failing_claim_does_not_stop_the_reminders_of_the_others(world, monkeypatch):
     first = sent_on(world, date(2026, 10, 1))
     second = sent_on(world, date(2026, 10, 1))
-    real = claims._store_reminder_pdf
+    real = claim_reminders._store_reminder_pdf
 
     def fail_for_first(claim, reminder, today):
         if claim.pk == first.pk:
             raise OSError("disk full")
         return real(claim, reminder, today)
 
-    monkeypatch.setattr(claims, "_store_reminder_pdf", fail_for_first)
+    monkeypatch.setattr(claim_reminders, "_store_reminder_pdf", fail_for_first)
     done = send_reminders(today=date(2026, 10, 17))
     assert done["failed"] == 1 and done["reminded"] == 1
     assert reload(first).status == ClaimStatus.SENT  # rolled back, tried again tomorrow
@@ -587,7 +582,7 @@ def test_a_duplicate_report_gets_no_second_claim(world, claim):
     from bans import services
 
     services.link_incident(claim.person, duplicate, actor=world.users["officer"])
-    verdict = claims.eligibility(duplicate, claim.person)
+    verdict = claim_services.eligibility(duplicate, claim.person)
     assert not verdict.ok and claim.incident.reference in verdict.reasons[0]
 
 
@@ -601,7 +596,7 @@ def test_merging_people_moves_their_claims(world, claim):
 
 
 def test_unmatched_bank_lines_lose_the_payer_after_seven_years(world, claim):
-    from bans.retention import strip_closed_claims
+    from claims.retention import strip_closed_claims
 
     data = statement([{"amount": "12.00", "ref": "RF18539007547034", "day": "2018-01-05"}])
     import_statement(world.deventer, data, filename="oud", actor=world.users["coordinator"])

@@ -10,10 +10,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bans import services
-from bans.models import BankImport, Claim, ClaimPayment
-from tests.bans.camt import statement
+from claims.models import BankImport, Claim, ClaimPayment
 from tests.bans.factories import PersonFactory
 from tests.bans.test_policy import offence
+from tests.claims.camt import statement
 
 
 @pytest.fixture
@@ -157,8 +157,8 @@ def test_a_wrong_bank_file_gets_a_clear_error(client_as, world, content, message
 
 
 def test_exports_for_the_books_and_the_collection_agency(client_as, world):
-    from bans.claims import send_reminders
     from bans.selectors import access_log
+    from claims.reminders import send_reminders
 
     claim = world.claim
     Claim.objects.filter(pk=claim.pk).update(
@@ -180,7 +180,7 @@ def test_exports_for_the_books_and_the_collection_agency(client_as, world):
     again = b"".join(client.post(reverse("claims:collection_csv")).streaming_content)
     assert b"Kees Bakker" not in again
     logged = access_log(world.deventer, person=claim.person)
-    assert logged.filter(action="bans.claims.collection_exported").count() == 1
+    assert logged.filter(action="claims.books.collection_exported").count() == 1
 
 
 def test_the_coordinator_keeps_the_books_without_names(client_as, world):
@@ -194,7 +194,9 @@ def test_the_coordinator_keeps_the_books_without_names(client_as, world):
     page = client_as("officer").get(reverse("claims:detail", args=[claim.pk]))
     assert "Kees Bakker" in page.content.decode()
     assert (
-        access_log(world.deventer, person=claim.person).filter(action="bans.claim.viewed").exists()
+        access_log(world.deventer, person=claim.person)
+        .filter(action="claims.claim.viewed")
+        .exists()
     )
 
 
@@ -228,7 +230,7 @@ def test_claim_settings_refuse_a_bad_iban_and_shares_over_100(
 
 
 def test_list_totals_count_only_open_claims_as_outstanding(client_as, world):
-    from bans.claims import write_off
+    from claims.payments import write_off
 
     claim = world.claim  # sent: 205.98 outstanding
     write_off(claim, actor=world.users["coordinator"], reason="Onvindbaar")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bans import claim_views as views
+from claims import views
 
 app_name = "claims"
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("bank/", views.bank, name="bank"),
     path("bank/<int:pk>/book/", views.bank_book, name="bank_book"),
     path("bank/<int:pk>/set-aside/", views.bank_set_aside, name="bank_set_aside"),
-    path("distribution/", views.distribution, name="distribution"),
+    path("distribution/", views.distribution_report, name="distribution"),
     path("distribution.csv", views.distribution_csv, name="distribution_csv"),
     path("export.csv", views.claims_csv, name="csv"),
     path("collection.csv", views.collection_csv, name="collection_csv"),

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bans import claims
-from bans.forms import (
+from bans.models import PersonIncident
+from bans.services import RegisterError
+from claims import distribution, payments, reminders, services
+from claims.forms import (
     BankImportForm,
     BookTransactionForm,
     ClaimCreditForm,
@@ -29,16 +31,14 @@ from bans.forms import (
     RequiredReasonForm,
     SendClaimForm,
 )
-from bans.models import (
+from claims.models import (
     BankImport,
     BankTransaction,
     Claim,
     ClaimPayment,
     ClaimReminder,
     ClaimStatus,
-    PersonIncident,
 )
-from bans.services import RegisterError
 from incidents.models import Incident
 from merchants import access
 from merchants.access import require_capability
@@ -89,7 +89,7 @@ def _filtered(request):
         if data["year"]:
             queryset = queryset.filter(year=data["year"])
         if data["overdue"]:
-            queryset = queryset.filter(status__in=claims.OPEN, due_on__lt=timezone.localdate())
+            queryset = queryset.filter(status__in=services.OPEN, due_on__lt=timezone.localdate())
     return form, queryset
 
 
@@ -98,7 +98,7 @@ def claim_list(request):
     form, queryset = _filtered(request)
     # Drafts and cancelled claims claim nothing; only open claims are still owed.
     issued = ~Q(status__in=(ClaimStatus.DRAFT, ClaimStatus.CANCELLED))
-    open_ = Q(status__in=claims.OPEN)
+    open_ = Q(status__in=services.OPEN)
     sums = queryset.aggregate(
         count=Count("pk"),
         claimed_sum=Sum("total", filter=issued),
@@ -121,7 +121,7 @@ def claim_list(request):
     query.pop("page", None)
     return render(
         request,
-        "bans/claims/list.html",
+        "claims/list.html",
         {
             "form": form,
             "page": page,
@@ -130,7 +130,7 @@ def claim_list(request):
             "may_manage": access.can(request.user, request.partnership, "manage_claims"),
             "show_identity": _identity(request),
             "ready": (
-                claims.ready_for_claim(request.partnership)[:20]
+                services.ready_for_claim(request.partnership)[:20]
                 if access.can(request.user, request.partnership, "make_claims")
                 else []
             ),
@@ -169,7 +169,7 @@ def claim_new(request, incident_pk):
         chosen = next((p for p in people if str(p.pk) == wanted), None)
         if chosen is None:
             raise Http404
-    verdict = claims.eligibility(incident, chosen)
+    verdict = services.eligibility(incident, chosen)
     formset = DamageLineFormSet(request.POST or None, prefix="line")
     if request.method == "POST" and verdict.ok and formset.is_valid():
         lines = [
@@ -178,7 +178,7 @@ def claim_new(request, incident_pk):
             if form.cleaned_data.get("description")
         ]
         try:
-            claim = claims.create_claim(incident, chosen, actor=request.user, lines=lines)
+            claim = services.create_claim(incident, chosen, actor=request.user, lines=lines)
         except RegisterError as error:
             messages.error(request, str(error))
         else:
@@ -190,7 +190,7 @@ def claim_new(request, incident_pk):
             return redirect("claims:detail", pk=claim.pk)
     return render(
         request,
-        "bans/claims/new.html",
+        "claims/new.html",
         {
             "show_identity": _identity(request, incident.partnership),
             "incident": incident,
@@ -225,10 +225,10 @@ def claim_detail(request, pk):
     may_manage = access.can(request.user, claim.partnership, "manage_claims")
     show_identity = _identity(request, claim.partnership)
     if show_identity:
-        _log_identity_access(request, claim, "bans.claim.viewed")
+        _log_identity_access(request, claim, "claims.claim.viewed")
     return render(
         request,
-        "bans/claims/detail.html",
+        "claims/detail.html",
         {
             "claim": claim,
             "show_identity": show_identity,
@@ -238,7 +238,7 @@ def claim_detail(request, pk):
             "payments": claim.payments.select_related("bank_transaction"),
             "history": claim.history.select_related("changed_by"),
             "reminder": getattr(claim, "reminder", None),
-            "is_open": claim.status in claims.OPEN,
+            "is_open": claim.status in services.OPEN,
             "may_manage": may_manage,
             "send_form": SendClaimForm(),
             "payment_form": ClaimPaymentForm(
@@ -278,7 +278,7 @@ def claim_send(request, pk):
     return _act(
         request,
         claim,
-        lambda: claims.send_claim(claim, actor=request.user, email=email),
+        lambda: services.send_claim(claim, actor=request.user, email=email),
         _("The claim is sent: print the letter to hand it over.")
         if not email
         else _("The claim is sent; the letter is emailed as well."),
@@ -296,7 +296,9 @@ def claim_cancel(request, pk):
     return _act(
         request,
         claim,
-        lambda: claims.cancel_draft(claim, actor=request.user, reason=form.cleaned_data["reason"]),
+        lambda: services.cancel_draft(
+            claim, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
         _("The draft is cancelled; its number stays in the books."),
     )
 
@@ -304,7 +306,7 @@ def claim_cancel(request, pk):
 def _letter(request, claim, name, filename, what):
     if not name:
         raise Http404
-    _log_identity_access(request, claim, "bans.claim.letter_printed", {"letter": what})
+    _log_identity_access(request, claim, "claims.claim.letter_printed", {"letter": what})
     return private_file_response(
         default_storage, name, content_type="application/pdf", filename=filename
     )
@@ -335,7 +337,7 @@ def claim_post_reminder(request, pk):
     """Print a reminder that waits to be posted: dated today, its term starts today."""
     claim = get_claim_for_user(request.user, pk, "claim_identity")
     try:
-        claims.post_reminder(claim, actor=request.user)
+        reminders.post_reminder(claim, actor=request.user)
     except RegisterError as error:
         messages.error(request, str(error))
         return redirect("claims:detail", pk=claim.pk)
@@ -355,7 +357,7 @@ def claim_payment(request, pk):
     return _act(
         request,
         claim,
-        lambda: claims.register_payment(
+        lambda: payments.register_payment(
             claim,
             data["amount"],
             actor=request.user,
@@ -364,7 +366,7 @@ def claim_payment(request, pk):
             note=data["note"],
             submission_key=data["submission_key"],
         ),
-        _("The payment of %(amount)s is booked.") % {"amount": claims.euros(data["amount"])},
+        _("The payment of %(amount)s is booked.") % {"amount": services.euros(data["amount"])},
     )
 
 
@@ -380,7 +382,7 @@ def claim_credit(request, pk):
     return _act(
         request,
         claim,
-        lambda: claims.add_credit(
+        lambda: payments.add_credit(
             claim,
             data["amount"],
             actor=request.user,
@@ -402,7 +404,7 @@ def claim_write_off(request, pk):
     return _act(
         request,
         claim,
-        lambda: claims.write_off(claim, actor=request.user, reason=form.cleaned_data["reason"]),
+        lambda: payments.write_off(claim, actor=request.user, reason=form.cleaned_data["reason"]),
         _("The claim is written off."),
     )
 
@@ -416,7 +418,7 @@ def bank(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["statement"]
         try:
-            result = claims.import_statement(
+            result = payments.import_statement(
                 request.partnership, upload.read(), filename=upload.name, actor=request.user
             )
         except RegisterError as error:
@@ -449,7 +451,7 @@ def bank(request):
     ).select_related("claim")
     return render(
         request,
-        "bans/claims/bank.html",
+        "claims/bank.html",
         {
             "form": form,
             "waiting": waiting,
@@ -477,7 +479,7 @@ def bank_book(request, pk):
     form = BookTransactionForm(request.POST)
     if form.is_valid():
         try:
-            payment = claims.book_transaction(
+            payment = payments.book_transaction(
                 tx,
                 actor=request.user,
                 claim_number=form.cleaned_data["claim_number"],
@@ -489,7 +491,7 @@ def bank_book(request, pk):
             messages.success(
                 request,
                 _("%(amount)s booked on claim %(number)s.")
-                % {"amount": claims.euros(payment.amount), "number": payment.claim.number},
+                % {"amount": services.euros(payment.amount), "number": payment.claim.number},
             )
     else:
         messages.error(request, _first_error(form))
@@ -505,7 +507,7 @@ def bank_set_aside(request, pk):
         messages.error(request, _("Give a reason: it stays with the transaction."))
         return redirect("claims:bank")
     try:
-        claims.set_aside(tx, actor=request.user, note=form.cleaned_data["reason"])
+        payments.set_aside(tx, actor=request.user, note=form.cleaned_data["reason"])
     except RegisterError as error:
         messages.error(request, str(error))
     else:
@@ -526,12 +528,12 @@ def _period(request):
 
 
 @require_capability("manage_claims")
-def distribution(request):
+def distribution_report(request):
     form, start, end = _period(request)
-    report = claims.distribution(request.partnership, start, end)
+    report = distribution.distribution(request.partnership, start, end)
     return render(
         request,
-        "bans/claims/distribution.html",
+        "claims/distribution.html",
         {"form": form, "report": report, "partnership": request.partnership},
     )
 
@@ -580,7 +582,7 @@ def distribution_csv(request):
         for p in payments.iterator(chunk_size=500)
     )
     log_action(
-        "bans.claims.exported",
+        "claims.books.exported",
         actor=request.user,
         partnership=request.partnership,
         data={"export": "distribution", "start": start.isoformat(), "end": end.isoformat()},
@@ -624,7 +626,7 @@ def claims_csv(request):
         for c in queryset.select_related("incident__partnership").iterator(chunk_size=500)
     )
     log_action(
-        "bans.claims.exported",
+        "claims.books.exported",
         actor=request.user,
         partnership=request.partnership,
         data={"export": "claims"},
@@ -664,7 +666,7 @@ def collection_csv(request):
         handed_over_on=today
     )
     for claim in rows:
-        _log_identity_access(request, claim, "bans.claims.collection_exported")
+        _log_identity_access(request, claim, "claims.books.collection_exported")
     return csv_response(
         f"incasso-{request.partnership.slug}-{today}.csv",
         header,
@@ -695,7 +697,7 @@ def claim_settings(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         log_action(
-            "bans.claims.settings_changed",
+            "claims.settings.changed",
             actor=request.user,
             partnership=request.partnership,
             # Old and new values: a changed payout IBAN must be traceable.
@@ -707,4 +709,4 @@ def claim_settings(request):
         )
         messages.success(request, _("The claim settings are saved."))
         return redirect("claims:settings")
-    return render(request, "bans/claims/settings.html", {"form": form})
+    return render(request, "claims/settings.html", {"form": form})

@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from bans import claims, services
-from bans.claims import create_claim, eligibility, money, rf_reference, take_number
-from bans.models import Claim
+from bans import services
+from claims import services as claim_services
+from claims.models import Claim
+from claims.services import create_claim, eligibility, money, rf_reference, take_number
 from tests.bans.factories import PersonFactory
 from tests.bans.test_policy import offence
 
@@ -123,4 +124,4 @@ def test_parallel_creation_gives_no_gap_and_no_duplicate(world):
         thread.join(timeout=60)
     assert not errors
     assert sorted(Claim.objects.values_list("sequence", flat=True)) == list(range(1, 9))
-    assert claims.MINIMUM_AGE == 14
+    assert claim_services.MINIMUM_AGE == 14

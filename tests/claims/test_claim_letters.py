@@ -9,7 +9,7 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from bans import claim_letters
+from claims import letters as claim_letters
 from tests.conftest import ROOT
 from tests.qr import decode_qr_codes
 
