@@ -315,13 +315,10 @@ def _change(measure, to, actor, reason):
     )
     if to == MeasureStatus.ACTIVE and measure.kind in BAN_KINDS:
         partnership = measure.partnership
-        transaction.on_commit(lambda: _bulletin_after_decision(partnership), robust=True)
-
-
-def _bulletin_after_decision(partnership):
-    from bans.bulletins import request_bulletin
-
-    request_bulletin(partnership)
+        transaction.on_commit(
+            lambda: hooks.collective_measure_in_force.send(sender=Measure, partnership=partnership),
+            robust=True,
+        )
 
 
 def collective_in_force(partnership, day=None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bans import bulletin_views, views
+from bans import views
 
 app_name = "bans"
 
@@ -24,16 +24,4 @@ urlpatterns = [
     path("measures/<int:pk>/revoke/", views.decide, {"action": "revoke"}, name="revoke"),
     path("measures/<int:pk>/notice.pdf", views.notice, name="notice"),
     path("measures/<int:pk>/notice/", views.issue_notice, name="issue_notice"),
-    path("bulletins/", bulletin_views.report, name="bulletins"),
-    path("bulletins/make/", bulletin_views.make, name="bulletin_make"),
-    path("bulletins/archive/", bulletin_views.archive, name="bulletin_archive"),
-    path("bulletins/<int:pk>/report/", bulletin_views.bulletin_report, name="bulletin_report"),
-    path("bulletins/<int:pk>/retry/", bulletin_views.retry, name="bulletin_retry"),
-    path("bulletins/<int:pk>/", bulletin_views.bulletin, name="bulletin"),
-    path(
-        "bulletins/<int:pk>/photos/<int:person_pk>/",
-        bulletin_views.photo,
-        name="bulletin_photo",
-    ),
-    path("bulletins/<int:pk>/bulletin.pdf", bulletin_views.pdf, name="bulletin_pdf"),
 ]

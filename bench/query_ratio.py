@@ -468,17 +468,21 @@ class Growth:
             )
 
     def _bulletins(self, n):
-        from bans import bulletins
+        from bulletins import editions as bulletin_editions
+        from bulletins import outbox as bulletin_outbox
 
         w = self.world
         for _ in range(UNIT["bulletins"]):
-            bulletin = bulletins.make_bulletin(w.deventer, trigger="manual", actor=self.officer)
-            bulletins.send_deliveries(bulletin.pk)
+            bulletin = bulletin_editions.make_bulletin(
+                w.deventer, trigger="manual", actor=self.officer
+            )
+            bulletin_outbox.send_deliveries(bulletin.pk)
         self.latest_bulletin = bulletin
 
     def counts(self):
         """Rows per table that the pages list, to show the growth."""
-        from bans.models import Bulletin, BulletinDelivery, Person, SubjectRequest
+        from bans.models import Person, SubjectRequest
+        from bulletins.models import Bulletin, BulletinDelivery
         from certification.models import DossierItem
         from claims.models import BankTransaction, Claim
         from incidents.models import Incident
@@ -545,8 +549,8 @@ PAGES = [
     ("bans:gallery_print", "participant", None, ""),
     ("bans:access_log", "administrator", None, ""),
     ("bans:subject_requests", "administrator", None, ""),
-    ("bans:bulletins", "officer", None, ""),
-    ("bans:bulletin_archive", "participant", None, ""),
+    ("bulletins:overview", "officer", None, ""),
+    ("bulletins:archive", "participant", None, ""),
     ("claims:list", "coordinator", None, ""),
     ("claims:list", "officer", None, ""),
     ("claims:list", "administrator", None, ""),
@@ -572,9 +576,9 @@ PAGES = [
     ("certification:area_dossier", "coordinator", lambda g: {"pk": g.world.binnenstad.pk}, ""),
     ("certification:area_dossier", "auditor", lambda g: {"pk": g.world.binnenstad.pk}, ""),
     ("reports:area", "coordinator", lambda g: {"pk": g.world.binnenstad.pk}, ""),
-    ("bans:bulletin_report", "officer", _latest_bulletin, ""),
-    ("bans:bulletin", "participant", _latest_bulletin, ""),
-    ("bans:bulletin_pdf", "participant", _latest_bulletin, ""),
+    ("bulletins:delivery_report", "officer", _latest_bulletin, ""),
+    ("bulletins:bulletin", "participant", _latest_bulletin, ""),
+    ("bulletins:pdf", "participant", _latest_bulletin, ""),
 ]
 
 # Pages of the matrix not measured, and why.
@@ -593,7 +597,7 @@ LEFT_OUT = [
     ),
     (
         "single files (incidents:photo, incidents:photo_thumb, bans:photo, bans:gallery_image, "
-        "bans:bulletin_photo, bans:notice, claims:letter, claims:reminder, reports:job_pdf, "
+        "bulletins:photo, bans:notice, claims:letter, claims:reminder, reports:job_pdf, "
         "certification:document)",
         "one stored file or image each, no list",
     ),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "certification",
     "bans",
     "claims",
+    "bulletins",
 ]
 # Development only: seed_demo, seed_scale and demo_totp. The product runs without it; production
 # leaves it out (the default follows DEBUG), tests and `make run` switch it on.
@@ -172,11 +173,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
     },
     "bulletin-weekly": {
-        "task": "bans.tasks.weekly_bulletins",
+        "task": "bulletins.tasks.weekly_bulletins",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
     "bulletin-outbox-sweep": {
-        "task": "bans.tasks.sweep_bulletin_outbox",
+        "task": "bulletins.tasks.sweep_bulletin_outbox",
         "schedule": crontab(minute="*/5"),
     },
     "claim-reminders": {

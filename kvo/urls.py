@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("certification.urls")),
     path("", include("merchants.urls")),
     path("incidents/", include("incidents.urls")),
+    path("register/bulletins/", include("bulletins.urls")),
     path("register/", include("bans.urls")),
     path("claims/", include("claims.urls")),
     path("reports/", include("kvo.report_urls")),

@@ -226,17 +226,18 @@ class World:
     @cached_property
     def bulletin(self):
         """A bulletin with the red card, sent to Bakkerij Jansen (whose owner signed for it)."""
-        from bans import bulletins
+        from bulletins import editions as bulletin_editions
+        from bulletins import outbox as bulletin_outbox
         from merchants.services import sign_protocol
 
         self.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
         self.shop.save()
         sign_protocol(self.protocol, actor=self.users["owner"], shop=self.shop)
         assert self.banned.pk
-        bulletin = bulletins.make_bulletin(
+        bulletin = bulletin_editions.make_bulletin(
             self.deventer, trigger="manual", actor=self.users["officer"]
         )
-        bulletins.send_deliveries(bulletin.pk)
+        bulletin_outbox.send_deliveries(bulletin.pk)
         return bulletin
 
     @cached_property

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bans import bulletins, services
+from bans import services
+from bulletins import editions as bulletin_editions
+from bulletins import outbox as bulletin_outbox
 from certification import services as dossier
 from claims import services as claim_services
 from claims.models import BankImport, BankTransaction
@@ -50,10 +52,10 @@ def add_bulletins(world, count):
     sign_protocol(world.protocol, actor=world.users["owner"], shop=world.shop)
     for _ in range(count):
         MeasureFactory(person=PersonFactory(partnership=world.deventer), kind="red")
-        bulletin = bulletins.make_bulletin(
+        bulletin = bulletin_editions.make_bulletin(
             world.deventer, trigger="manual", actor=world.users["officer"]
         )
-        bulletins.send_deliveries(bulletin.pk)
+        bulletin_outbox.send_deliveries(bulletin.pk)
 
 
 def add_dossier(world, count):
@@ -94,8 +96,8 @@ def add_dossier(world, count):
         ("officer", "claims:list", [], add_claims),
         ("coordinator", "claims:bank", [], add_claims),
         ("coordinator", "claims:distribution", [], add_claims),
-        ("officer", "bans:bulletins", [], add_bulletins),
-        ("participant", "bans:bulletin_archive", [], add_bulletins),
+        ("officer", "bulletins:overview", [], add_bulletins),
+        ("participant", "bulletins:archive", [], add_bulletins),
         ("coordinator", "certification:overview", [], add_dossier),
         ("coordinator", "certification:area_dossier", ["binnenstad"], add_dossier),
         ("officer", "dashboard", [], add_claims),
@@ -139,7 +141,7 @@ def test_claims_export_does_not_grow_with_the_claims(client, world):
     assert _queries(client, url) == small
 
 
-@pytest.mark.parametrize("page", ["bans:bulletin", "bans:bulletin_pdf"])
+@pytest.mark.parametrize("page", ["bulletins:bulletin", "bulletins:pdf"])
 def test_a_bulletin_does_not_grow_with_its_people(client, world, page):
     # The latest edition shows everyone in force; each person's photos are read in one query
     # for all of them, not one per person.
@@ -147,7 +149,7 @@ def test_a_bulletin_does_not_grow_with_its_people(client, world, page):
     client.force_login(world.users["participant"])
 
     def latest():
-        from bans.models import Bulletin
+        from bulletins.models import Bulletin
 
         bulletin = Bulletin.objects.filter(partnership=world.deventer).latest("created_at", "pk")
         return reverse(page, args=[bulletin.pk])

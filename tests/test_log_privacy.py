@@ -107,7 +107,7 @@ def test_a_journey_leaves_no_personal_data_in_the_logs(
     assert world.banned.pk
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("bans:bulletin_make"))
+        client.post(reverse("bulletins:make"))
 
     lines = captured_logs.getvalue().splitlines()
     records = [json.loads(line) for line in lines]

@@ -256,14 +256,14 @@ MATRIX = {
     ),
     # --- bulletins: the officer makes them and reads the delivery report; shops that received
     # one open it (after signing the protocol themselves: unsigned they go to the protocol).
-    "bans:bulletins": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
-    "bans:bulletin_make": (POST, None, "302 403 403 403 403 302 403 403 403 403"),
-    "bans:bulletin_archive": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
-    "bans:bulletin_report": (GET, BULLETIN, "302 404 404 404 404 200 404 404 404 404"),
-    "bans:bulletin_retry": (POST, BULLETIN, "302 404 404 404 404 302 404 404 404 404"),
-    "bans:bulletin": (GET, BULLETIN, "302 302 302 404 404 403 403 403 403 403"),
-    "bans:bulletin_pdf": (GET, BULLETIN, "302 302 302 404 404 403 403 403 403 403"),
-    "bans:bulletin_photo": (
+    "bulletins:overview": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
+    "bulletins:make": (POST, None, "302 403 403 403 403 302 403 403 403 403"),
+    "bulletins:archive": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
+    "bulletins:delivery_report": (GET, BULLETIN, "302 404 404 404 404 200 404 404 404 404"),
+    "bulletins:retry": (POST, BULLETIN, "302 404 404 404 404 302 404 404 404 404"),
+    "bulletins:bulletin": (GET, BULLETIN, "302 302 302 404 404 403 403 403 403 403"),
+    "bulletins:pdf": (GET, BULLETIN, "302 302 302 404 404 403 403 403 403 403"),
+    "bulletins:photo": (
         GET,
         lambda w: {"pk": w.bulletin.pk, "person_pk": w.banned.pk},
         "302 403 403 404 404 403 403 403 403 403",

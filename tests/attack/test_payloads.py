@@ -144,7 +144,7 @@ PDFS = [
     ("participant", "incidents:aangifte_pdf", lambda w: {"pk": w.incident.pk}),
     ("officer", "bans:notice", lambda w: {"pk": w.notice.measure_id}),
     ("officer", "claims:letter", lambda w: {"pk": w.claim.pk}),
-    ("participant", "bans:bulletin_pdf", lambda w: {"pk": w.bulletin.pk}),
+    ("participant", "bulletins:pdf", lambda w: {"pk": w.bulletin.pk}),
     ("coordinator", "reports:job_pdf", lambda w: {"pk": w.report_job.pk}),
     ("administrator", "bans:access_report", lambda w: {"pk": w.banned.pk}),
 ]

@@ -52,7 +52,7 @@ def test_red_card_to_bulletin_to_shop(browser, live_server, world, login_as, axe
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     login_as(context, world.users["participant"])
     staff = context.new_page()
-    staff.goto(live_server.url + reverse("bans:bulletin_archive"))
+    staff.goto(live_server.url + reverse("bulletins:archive"))
     axe_check(staff)
     staff.get_by_role("link", name="Bulletin 1").click()
     assert "Dennis W." in staff.locator("main").inner_text()

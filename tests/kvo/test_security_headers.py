@@ -16,7 +16,7 @@ MAIN_PAGES = [
     ("participant", "home", None),
     ("participant", "incidents:report", None),
     ("participant", "incidents:mine", None),
-    ("participant", "bans:bulletin_archive", None),
+    ("participant", "bulletins:archive", None),
     ("participant", "incidents:photo", lambda w: {"pk": w.incident.pk, "photo_pk": w.photo.pk}),
     ("officer", "incidents:queue", None),
     ("officer", "dashboard", None),

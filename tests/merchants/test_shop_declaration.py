@@ -134,15 +134,15 @@ def test_my_shop_text_in_english(client_as, world):
 
 def test_signed_shop_receives_the_bulletin(client_as, world):
     """The point of it all: the declaration made on this page lets the bulletin through."""
-    from bans import bulletins
-    from bans.models import BulletinDelivery, DeliveryState
+    from bulletins import editions as bulletin_editions
+    from bulletins.models import BulletinDelivery, DeliveryState
 
     world.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
     world.shop.save()
     assert world.banned.pk
     client_as("owner").post(PROTOCOL, {"shop": world.shop.pk, "agree": "on"})
 
-    bulletin = bulletins.make_bulletin(
+    bulletin = bulletin_editions.make_bulletin(
         world.deventer, trigger="manual", actor=world.users["officer"]
     )
 

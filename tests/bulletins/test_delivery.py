@@ -24,15 +24,17 @@ from celery.signals import task_postrun
 from django.db import connection
 from django.utils import timezone
 
-from bans import bulletins
-from bans.models import BulletinDelivery, DeliveryState
-from bans.tasks import send_bulletin_deliveries
+from bulletins import content as bulletin_content
+from bulletins import editions as bulletin_editions
+from bulletins import outbox as bulletin_outbox
+from bulletins.models import BulletinDelivery, DeliveryState
+from bulletins.tasks import send_bulletin_deliveries
 from kvo.celery import app
 from merchants.models import ProtocolDeclaration, Shop
 from tests.conftest import skip_or_fail
 from tests.smtp_sink import HOST, PERMANENT, TEMPORARY, SmtpSink
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 60  # seconds any one test waits for its outbox to settle
 SENT, SENDING, QUEUED = DeliveryState.SENT, DeliveryState.SENDING, DeliveryState.QUEUED
 NOT_SENT = DeliveryState.NOT_SENT
@@ -74,7 +76,7 @@ def services(settings):
 def fast_retries(monkeypatch):
     # Pauses of 0.2, 0.4, 0.8, 1.6 s instead of minutes. The task still re-queues itself through
     # Redis with a countdown of at least a second, so the retries go through the broker.
-    monkeypatch.setattr(bulletins, "FIRST_RETRY", timedelta(milliseconds=200))
+    monkeypatch.setattr(bulletin_outbox, "FIRST_RETRY", timedelta(milliseconds=200))
 
 
 @contextmanager
@@ -113,7 +115,9 @@ def signed_shops(world, count, prefix) -> list:
 def make(world):
     """A bulletin with the world's red card; its sending is queued when the transaction commits."""
     assert world.banned.pk
-    return bulletins.make_bulletin(world.deventer, trigger="manual", actor=world.users["officer"])
+    return bulletin_editions.make_bulletin(
+        world.deventer, trigger="manual", actor=world.users["officer"]
+    )
 
 
 def states(bulletin) -> Counter:
@@ -225,12 +229,12 @@ def test_refused_recipients_are_retried_bounced_or_failed_with_the_reason(
         DeliveryState.FAILED,
         TEMPORARY,
     )
-    assert outbox[always_busy].attempts == bulletins.MAX_ATTEMPTS
+    assert outbox[always_busy].attempts == bulletin_outbox.MAX_ATTEMPTS
     assert [sink.rcpt_attempts(a) for a in (busy_twice, busy_once, unknown, always_busy)] == [
         3,
         2,
         1,
-        bulletins.MAX_ATTEMPTS,
+        bulletin_outbox.MAX_ATTEMPTS,
     ]
     for shop in shops[4:]:
         assert (outbox[shop.bulletin_email].state, outbox[shop.bulletin_email].attempts) == (
@@ -300,7 +304,7 @@ def test_a_worker_killed_mid_batch_sends_again_only_the_message_in_flight(
     Rows 1-19 are sent, rows 20-50 are left `sending`, the other 70 `queued`. The sweeper leaves
     them while they are fresh; eleven minutes on it queues the 31 stuck rows again and a new worker
     sends everything. The only copy too many is the 20th message: the server had it, the row did
-    not know. That is the window the module docstring of bans/bulletins.py admits: one message,
+    not know. That is the window the module docstring of bulletins/outbox.py admits: one message,
     whatever the batch size, as row 19's mark is committed before message 20's data goes (on
     PostgreSQL from a second connection while message 20's envelope goes out; ADR 0007)."""
     shops = signed_shops(world, 120, "crash")
@@ -324,7 +328,7 @@ def test_a_worker_killed_mid_batch_sends_again_only_the_message_in_flight(
             process.kill()
             process.wait(timeout=10)
 
-    batch = bulletins.BATCH_SIZE
+    batch = bulletin_editions.BATCH_SIZE
     assert states(bulletin) == {
         SENT: in_flight - 1,
         SENDING: batch - (in_flight - 1),
@@ -332,11 +336,13 @@ def test_a_worker_killed_mid_batch_sends_again_only_the_message_in_flight(
         **UNSIGNED,
     }
     assert sink.recipients() == [shop.bulletin_email for shop in shops[:in_flight]]
-    assert bulletins.requeue_stuck() == 0  # a batch claimed moments ago may still be going out
+    assert (
+        bulletin_outbox.requeue_stuck() == 0
+    )  # a batch claimed moments ago may still be going out
 
     with worker(services):
-        later = timezone.now() + bulletins.STUCK_AFTER + timedelta(minutes=1)
-        assert bulletins.requeue_stuck(now=later) == batch - (in_flight - 1)
+        later = timezone.now() + bulletin_outbox.STUCK_AFTER + timedelta(minutes=1)
+        assert bulletin_outbox.requeue_stuck(now=later) == batch - (in_flight - 1)
         wait_until_settled(bulletin)
 
     assert states(bulletin) == {SENT: 120, **UNSIGNED}
@@ -409,10 +415,10 @@ def test_the_sender_records_each_message_and_leaves_the_connection_as_it_was(
             )
             return cursor.fetchone()[0]
 
-    monkeypatch.setattr(bulletins, "_queue_sending", lambda *args, **kwargs: None)
+    monkeypatch.setattr(bulletin_editions, "queue_sending", lambda *args, **kwargs: None)
     bulletin = make(world)  # sent here, in this thread: no task is queued
     before, open_before = setting(), sessions()
-    result = bulletins.send_deliveries(bulletin.pk)
+    result = bulletin_outbox.send_deliveries(bulletin.pk)
     assert (result.sent, setting(), sessions()) == (60, before, open_before)
     assert states(bulletin) == {SENT: 60, **UNSIGNED}
     assert Counter(sink.recipients()) == {shop.bulletin_email: 1 for shop in shops}
@@ -431,7 +437,7 @@ def test_inline_photos_are_referenced_from_the_html_and_watermarked_per_shop(wor
     world.deventer.save()
     shops = signed_shops(world, 2, "foto")
     bulletin = make(world)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
 
     received = {message.rcpt_tos: message.parsed() for message in sink.messages}
     assert set(received) == {(shop.bulletin_email,) for shop in shops}
@@ -452,7 +458,7 @@ def test_inline_photos_are_referenced_from_the_html_and_watermarked_per_shop(wor
         cid = parts[0]["Content-ID"].strip("<>")
         assert f'src="cid:{cid}"' in html
         image = parts[0].get_content()
-        assert image == bulletins._Photos().for_shop(entry, shop, timezone.localdate())
+        assert image == bulletin_content.Photos().for_shop(entry, shop, timezone.localdate())
         images.append(image)
     assert images[0] != images[1]
 
@@ -465,7 +471,7 @@ def test_link_mode_sends_no_photo_but_a_link_with_the_shops_own_token(world, sin
     world.deventer.save()
     shops = signed_shops(world, 2, "link")
     bulletin = make(world)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
 
     received = {message.rcpt_tos: message.parsed() for message in sink.messages}
     assert set(received) == {(shop.bulletin_email,) for shop in shops}
@@ -479,6 +485,6 @@ def test_link_mode_sends_no_photo_but_a_link_with_the_shops_own_token(world, sin
         link = pattern.search(text)
         assert link, text
         assert f'href="{link.group(0)}"' in html
-        assert bulletins.read_link_token(link.group(1), bulletin.pk) == shop.pk
+        assert bulletin_content.read_link_token(link.group(1), bulletin.pk) == shop.pk
         tokens.append(link.group(1))
     assert tokens[0] != tokens[1]

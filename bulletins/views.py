@@ -16,10 +16,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bans import bulletins
-from bans.models import Bulletin, BulletinTrigger, DeliveryState
 from bans.selectors import working_shops
 from bans.services import RegisterError
+from bulletins import content, editions, outbox
+from bulletins.models import Bulletin, BulletinTrigger, DeliveryState
 from merchants import access
 from merchants.access import require_capability
 from merchants.services import has_signed_current_protocol, log_action
@@ -31,12 +31,12 @@ from plumbing.pdf import render_pdf
 
 
 @require_capability("review_incidents")
-def report(request):
+def overview(request):
     """Every edition with its deliveries counted per state; make one now."""
     page = Paginator(
         Bulletin.objects.filter(partnership=request.partnership).select_related("created_by"), 20
     ).get_page(request.GET.get("page"))
-    counts = bulletins.delivery_counts(list(page))
+    counts = content.delivery_counts(list(page))
     for bulletin in page:
         mine = counts.get(bulletin.pk, {})
         bulletin.sent = mine.get(DeliveryState.SENT, 0)
@@ -45,7 +45,7 @@ def report(request):
         bulletin.not_sent = mine.get(DeliveryState.NOT_SENT, 0)
     return render(
         request,
-        "bans/bulletins/report.html",
+        "bulletins/report.html",
         {"page": page, "states": DeliveryState, "mode": request.partnership.bulletin_mode},
     )
 
@@ -54,17 +54,17 @@ def report(request):
 @require_capability("review_incidents")
 def make(request):
     try:
-        bulletin = bulletins.make_bulletin(
+        bulletin = editions.make_bulletin(
             request.partnership, trigger=BulletinTrigger.MANUAL, actor=request.user
         )
     except RegisterError as error:
         messages.error(request, str(error))
-        return redirect("bans:bulletins")
+        return redirect("bulletins:overview")
     if bulletin is None:
         messages.warning(request, _("Nobody has a collective measure in force: no bulletin."))
-        return redirect("bans:bulletins")
+        return redirect("bulletins:overview")
     messages.success(request, _("Bulletin %(number)s is being sent.") % {"number": bulletin.number})
-    return redirect("bans:bulletin_report", pk=bulletin.pk)
+    return redirect("bulletins:delivery_report", pk=bulletin.pk)
 
 
 def _officers_bulletin(request, pk):
@@ -77,13 +77,13 @@ def _officers_bulletin(request, pk):
 
 
 @login_required
-def bulletin_report(request, pk):
+def delivery_report(request, pk):
     bulletin = _officers_bulletin(request, pk)
     deliveries = bulletin.deliveries.select_related("shop__area").order_by("state", "shop__name")
-    counts = bulletins.delivery_counts([bulletin]).get(bulletin.pk, {})
+    counts = content.delivery_counts([bulletin]).get(bulletin.pk, {})
     return render(
         request,
-        "bans/bulletins/bulletin_report.html",
+        "bulletins/bulletin_report.html",
         {
             "bulletin": bulletin,
             "counts": [(state, counts.get(state.value, 0)) for state in DeliveryState],
@@ -100,9 +100,9 @@ def bulletin_report(request, pk):
 @require_POST
 def retry(request, pk):
     bulletin = _officers_bulletin(request, pk)
-    count = bulletins.retry_failed(bulletin, actor=request.user)
+    count = outbox.retry_failed(bulletin, actor=request.user)
     messages.success(request, _("%(count)s deliveries are queued again.") % {"count": count})
-    return redirect("bans:bulletin_report", pk=bulletin.pk)
+    return redirect("bulletins:delivery_report", pk=bulletin.pk)
 
 
 # --- The shop ----------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def archive(request):
         .order_by("-created_at")
     )
     page = Paginator(received, 20).get_page(request.GET.get("page"))
-    return render(request, "bans/bulletins/archive.html", {"page": page})
+    return render(request, "bulletins/archive.html", {"page": page})
 
 
 def _viewer(request, pk):
@@ -139,7 +139,7 @@ def _viewer(request, pk):
         bulletin_deliveries__state=DeliveryState.SENT,
     )
     token = request.GET.get("t")
-    shop_id = bulletins.read_link_token(token, bulletin.pk) if token else None
+    shop_id = content.read_link_token(token, bulletin.pk) if token else None
     if shop_id is not None:
         # The link names its shop: it opens only for that shop's staff. An expired or garbled
         # token names nobody, and the page opens as from the archive.
@@ -164,7 +164,7 @@ def _protocol_first(request):
 def _people(bulletin):
     """The entries in force today, each person's photos loaded with them (newest first): one
     query for all photos, not one per person."""
-    entries = bulletins.current_entries(bulletin, timezone.localdate())
+    entries = content.current_entries(bulletin, timezone.localdate())
     prefetch_related_objects(entries, "person__photos")
     return entries
 
@@ -176,7 +176,7 @@ def bulletin(request, pk):
     if refusal:
         return refusal
     log_action(
-        "bans.bulletin.viewed",
+        "bulletins.bulletin.viewed",
         actor=request.user,
         partnership=bulletin.partnership,
         obj=bulletin,
@@ -185,7 +185,7 @@ def bulletin(request, pk):
     )
     response = render(
         request,
-        "bans/bulletins/bulletin.html",
+        "bulletins/bulletin.html",
         {
             "bulletin": bulletin,
             "shop": shop,
@@ -200,7 +200,7 @@ def bulletin(request, pk):
 def _marked_photo(entry, shop):
     # The newest photo (PersonPhoto's ordering), from the photos loaded with the entries.
     photo = next(iter(entry.person.photos.all()), None)
-    image = bulletins.decoded_photo(photo) if photo else None
+    image = content.decoded_photo(photo) if photo else None
     if image is None:
         return None
     return watermark(image, f"{shop.name} · {timezone.localdate():%d-%m-%Y}")
@@ -239,7 +239,7 @@ def pdf(request, pk):
             }
         )
     log_action(
-        "bans.bulletin.printed",
+        "bulletins.bulletin.printed",
         actor=request.user,
         partnership=bulletin.partnership,
         obj=bulletin,
@@ -247,7 +247,7 @@ def pdf(request, pk):
         ip_address=client_ip(request),
     )
     document = render_pdf(
-        "bans/pdf/bulletin.html",
+        "bulletins/pdf/bulletin.html",
         {"bulletin": bulletin, "shop": shop, "people": people, "today": timezone.localdate()},
     )
     response = HttpResponse(document, content_type="application/pdf")

@@ -13,8 +13,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from bans import bulletins
-from bans.models import Bulletin, BulletinDelivery, DeliveryState
+from bulletins import content as bulletin_content
+from bulletins import editions as bulletin_editions
+from bulletins import outbox as bulletin_outbox
+from bulletins.models import Bulletin, BulletinDelivery, DeliveryState
 from merchants.models import Shop
 from merchants.services import sign_protocol
 from plumbing.images import decode_for_watermark
@@ -40,13 +42,15 @@ def ready(world):
 
 
 def make(world, trigger="manual"):
-    return bulletins.make_bulletin(world.deventer, trigger=trigger, actor=world.users["officer"])
+    return bulletin_editions.make_bulletin(
+        world.deventer, trigger=trigger, actor=world.users["officer"]
+    )
 
 
 def test_a_bulletin_goes_to_signed_shops_and_says_why_not_to_the_others(ready):
     mail.outbox.clear()
     bulletin = make(ready)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
     rows = {row.shop.name: row for row in BulletinDelivery.objects.select_related("shop")}
     assert rows["Bakkerij Jansen"].state == DeliveryState.SENT
     assert rows["Drogisterij Smit"].state == DeliveryState.NOT_SENT
@@ -58,7 +62,7 @@ def test_a_bulletin_goes_to_signed_shops_and_says_why_not_to_the_others(ready):
 def test_inline_photos_are_watermarked_per_shop_and_referenced_from_the_html(ready):
     mail.outbox.clear()
     bulletin = make(ready)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
     parsed = email.message_from_bytes(mail.outbox[0].message().as_bytes())
     html = next(p for p in parsed.walk() if p.get_content_type() == "text/html")
     images = [p for p in parsed.walk() if p.get_content_type() == "image/jpeg"]
@@ -80,8 +84,8 @@ def test_inline_photos_are_watermarked_per_shop_and_referenced_from_the_html(rea
 def test_sending_twice_sends_nothing_twice(ready):
     mail.outbox.clear()
     bulletin = make(ready)
-    bulletins.send_deliveries(bulletin.pk)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
     assert len(mail.outbox) == 1
 
 
@@ -92,7 +96,7 @@ def test_a_revoked_card_is_left_out_of_emails_sent_after_the_revocation(ready):
     red = ready.banned.measures.get()
     services.revoke(red, actor=ready.users["officer"], reason="Vergissing")
     mail.outbox.clear()
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
     body = mail.outbox[0].alternatives[0][0]
     assert "Rob K." not in body and not mail.outbox[0].attachments
 
@@ -100,12 +104,12 @@ def test_a_revoked_card_is_left_out_of_emails_sent_after_the_revocation(ready):
 def test_red_cards_within_the_delay_make_one_bulletin(ready, settings):
     settings.BULLETIN_DELAY_SECONDS = 600
     now = timezone.now()
-    first = bulletins.request_bulletin(ready.deventer, now=now)
-    second = bulletins.request_bulletin(ready.deventer, now=now + timedelta(minutes=3))
+    first = bulletin_editions.request_bulletin(ready.deventer, now=now)
+    second = bulletin_editions.request_bulletin(ready.deventer, now=now + timedelta(minutes=3))
     assert first.pk == second.pk
-    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=5)) == 0
-    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=11)) == 1
-    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=12)) == 0
+    assert bulletin_editions.make_due_bulletins(now=now + timedelta(minutes=5)) == 0
+    assert bulletin_editions.make_due_bulletins(now=now + timedelta(minutes=11)) == 1
+    assert bulletin_editions.make_due_bulletins(now=now + timedelta(minutes=12)) == 0
     assert Bulletin.objects.count() == 1
 
 
@@ -116,7 +120,7 @@ def test_link_mode_link_works_for_the_shop_and_not_for_another(ready, client_as)
     ready.deventer.save()
     mail.outbox.clear()
     bulletin = make(ready)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
     message = mail.outbox[0]
     assert not message.attachments
     link = next(w for w in message.body.split() if "/register/bulletins/" in w)
@@ -125,7 +129,7 @@ def test_link_mode_link_works_for_the_shop_and_not_for_another(ready, client_as)
     sign(ready.protocol, actor=ready.users["participant"])
     page = client.get(path)
     assert page.status_code == 200 and "Rob K." in page.content.decode()
-    pdf = client.get(reverse("bans:bulletin_pdf", args=[bulletin.pk]))
+    pdf = client.get(reverse("bulletins:pdf", args=[bulletin.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     neighbour = client_as("neighbour_owner")
     sign(ready.protocol, actor=ready.users["neighbour_owner"])
@@ -134,9 +138,9 @@ def test_link_mode_link_works_for_the_shop_and_not_for_another(ready, client_as)
 
 def test_the_delivery_report_counts_per_state(ready, client_as):
     bulletin = make(ready)
-    bulletins.send_deliveries(bulletin.pk)
-    page = client_as("officer").get(reverse("bans:bulletins")).content.decode()
-    row = page[page.index(reverse("bans:bulletin_report", args=[bulletin.pk])) :]
+    bulletin_outbox.send_deliveries(bulletin.pk)
+    page = client_as("officer").get(reverse("bulletins:overview")).content.decode()
+    row = page[page.index(reverse("bulletins:delivery_report", args=[bulletin.pk])) :]
     cells = [c.split("<")[0] for c in row.split('<td class="number">')[1:5]]
     assert cells == ["1", "0", "0", "1"]  # sent, waiting, failed, not sent (the neighbour)
 
@@ -153,14 +157,14 @@ def test_a_missing_photo_file_leaves_the_photo_out_not_the_bulletin(ready, clien
     default_storage.delete(photo.thumbnail.name)
     mail.outbox.clear()
     bulletin = make(ready)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
     assert len(mail.outbox) == 1 and "Rob K." in mail.outbox[0].body
     assert BulletinDelivery.objects.get(shop=ready.shop).state == DeliveryState.SENT
     sign(ready.protocol, actor=ready.users["participant"])
     client = client_as("participant")
-    url = reverse("bans:bulletin_photo", args=[bulletin.pk, ready.banned.pk])
+    url = reverse("bulletins:photo", args=[bulletin.pk, ready.banned.pk])
     assert client.get(url).status_code == 404
-    assert client.get(reverse("bans:bulletin_pdf", args=[bulletin.pk])).status_code == 200
+    assert client.get(reverse("bulletins:pdf", args=[bulletin.pk])).status_code == 200
 
 
 def test_a_red_card_revoked_before_its_bulletin_was_due_sends_nothing(ready, settings):
@@ -171,27 +175,27 @@ def test_a_red_card_revoked_before_its_bulletin_was_due_sends_nothing(ready, set
     settings.BULLETIN_DELAY_SECONDS = 600
     now = timezone.now()
     extra = MeasureFactory(person=PersonFactory(partnership=ready.deventer), kind="red")
-    bulletins.request_bulletin(ready.deventer, now=now)
+    bulletin_editions.request_bulletin(ready.deventer, now=now)
     services.revoke(extra, actor=ready.users["officer"], reason="Vergissing")
-    assert bulletins.make_due_bulletins(now=now + timedelta(minutes=11)) == 0
+    assert bulletin_editions.make_due_bulletins(now=now + timedelta(minutes=11)) == 0
     assert Bulletin.objects.count() == 1
 
 
 def test_the_weekly_digest_is_made_once_a_week(ready):
-    assert bulletins.weekly_bulletin(ready.deventer) is not None
-    assert bulletins.weekly_bulletin(ready.deventer) is None
-    assert bulletins.weekly_bulletin(ready.deventer, now=timezone.now() + timedelta(days=7))
+    assert bulletin_editions.weekly_bulletin(ready.deventer) is not None
+    assert bulletin_editions.weekly_bulletin(ready.deventer) is None
+    assert bulletin_editions.weekly_bulletin(ready.deventer, now=timezone.now() + timedelta(days=7))
 
 
 def test_a_retry_in_eager_mode_waits_instead_of_looping(ready, monkeypatch):
     bulletin = make(ready)
 
     def refuse(message, row, connection, marks):
-        bulletins._retry(row, "451 try again later")
+        bulletin_outbox._retry(row, "451 try again later")
         return "retry"
 
-    monkeypatch.setattr(bulletins, "_deliver", refuse)
-    result = bulletins.send_deliveries(bulletin.pk)
+    monkeypatch.setattr(bulletin_outbox, "_deliver", refuse)
+    result = bulletin_outbox.send_deliveries(bulletin.pk)
     row = BulletinDelivery.objects.get(shop=ready.shop)
     assert (result.retried, row.state, row.attempts) == (1, DeliveryState.QUEUED, 1)
 
@@ -200,14 +204,14 @@ def test_the_sweeper_sends_rows_whose_task_was_lost(ready, django_capture_on_com
     bulletin = make(ready)  # its sending task runs on commit, which this test never does
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        bulletins.requeue_stuck(now=timezone.now() + timedelta(minutes=3))
+        bulletin_outbox.requeue_stuck(now=timezone.now() + timedelta(minutes=3))
     assert len(mail.outbox) == 1
     assert BulletinDelivery.objects.get(bulletin=bulletin, shop=ready.shop).state == "sent"
 
 
 def test_the_email_tells_a_ban_from_a_warning(ready):
     mail.outbox.clear()
-    bulletins.send_deliveries(make(ready).pk)
+    bulletin_outbox.send_deliveries(make(ready).pk)
     body = " ".join(mail.outbox[0].body.split())
     assert "gele kaart is een waarschuwing" in body.lower()
 
@@ -219,7 +223,7 @@ def test_a_malformed_address_fails_that_row_with_the_reason_and_the_rest_go(read
     Shop.objects.filter(pk=ready.neighbour_shop.pk).update(bulletin_email="kapot\nBcc: x@y.nl")
     mail.outbox.clear()
     bulletin = make(ready)
-    bulletins.send_deliveries(bulletin.pk)
+    bulletin_outbox.send_deliveries(bulletin.pk)
     broken = BulletinDelivery.objects.get(bulletin=bulletin, shop=ready.neighbour_shop)
     assert broken.state == DeliveryState.FAILED and broken.reason
     assert [m.to for m in mail.outbox] == [["bulletin@bakkerij-jansen.nl"]]
@@ -252,15 +256,17 @@ def _row_and_edition(ready, mode, name, email="bulletin@bakkerij-jansen.nl"):
         bulletin=bulletin, shop=ready.shop
     )
     day = timezone.localdate()
-    return row, bulletins.Edition(bulletin, day, bulletins.current_entries(bulletin, day))
+    return row, bulletin_content.Edition(
+        bulletin, day, bulletin_content.current_entries(bulletin, day)
+    )
 
 
 @pytest.mark.parametrize("mode", ["link", "inline"])
 @pytest.mark.parametrize("name", HOSTILE_NAMES, ids=["plain", "html-and-8bit", "newline"])
 def test_the_merged_email_is_byte_for_byte_what_django_builds(ready, mode, name):
     row, edition = _row_and_edition(ready, mode, name)
-    merged = bulletins.build_message(row, edition, merged=True)
-    ordinary = bulletins.build_message(row, edition, merged=False)
+    merged = bulletin_content.build_message(row, edition, merged=True)
+    ordinary = bulletin_content.build_message(row, edition, merged=False)
 
     assert isinstance(merged, MergedMessage)
     django_made = as_merged(ordinary)
@@ -285,7 +291,7 @@ def test_one_rendering_shows_each_shop_what_its_own_rendering_would(ready, mode)
 
     name = HOSTILE_NAMES[1]
     row, edition = _row_and_edition(ready, mode, name)
-    message = bulletins.build_message(row, edition, merged=False)
+    message = bulletin_content.build_message(row, edition, merged=False)
     entry = edition.entries[0]
     cid = f"person-{entry.person_id}-{row.pk}@kvo" if mode == "inline" else None
     link = edition.link
@@ -312,14 +318,14 @@ def test_one_rendering_shows_each_shop_what_its_own_rendering_would(ready, mode)
         "last_day": entry.measure.ends_on,
     }
     with translation.override("nl"):
-        text = render_to_string("bans/email/bulletin_message.txt", context)
-        html = render_to_string("bans/email/bulletin_message.html", context)
+        text = render_to_string("bulletins/email/bulletin_message.txt", context)
+        html = render_to_string("bulletins/email/bulletin_message.html", context)
     assert message.body == text
     assert message.alternatives[0][0] == html
     assert "Café &#x27;t Hoekje &amp; Zn. &lt;b&gt;" in html and name in text
     if mode == "link":
         token = link.split("?t=")[1]
-        assert bulletins.read_link_token(token, row.bulletin_id) == row.shop_id
+        assert bulletin_content.read_link_token(token, row.bulletin_id) == row.shop_id
 
 
 def test_a_line_too_long_for_8bit_is_built_the_ordinary_way(ready):
@@ -328,7 +334,7 @@ def test_a_line_too_long_for_8bit_is_built_the_ordinary_way(ready):
     type(ready.banned).objects.filter(pk=ready.banned.pk).update(description="lang " * 250)
     row, edition = _row_and_edition(ready, "link", "Bakkerij Jansen")
     assert not edition.merge_ready
-    message = bulletins.build_message(row, edition, merged=True)
+    message = bulletin_content.build_message(row, edition, merged=True)
     assert not isinstance(message, MergedMessage)
     assert b"Content-Transfer-Encoding: quoted-printable" in as_merged(message).data
 
@@ -347,7 +353,7 @@ def test_a_value_that_makes_a_line_too_long_is_left_to_django():
 def test_a_malformed_address_fails_the_merged_build_as_invalid(ready):
     row, edition = _row_and_edition(ready, "link", "Bakkerij Jansen", "kapot\nBcc: x@y.nl")
     with pytest.raises(InvalidRecipient):
-        bulletins.build_message(row, edition, merged=True)
+        bulletin_content.build_message(row, edition, merged=True)
 
 
 @pytest.mark.parametrize(
@@ -382,15 +388,15 @@ def test_the_quick_address_check_agrees_with_django(address):
 def test_an_edition_is_rendered_again_when_what_it_shows_changes(ready):
     row, edition = _row_and_edition(ready, "inline", "Bakkerij Jansen")
     bulletin, day = row.bulletin, edition.day
-    assert edition.shows(bulletin, bulletins.current_entries(bulletin, day), day)
+    assert edition.shows(bulletin, bulletin_content.current_entries(bulletin, day), day)
     Person = type(ready.banned)
     Person.objects.filter(pk=ready.banned.pk).update(display_name="Rob K. (Robbie)")
-    assert not edition.shows(bulletin, bulletins.current_entries(bulletin, day), day)
+    assert not edition.shows(bulletin, bulletin_content.current_entries(bulletin, day), day)
     tomorrow = day + timedelta(days=1)
     assert not edition.shows(bulletin, edition.entries, tomorrow)
 
 
-# --- the bulletin's watermark (bans.bulletins.mark_photo) ----------------------------------------
+# --- the bulletin's watermark (bulletins.content.mark_photo) ------------------------------------
 
 
 def test_the_bulletin_watermark_marks_a_photo_visibly_and_keeps_it_recognisable():
@@ -402,17 +408,17 @@ def test_the_bulletin_watermark_marks_a_photo_visibly_and_keeps_it_recognisable(
     from tests.incidents.factories import cctv_still
 
     photo = decode_for_watermark(cctv_still(seed=3))
-    marked = bulletins.mark_photo(photo, "Bakkerij Jansen · 26-11-2026")
+    marked = bulletin_content.mark_photo(photo, "Bakkerij Jansen · 26-11-2026")
     # The same bytes every time (tests compare them), and the photo is left as it was.
-    assert marked == bulletins.mark_photo(photo, "Bakkerij Jansen · 26-11-2026")
-    assert marked != bulletins.mark_photo(photo, "Drogisterij Smit · 26-11-2026")
+    assert marked == bulletin_content.mark_photo(photo, "Bakkerij Jansen · 26-11-2026")
+    assert marked != bulletin_content.mark_photo(photo, "Drogisterij Smit · 26-11-2026")
     with Image.open(io.BytesIO(marked)) as out:
         assert (out.format, out.size) == ("JPEG", photo.size)
         assert not out.getexif() and "progressive" not in out.info
         difference = ImageStat.Stat(ImageChops.difference(photo.convert("L"), out.convert("L")))
         assert 1 < difference.mean[0] < 60
     wide = photo.resize((photo.width * 2, photo.height))  # a second size, its own layer
-    with Image.open(io.BytesIO(bulletins.mark_photo(wide, "Bakkerij Jansen"))) as out:
+    with Image.open(io.BytesIO(bulletin_content.mark_photo(wide, "Bakkerij Jansen"))) as out:
         assert out.size == wide.size
 
 
@@ -423,7 +429,7 @@ def test_a_row_due_behind_the_claims_is_still_sent_by_the_same_run(ready, monkey
     Shop.objects.filter(pk=ready.neighbour_shop.pk).update(bulletin_email="smit@example.nl")
     bulletin = make(ready)
     first, last = BulletinDelivery.objects.filter(bulletin=bulletin).order_by("shop_id")
-    claim = bulletins._claim
+    claim = bulletin_outbox._claim
     claims = []
 
     def claim_and_put_back(bulletin_id, batch_size, now, after=None):
@@ -433,9 +439,9 @@ def test_a_row_due_behind_the_claims_is_still_sent_by_the_same_run(ready, monkey
             BulletinDelivery.objects.filter(pk=first.pk).update(state=DeliveryState.QUEUED)
         return rows
 
-    monkeypatch.setattr(bulletins, "_claim", claim_and_put_back)
+    monkeypatch.setattr(bulletin_outbox, "_claim", claim_and_put_back)
     mail.outbox.clear()
-    result = bulletins.send_deliveries(bulletin.pk, batch_size=1)
+    result = bulletin_outbox.send_deliveries(bulletin.pk, batch_size=1)
     assert claims == [
         (None, [first.pk]),
         (first.shop_id, [last.pk]),
