@@ -412,12 +412,11 @@ class Probe:
 
 def run_ours(sink, spool, partnership, officer, addresses, mode):
     from bulletins import editions as bulletin_editions
-    from bulletins.models import BulletinDelivery, BulletinTrigger, DeliveryState
+    from bulletins.models import BulletinDelivery, BulletinSettings, BulletinTrigger, DeliveryState
     from bulletins.tasks import send_bulletin_deliveries
 
     n = len(addresses)
-    partnership.bulletin_mode = mode
-    partnership.save(update_fields=["bulletin_mode"])
+    BulletinSettings.objects.update_or_create(partnership=partnership, defaults={"mode": mode})
     sink.reset(spool)
     tasks = 1
     with Probe() as probe:

@@ -174,6 +174,7 @@ class Growth:
     def __init__(self, world):
         from django.utils import timezone
 
+        from claims.models import ClaimSettings
         from incidents.services import transition
         from merchants.services import sign_protocol
 
@@ -183,9 +184,10 @@ class Growth:
         self.officer = w.users["officer"]
         self.coordinator = w.users["coordinator"]
         # What the pages need to open at all.
-        w.deventer.claim_beneficiary = "Stichting KVO Deventer"
-        w.deventer.claim_iban = "NL91ABNA0417164300"
-        w.deventer.save()
+        ClaimSettings.objects.update_or_create(
+            partnership=w.deventer,
+            defaults={"beneficiary": "Stichting KVO Deventer", "iban": "NL91ABNA0417164300"},
+        )
         for role in ("participant", "owner"):
             sign_protocol(w.protocol, actor=w.users[role])
         # The lazily made objects of the world, made now so that both sizes have them.

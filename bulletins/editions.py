@@ -25,6 +25,7 @@ from bulletins.models import (
     BulletinRequest,
     BulletinTrigger,
     DeliveryState,
+    settings_for,
 )
 from merchants import access
 from merchants.models import ProtocolDeclaration, Shop
@@ -61,7 +62,7 @@ def make_bulletin(partnership, *, trigger, actor=None, now=None) -> Bulletin | N
             partnership=partnership,
             number=(last.number + 1) if last else 1,
             trigger=trigger,
-            mode=partnership.bulletin_mode,
+            mode=settings_for(partnership).mode,
             created_by=actor if trigger == BulletinTrigger.MANUAL else None,
         )
         BulletinEntry.objects.bulk_create(

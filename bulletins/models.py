@@ -11,6 +11,11 @@ from bans.models import Measure, Person
 from merchants.models import Partnership, Shop
 
 
+class BulletinMode(models.TextChoices):
+    LINK = "link", _("Link to the bulletin (no photos in the email)")
+    INLINE = "inline", _("Watermarked photos in the email")
+
+
 class BulletinTrigger(models.TextChoices):
     DECISION = "decision", _("After a red card")
     WEEKLY = "weekly", _("Weekly digest")
@@ -119,3 +124,33 @@ class BulletinDelivery(models.Model):
 
     def __str__(self):
         return f"{self.bulletin_id}→{self.shop_id}: {self.state}"
+
+
+class BulletinSettings(models.Model):
+    """How a partnership's bulletins reach the shops. A partnership without a row has the
+    default (``settings_for``)."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, primary_key=True, related_name="bulletin_settings"
+    )
+    mode = models.CharField(
+        _("bulletin delivery"),
+        max_length=10,
+        choices=BulletinMode.choices,
+        default=BulletinMode.LINK,
+    )
+
+    class Meta:
+        verbose_name = _("bulletin settings")
+        verbose_name_plural = _("bulletin settings")
+
+    def __str__(self):
+        return str(self.partnership_id)
+
+
+def settings_for(partnership) -> BulletinSettings:
+    """The partnership's bulletin settings, or the defaults (unsaved) when it never set any."""
+    try:
+        return partnership.bulletin_settings
+    except BulletinSettings.DoesNotExist:
+        return BulletinSettings(partnership=partnership)

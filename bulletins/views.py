@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from bans.selectors import working_shops
 from bans.services import RegisterError
 from bulletins import content, editions, outbox
-from bulletins.models import Bulletin, BulletinTrigger, DeliveryState
+from bulletins.models import Bulletin, BulletinTrigger, DeliveryState, settings_for
 from merchants import access
 from merchants.access import require_capability
 from merchants.services import has_signed_current_protocol, log_action
@@ -46,7 +46,7 @@ def overview(request):
     return render(
         request,
         "bulletins/report.html",
-        {"page": page, "states": DeliveryState, "mode": request.partnership.bulletin_mode},
+        {"page": page, "states": DeliveryState, "mode": settings_for(request.partnership).mode},
     )
 
 

@@ -5,8 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import ClaimPayment, ClaimStatus
-from merchants.models import Partnership
+from claims.models import ClaimPayment, ClaimSettings, ClaimStatus
 from plumbing.epc import IBANError, normalise_iban
 
 
@@ -131,45 +130,43 @@ class PeriodForm(forms.Form):
 
 class ClaimSettingsForm(forms.ModelForm):
     class Meta:
-        model = Partnership
+        model = ClaimSettings
         fields = [
-            "claim_fixed_amount",
-            "claim_beneficiary",
-            "claim_iban",
-            "claim_due_days",
-            "claim_reminder_days",
-            "claim_shop_percent",
-            "claim_admin_percent",
+            "fixed_amount",
+            "beneficiary",
+            "iban",
+            "due_days",
+            "reminder_days",
+            "shop_percent",
+            "admin_percent",
         ]
         widgets = {
-            "claim_fixed_amount": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "claim_shop_percent": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "claim_admin_percent": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "fixed_amount": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "shop_percent": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "admin_percent": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("claim_fixed_amount", "claim_shop_percent", "claim_admin_percent"):
+        for name in ("fixed_amount", "shop_percent", "admin_percent"):
             self.fields[name].localize = True
 
-    def clean_claim_iban(self):
-        value = self.cleaned_data["claim_iban"]
+    def clean_iban(self):
+        value = self.cleaned_data["iban"]
         try:
             return normalise_iban(value) if value else ""
         except IBANError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
 
-    def clean_claim_beneficiary(self):
-        value = " ".join(self.cleaned_data["claim_beneficiary"].split())  # no line breaks
+    def clean_beneficiary(self):
+        value = " ".join(self.cleaned_data["beneficiary"].split())  # no line breaks
         return value
 
     def clean(self):
         data = super().clean()
-        if data.get("claim_iban") and not data.get("claim_beneficiary"):
-            self.add_error(
-                "claim_beneficiary", _("Enter the name of the account holder of this IBAN.")
-            )
-        shop, admin = data.get("claim_shop_percent"), data.get("claim_admin_percent")
+        if data.get("iban") and not data.get("beneficiary"):
+            self.add_error("beneficiary", _("Enter the name of the account holder of this IBAN."))
+        shop, admin = data.get("shop_percent"), data.get("admin_percent")
         if shop is not None and admin is not None and shop + admin > 100:
             raise forms.ValidationError(
                 _("The shop's share and the administration fee together exceed 100%.")

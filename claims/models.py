@@ -2,7 +2,10 @@
 identified offender, numbered without gaps per partnership and year, with its ledger of entries,
 status history, reminder, bank statements and payments. An issued claim is never edited."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +14,7 @@ from bans.models import Person
 from incidents.models import Incident
 from merchants.access import partnerships_with
 from merchants.models import Partnership
+from plumbing.epc import validate_iban
 
 
 class ClaimCounter(models.Model):
@@ -320,3 +324,75 @@ class ClaimPayment(models.Model):
 
     def __str__(self):
         return f"{self.paid_on} {self.amount}"
+
+
+class ClaimSettings(models.Model):
+    """A partnership's rules for its civil claims: the fixed amount, the terms, the account the
+    money goes to and how a paid fixed amount is shared. A partnership without a row has the
+    defaults (``settings_for``); the settings page saves the row."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, primary_key=True, related_name="claim_settings"
+    )
+    fixed_amount = models.DecimalField(
+        _("fixed civil claim (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("181.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("days to pay a claim"), default=15, validators=[MinValueValidator(7)]
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("days to pay after a reminder"),
+        default=14,
+        # Statutory collection costs may only be charged 14 days after the reminder (6:96 BW).
+        validators=[MinValueValidator(14)],
+    )
+    beneficiary = models.CharField(
+        _("claims paid to (name)"),
+        max_length=70,
+        blank=True,
+        help_text=_("The partnership or the collecting foundation, as the bank knows it."),
+    )
+    iban = models.CharField(
+        _("claims paid to (IBAN)"), max_length=34, blank=True, validators=[validate_iban]
+    )
+    # How a paid fixed amount is shared; the area fund gets the rest. Direct damage goes to the
+    # shop in full, collection costs to the administration.
+    shop_percent = models.DecimalField(
+        _("shop's share of the fixed amount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    admin_percent = models.DecimalField(
+        _("administration fee (% of the fixed amount)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("25.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("claim settings")
+        verbose_name_plural = _("claim settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shop_percent__lte=Decimal("100") - F("admin_percent")),
+                name="claimsettings_shares_at_most_100",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.partnership_id)
+
+
+def settings_for(partnership) -> ClaimSettings:
+    """The partnership's claim settings, or the defaults (unsaved) when it never set any."""
+    try:
+        return partnership.claim_settings
+    except ClaimSettings.DoesNotExist:
+        return ClaimSettings(partnership=partnership)

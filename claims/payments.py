@@ -19,6 +19,7 @@ from claims.models import (
     Claim,
     ClaimEntry,
     ClaimPayment,
+    settings_for,
 )
 from claims.services import (
     CENT,
@@ -192,12 +193,10 @@ def _split(claim, amount) -> dict:
     costs_part = min(amount, max(open_costs, Decimal("0"))).quantize(CENT)
     damage_part = min(amount - costs_part, max(open_damage, Decimal("0"))).quantize(CENT)
     fixed_part = (amount - costs_part - damage_part).quantize(CENT)
-    policy = claim.partnership
-    shop_of_fixed = _percent(fixed_part, policy.claim_shop_percent)
+    rules = settings_for(claim.partnership)
+    shop_of_fixed = _percent(fixed_part, rules.shop_percent)
     # Both shares round half up: cap the fee so the area fund never goes below zero.
-    admin_of_fixed = min(
-        _percent(fixed_part, policy.claim_admin_percent), fixed_part - shop_of_fixed
-    )
+    admin_of_fixed = min(_percent(fixed_part, rules.admin_percent), fixed_part - shop_of_fixed)
     parts = {
         "costs_part": costs_part,
         "damage_part": damage_part,
@@ -244,7 +243,8 @@ def import_statement(partnership, data: bytes, *, filename, actor) -> ImportResu
     payment, overpayment, a closed claim, a reversal, another currency) waits for the
     coordinator. The same file, or the same transaction in another file, is taken in once."""
     require(actor, partnership, "manage_claims")
-    if not partnership.claim_iban:
+    account = settings_for(partnership).iban
+    if not account:
         raise RegisterError(_("First enter the IBAN claims are paid to, in the claim settings."))
     digest = hashlib.sha256(data).hexdigest()
     earlier = BankImport.objects.filter(partnership=partnership, sha256=digest).first()
@@ -255,13 +255,13 @@ def import_statement(partnership, data: bytes, *, filename, actor) -> ImportResu
     except camt.StatementError as error:
         raise RegisterError(str(error)) from None
     for entry in entries:
-        if entry.account_iban.upper() != partnership.claim_iban:
+        if entry.account_iban.upper() != account:
             raise RegisterError(
                 _(
                     "This statement is for account %(account)s, not for %(iban)s that claims "
                     "are paid to. Nothing was imported."
                 )
-                % {"account": entry.account_iban, "iban": partnership.claim_iban}
+                % {"account": entry.account_iban, "iban": account}
             )
     # Money in, and any reversal (money back either way); other money going out is not ours.
     relevant = [e for e in entries if (e.credit or e.reversal) and e.amount > 0]

@@ -13,11 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bans.services import RegisterError
-from claims.models import (
-    Claim,
-    ClaimEntry,
-    ClaimReminder,
-)
+from claims.models import Claim, ClaimEntry, ClaimReminder, settings_for
 from claims.services import CENT, S, email_letter, locked, queue_letter_email, set_status
 from merchants import access
 from merchants.services import log_action
@@ -128,7 +124,7 @@ def _reminder_snapshot(claim, today, due_on, costs) -> dict:
 
 def _reminder_term(claim, posted_on) -> date:
     # The statutory 14 days run from the day after the letter arrives: allow for the post.
-    return posted_on + timedelta(days=claim.partnership.claim_reminder_days + POSTAL_DAYS)
+    return posted_on + timedelta(days=settings_for(claim.partnership).reminder_days + POSTAL_DAYS)
 
 
 def _store_reminder_pdf(claim, reminder, today):

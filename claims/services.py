@@ -28,6 +28,7 @@ from claims.models import (
     ClaimReminder,
     ClaimStatus,
     ClaimStatusChange,
+    settings_for,
 )
 from incidents.models import Incident, PoliceReport
 from merchants import access
@@ -148,7 +149,8 @@ def create_claim(incident, person, *, actor, lines=()) -> Claim:
         raise RegisterError(_("A damage line needs an amount above zero."))
     if any(not description for description, _amount in items):
         raise RegisterError(_("Each damage line needs a description."))
-    if incident.partnership.claim_fixed_amount + sum((a for _d, a in items), Decimal(0)) <= 0:
+    fixed_amount = settings_for(incident.partnership).fixed_amount
+    if fixed_amount + sum((a for _d, a in items), Decimal(0)) <= 0:
         raise RegisterError(_("A claim needs an amount: add the direct damage."))
     partnership = incident.partnership
     year = timezone.localdate().year
@@ -172,6 +174,7 @@ def _has_claim(incident, person) -> bool:
 
 
 def _create(incident, person, partnership, year, items, actor) -> Claim:
+    fixed_amount = settings_for(partnership).fixed_amount
     sequence = take_number(partnership, year)
     number = f"{partnership.code}-{year}-{sequence:05d}"
     claim = Claim.objects.create(
@@ -182,8 +185,8 @@ def _create(incident, person, partnership, year, items, actor) -> Claim:
         sequence=sequence,
         number=number,
         payment_reference=rf_reference(f"{partnership.code}{year}{sequence:05d}"),
-        fixed_amount=partnership.claim_fixed_amount,
-        total=partnership.claim_fixed_amount + sum((a for _d, a in items), Decimal("0")),
+        fixed_amount=fixed_amount,
+        total=fixed_amount + sum((a for _d, a in items), Decimal("0")),
         snapshot={
             "full_name": person.full_name,
             "address": person.address,
@@ -283,6 +286,7 @@ def euros(amount) -> str:
 def letter_snapshot(claim, *, actor, today) -> dict:
     """Everything the letter states, frozen when the claim is sent."""
     partnership = claim.partnership
+    rules = settings_for(partnership)
     incident = claim.incident
     shop = incident.shop
     lines = [
@@ -295,7 +299,7 @@ def letter_snapshot(claim, *, actor, today) -> dict:
         "number": claim.number,
         "reference": claim.payment_reference,
         "sent_on": today.isoformat(),
-        "due_on": (today + timedelta(days=partnership.claim_due_days)).isoformat(),
+        "due_on": (today + timedelta(days=rules.due_days)).isoformat(),
         "partnership": {"name": partnership.name, "municipality": partnership.municipality},
         "person": {
             "full_name": claim.snapshot["full_name"],
@@ -317,8 +321,8 @@ def letter_snapshot(claim, *, actor, today) -> dict:
         "lines": lines,
         "total": str(claim.total),
         "payment": {
-            "beneficiary": (partnership.claim_beneficiary or partnership.name)[:70],
-            "iban": partnership.claim_iban.replace(" ", "").upper(),
+            "beneficiary": (rules.beneficiary or partnership.name)[:70],
+            "iban": rules.iban.replace(" ", "").upper(),
             "amount": str(claim.total),
             "reference": claim.payment_reference,
         },

@@ -38,6 +38,7 @@ from claims.models import (
     ClaimPayment,
     ClaimReminder,
     ClaimStatus,
+    settings_for,
 )
 from incidents.models import Incident
 from merchants import access
@@ -198,7 +199,7 @@ def claim_new(request, incident_pk):
             "person": chosen,
             "verdict": verdict,
             "formset": formset,
-            "fixed_amount": incident.partnership.claim_fixed_amount,
+            "fixed_amount": settings_for(incident.partnership).fixed_amount,
             "existing": Claim.objects.filter(incident=incident).exclude(
                 status=ClaimStatus.CANCELLED
             ),
@@ -534,7 +535,12 @@ def distribution_report(request):
     return render(
         request,
         "claims/distribution.html",
-        {"form": form, "report": report, "partnership": request.partnership},
+        {
+            "form": form,
+            "report": report,
+            "partnership": request.partnership,
+            "rules": settings_for(request.partnership),
+        },
     )
 
 
@@ -692,7 +698,7 @@ def collection_csv(request):
 
 @require_capability("manage_claims")
 def claim_settings(request):
-    form = ClaimSettingsForm(request.POST or None, instance=request.partnership)
+    form = ClaimSettingsForm(request.POST or None, instance=settings_for(request.partnership))
     before = {name: str(form.initial.get(name, "")) for name in form.fields}
     if request.method == "POST" and form.is_valid():
         form.save()

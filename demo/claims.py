@@ -61,6 +61,7 @@ from claims.models import (
     ClaimReminder,
     ClaimStatus,
     ClaimStatusChange,
+    settings_for,
 )
 from demo.merchants import DEMO_USERS, FAMILY_NAMES
 from demo.register import (
@@ -399,7 +400,8 @@ class _Seeder:
         self.now = now
         self.rng = rng
         self.today = timezone.localdate(now)
-        self.due_days = partnership.claim_due_days
+        self.rules = settings_for(partnership)
+        self.due_days = self.rules.due_days
         self.first_day = self.today - timedelta(days=PERIOD_DAYS)
         self.statement_days = _statement_days(self.today)
         self.export_days = [
@@ -419,7 +421,7 @@ class _Seeder:
 
     def run(self) -> dict:
         self._set_policy()
-        self.account = self.partnership.claim_iban
+        self.account = self.rules.iban
         self._plan()
         self._match_incidents()
         self._schedule()
@@ -454,17 +456,17 @@ class _Seeder:
         }
 
     def _set_policy(self):
-        partnership = self.partnership
-        if partnership.claim_beneficiary and partnership.claim_iban:
+        rules = self.rules
+        if rules.beneficiary and rules.iban:
             return
-        partnership.claim_beneficiary = partnership.claim_beneficiary or BENEFICIARY
-        partnership.claim_iban = partnership.claim_iban or normalise_iban(ACCOUNT)
-        partnership.save(update_fields=["claim_beneficiary", "claim_iban"])
+        rules.beneficiary = rules.beneficiary or BENEFICIARY
+        rules.iban = rules.iban or normalise_iban(ACCOUNT)
+        rules.save()
         log_action(
             "claims.settings.changed",
             actor=self.coordinator,
-            partnership=partnership,
-            data={"fields": ["claim_beneficiary", "claim_iban"]},
+            partnership=self.partnership,
+            data={"fields": ["beneficiary", "iban"]},
         )
 
     def _moment(self, day, minute) -> datetime:
@@ -504,7 +506,7 @@ class _Seeder:
                         slot.sent_on = self._days_ago(IN_TERM[way], self.due_days, share)
                     elif way in IN_REMINDER:
                         first = self.due_days + 1 + IN_REMINDER[way]
-                        last = self.due_days + self.partnership.claim_reminder_days
+                        last = self.due_days + self.rules.reminder_days
                         slot.sent_on = self._days_ago(first, last, share)
                     elif way == "collection_part_by_bank":
                         # Reminded before the second statement, which comes before the costs.
@@ -574,7 +576,7 @@ class _Seeder:
             posted += timedelta(days=1)
         if posted >= self.today:
             return reminded, None, None
-        term = self.partnership.claim_reminder_days + claim_reminders.POSTAL_DAYS
+        term = self.rules.reminder_days + claim_reminders.POSTAL_DAYS
         return reminded, posted, posted + timedelta(days=term)
 
     def _make_feasible(self, slot, *, late):

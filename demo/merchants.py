@@ -16,9 +16,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt, encrypt
 from django.db import transaction
 
+from bulletins.models import BulletinMode, BulletinSettings
 from merchants.models import (
     AreaKind,
-    BulletinMode,
     Membership,
     Partnership,
     ProtocolVersion,
@@ -456,8 +456,10 @@ def seed_merchants(*, debug, stdout=None) -> dict:
         created = {}
         partnership, created["partnerships"] = Partnership.objects.get_or_create(
             slug=PARTNERSHIP["slug"],
-            defaults={**PARTNERSHIP, "bulletin_mode": BulletinMode.INLINE},
+            defaults=PARTNERSHIP,
         )
+        if created["partnerships"]:
+            BulletinSettings.objects.create(partnership=partnership, mode=BulletinMode.INLINE)
 
         areas = {}
         created["areas"] = 0

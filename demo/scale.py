@@ -312,6 +312,7 @@ class _World:
 
 
 def _merchants(scale, now):
+    from claims.models import ClaimSettings
     from merchants.models import AreaKind, Partnership, Shop, ShoppingArea
 
     partnerships = Partnership.objects.bulk_create(
@@ -320,10 +321,16 @@ def _merchants(scale, now):
             slug=f"{SLUG_PREFIX}{i + 1:03d}",
             code=partnership_code(i),
             municipality=f"Gemeente {i + 1:03d}",
-            claim_beneficiary=f"Stichting KVO Schaal {i + 1:03d}",
-            claim_iban="NL91ABNA0417164300",
         )
         for i in range(scale.partnerships)
+    )
+    ClaimSettings.objects.bulk_create(
+        ClaimSettings(
+            partnership=partnership,
+            beneficiary=f"Stichting KVO Schaal {i + 1:03d}",
+            iban="NL91ABNA0417164300",
+        )
+        for i, partnership in enumerate(partnerships)
     )
     areas = ShoppingArea.objects.bulk_create(
         ShoppingArea(

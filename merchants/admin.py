@@ -39,7 +39,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "municipality", "bulletin_mode", "active"]
+    list_display = ["name", "code", "municipality", "active"]
     prepopulated_fields = {"slug": ["name"]}
 
 

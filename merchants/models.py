@@ -1,22 +1,19 @@
 """Ground floor: users, partnerships, areas, shops, memberships, invitations, protocol, audit."""
 
 import hashlib
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.roles import Role
-from plumbing.epc import IBANError, normalise_iban
 
 postcode_validator = RegexValidator(
     r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Enter a Dutch postcode such as 7411 AB.")
@@ -84,11 +81,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (self.full_name.split(" ")[0] if self.full_name else "") or self.email
 
 
-class BulletinMode(models.TextChoices):
-    LINK = "link", _("Link to the bulletin (no photos in the email)")
-    INLINE = "inline", _("Watermarked photos in the email")
-
-
 class PartnershipQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
@@ -96,13 +88,6 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(
             pk__in=Membership.objects.filter(user=user, active=True).values("partnership")
         )
-
-
-def validate_iban(value):
-    try:
-        normalise_iban(value)
-    except IBANError as error:
-        raise ValidationError(str(error), code="iban") from None
 
 
 class Partnership(models.Model):
@@ -146,66 +131,12 @@ class Partnership(models.Model):
     aggression_means_red_card = models.BooleanField(
         _("aggression leads straight to a red card"), default=True
     )
-    claim_fixed_amount = models.DecimalField(
-        _("fixed civil claim (EUR)"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("181.00"),
-        validators=[MinValueValidator(Decimal("0.00"))],
-    )
-    claim_due_days = models.PositiveSmallIntegerField(
-        _("days to pay a claim"), default=15, validators=[MinValueValidator(7)]
-    )
-    claim_reminder_days = models.PositiveSmallIntegerField(
-        _("days to pay after a reminder"),
-        default=14,
-        # Statutory collection costs may only be charged 14 days after the reminder (6:96 BW).
-        validators=[MinValueValidator(14)],
-    )
-    claim_beneficiary = models.CharField(
-        _("claims paid to (name)"),
-        max_length=70,
-        blank=True,
-        help_text=_("The partnership or the collecting foundation, as the bank knows it."),
-    )
-    claim_iban = models.CharField(
-        _("claims paid to (IBAN)"), max_length=34, blank=True, validators=[validate_iban]
-    )
-    # How a paid fixed amount is shared; the area fund gets the rest. Direct damage goes to the
-    # shop in full, collection costs to the administration.
-    claim_shop_percent = models.DecimalField(
-        _("shop's share of the fixed amount (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("50.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-    )
-    claim_admin_percent = models.DecimalField(
-        _("administration fee (% of the fixed amount)"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("25.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-    )
-    bulletin_mode = models.CharField(
-        _("bulletin delivery"),
-        max_length=10,
-        choices=BulletinMode.choices,
-        default=BulletinMode.LINK,
-    )
-
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(claim_shop_percent__lte=Decimal("100") - F("claim_admin_percent")),
-                name="partnership_claim_shares_at_most_100",
-            )
-        ]
 
     def __str__(self):
         return self.name

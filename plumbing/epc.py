@@ -35,6 +35,7 @@ import re
 from decimal import Decimal
 
 import segno
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # Lengths from the SWIFT IBAN registry for the SEPA countries; others only get 15-34 characters.
@@ -135,6 +136,14 @@ def normalise_iban(value: str) -> str:
     if _mod97(iban[4:] + iban[:4]) != 1:
         raise IBANError
     return iban
+
+
+def validate_iban(value):
+    """A model or form field validator: the IBAN's country, length and check digits."""
+    try:
+        normalise_iban(value)
+    except IBANError as error:
+        raise ValidationError(str(error), code="iban") from None
 
 
 def format_iban(iban: str) -> str:

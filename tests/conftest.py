@@ -17,6 +17,7 @@ from tests.factories import (
     ShopFactory,
     UserFactory,
     add_totp,
+    claim_settings,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,9 +185,9 @@ class World:
         from tests.bans.factories import PersonFactory
 
         officer = self.users["officer"]
-        self.deventer.claim_beneficiary = "Stichting KVO Deventer"
-        self.deventer.claim_iban = "NL91ABNA0417164300"
-        self.deventer.save()
+        claim_settings(
+            self.deventer, beneficiary="Stichting KVO Deventer", iban="NL91ABNA0417164300"
+        )
         person = PersonFactory(
             partnership=self.deventer,
             display_name="Kees B.",

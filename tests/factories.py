@@ -151,3 +151,24 @@ def add_totp(user, secret=TOTP_SECRET):
     return Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
     )
+
+
+def claim_settings(partnership, **values):
+    """Save the partnership's claim settings with these values; the rest keep the defaults. The
+    partnership object the test holds sees them at once (its cached row is replaced)."""
+    from claims.models import ClaimSettings
+
+    row = ClaimSettings.objects.update_or_create(partnership=partnership, defaults=values)[0]
+    partnership.claim_settings = row
+    return row
+
+
+def bulletin_mode(partnership, mode):
+    """Save how the partnership's bulletins reach the shops ("link" or "inline")."""
+    from bulletins.models import BulletinSettings
+
+    row = BulletinSettings.objects.update_or_create(
+        partnership=partnership, defaults={"mode": mode}
+    )[0]
+    partnership.bulletin_settings = row
+    return row

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.expressions
-import merchants.models
+import plumbing.epc
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='partnership',
             name='claim_iban',
-            field=models.CharField(blank=True, max_length=34, validators=[merchants.models.validate_iban], verbose_name='claims paid to (IBAN)'),
+            field=models.CharField(blank=True, max_length=34, validators=[plumbing.epc.validate_iban], verbose_name='claims paid to (IBAN)'),
         ),
         migrations.AddField(
             model_name='partnership',

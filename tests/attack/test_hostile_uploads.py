@@ -39,6 +39,7 @@ from claims.models import BankImport, BankTransaction
 from incidents.models import Incident, IncidentPhoto
 from tests.attack import corpus
 from tests.attack.corpus import IMAGES, PDFS, REFUSE, STATEMENTS, multipart
+from tests.factories import claim_settings
 
 pytestmark = [
     pytest.mark.django_db,
@@ -387,8 +388,7 @@ def test_dossier_document(kind, case, client_as, world, tmp_path, upload_tmp):
 
 @pytest.mark.parametrize("case", STATEMENTS, ids=str)
 def test_bank_statement(case, client_as, world, tmp_path, upload_tmp):
-    world.deventer.claim_iban = corpus.STATEMENT_IBAN
-    world.deventer.save()
+    claim_settings(world.deventer, iban=corpus.STATEMENT_IBAN)
     client = client_as("coordinator")
     before = Snapshot(tmp_path)
     response = post(client, reverse("claims:bank"), {}, "statement", case, tmp_path)

@@ -12,14 +12,14 @@ from bans import services
 from merchants.services import sign_protocol
 from plumbing.images import process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
+from tests.factories import bulletin_mode
 from tests.incidents.factories import cctv_still, upload
 
 
 def test_red_card_to_bulletin_to_shop(browser, live_server, world, login_as, axe_check, shoot):
     from tests.browser.conftest import DESKTOP, PHONE
 
-    world.deventer.bulletin_mode = "inline"
-    world.deventer.save()
+    bulletin_mode(world.deventer, "inline")
     world.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
     world.shop.save()
     sign_protocol(world.protocol, actor=world.users["owner"], shop=world.shop)

@@ -11,6 +11,7 @@ from bans import services
 from claims.models import Claim
 from tests.bans.factories import PersonFactory
 from tests.claims.camt import statement
+from tests.factories import claim_settings
 from tests.qr import decode_qr_codes
 
 
@@ -20,9 +21,7 @@ def test_claim_from_case_to_payment(browser, live_server, world, login_as, axe_c
 
     from tests.browser.conftest import DESKTOP, PHONE
 
-    world.deventer.claim_beneficiary = "Stichting KVO Deventer"
-    world.deventer.claim_iban = "NL91ABNA0417164300"
-    world.deventer.save()
+    claim_settings(world.deventer, beneficiary="Stichting KVO Deventer", iban="NL91ABNA0417164300")
     incident = world.incident  # caught in the act, aangifte filed
     person = PersonFactory(
         partnership=world.deventer,

@@ -27,13 +27,13 @@ from plumbing.mail import (
     as_merged,
     envelope_address,
 )
+from tests.factories import bulletin_mode
 
 
 @pytest.fixture
 def ready(world):
     """Deventer with a red card in force (with photo), and Bakkerij Jansen signed up."""
-    world.deventer.bulletin_mode = "inline"
-    world.deventer.save()
+    bulletin_mode(world.deventer, "inline")
     world.shop.bulletin_email = "bulletin@bakkerij-jansen.nl"
     world.shop.save()
     sign_protocol(world.protocol, actor=world.users["owner"], shop=world.shop)
@@ -116,8 +116,7 @@ def test_red_cards_within_the_delay_make_one_bulletin(ready, settings):
 def test_link_mode_link_works_for_the_shop_and_not_for_another(ready, client_as):
     from merchants.services import sign_protocol as sign
 
-    ready.deventer.bulletin_mode = "link"
-    ready.deventer.save()
+    bulletin_mode(ready.deventer, "link")
     mail.outbox.clear()
     bulletin = make(ready)
     bulletin_outbox.send_deliveries(bulletin.pk)
@@ -248,8 +247,7 @@ def _normalised(data: bytes) -> bytes:
 
 
 def _row_and_edition(ready, mode, name, email="bulletin@bakkerij-jansen.nl"):
-    ready.deventer.bulletin_mode = mode
-    ready.deventer.save()
+    bulletin_mode(ready.deventer, mode)
     Shop.objects.filter(pk=ready.shop.pk).update(name=name, bulletin_email=email)
     bulletin = make(ready)
     row = BulletinDelivery.objects.select_related("shop", "bulletin__partnership").get(

@@ -32,6 +32,7 @@ from bulletins.tasks import send_bulletin_deliveries
 from kvo.celery import app
 from merchants.models import ProtocolDeclaration, Shop
 from tests.conftest import skip_or_fail
+from tests.factories import bulletin_mode
 from tests.smtp_sink import HOST, PERMANENT, TEMPORARY, SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -433,8 +434,7 @@ def test_inline_photos_are_referenced_from_the_html_and_watermarked_per_shop(wor
     """Through SMTP and back through the `email` parser: each photo is a related part whose
     Content-ID the HTML uses, and it is the thumbnail watermarked for that shop, so two shops
     receive different image bytes."""
-    world.deventer.bulletin_mode = "inline"
-    world.deventer.save()
+    bulletin_mode(world.deventer, "inline")
     shops = signed_shops(world, 2, "foto")
     bulletin = make(world)
     bulletin_outbox.send_deliveries(bulletin.pk)
@@ -467,8 +467,7 @@ def test_inline_photos_are_referenced_from_the_html_and_watermarked_per_shop(wor
 def test_link_mode_sends_no_photo_but_a_link_with_the_shops_own_token(world, sink):
     """No image part at all; the text and the HTML carry a link to /register/bulletins/<pk>/ with
     a token that names this shop."""
-    world.deventer.bulletin_mode = "link"
-    world.deventer.save()
+    bulletin_mode(world.deventer, "link")
     shops = signed_shops(world, 2, "link")
     bulletin = make(world)
     bulletin_outbox.send_deliveries(bulletin.pk)

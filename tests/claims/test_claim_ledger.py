@@ -25,6 +25,7 @@ from claims.payments import (
 from claims.reminders import collection_costs, send_reminders
 from claims.services import send_claim
 from tests.claims.camt import statement
+from tests.factories import claim_settings
 from tests.qr import decode_qr_codes
 
 D = Decimal
@@ -383,8 +384,7 @@ def test_a_file_that_is_not_a_usable_statement_is_refused(world, data):
 
 
 def test_another_partnerships_reference_is_unknown_here(world, claim):
-    world.zwolle.claim_iban, world.zwolle.claim_beneficiary = "NL91ABNA0417164300", "KVO Zwolle"
-    world.zwolle.save()
+    claim_settings(world.zwolle, iban="NL91ABNA0417164300", beneficiary="KVO Zwolle")
     data = statement([{"amount": "205.98", "ref": claim.payment_reference}])
     other = world.users["other_coordinator"]
     import_statement(world.zwolle, data, filename="z.xml", actor=other)
@@ -479,8 +479,7 @@ def test_an_open_claim_is_kept_however_old(world, claim):
 
 def test_shares_adding_up_to_100_never_give_the_fund_less_than_nothing(world):
     claim = sent_on(world, timezone.localdate())  # EUR 181, no damage lines
-    world.deventer.claim_shop_percent = world.deventer.claim_admin_percent = D("50")
-    world.deventer.save()
+    claim_settings(world.deventer, shop_percent=D("50"), admin_percent=D("50"))
     payment = pay(world, reload(claim), "0.03")
     assert (payment.shop_amount, payment.admin_amount, payment.fund_amount) == (
         D("0.02"),

@@ -10,10 +10,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bans import services
-from claims.models import BankImport, Claim, ClaimPayment
+from claims.models import BankImport, Claim, ClaimPayment, ClaimSettings
 from tests.bans.factories import PersonFactory
 from tests.bans.test_policy import offence
 from tests.claims.camt import statement
+from tests.factories import claim_settings
 
 
 @pytest.fixture
@@ -147,8 +148,7 @@ def test_the_coordinator_imports_a_statement_and_sees_the_claim_paid(client_as, 
     ],
 )
 def test_a_wrong_bank_file_gets_a_clear_error(client_as, world, content, message):
-    world.deventer.claim_iban = "NL91ABNA0417164300"
-    world.deventer.save()
+    claim_settings(world.deventer, iban="NL91ABNA0417164300")
     upload = io.BytesIO(content)
     upload.name = "afschrift.xml"
     response = client_as("coordinator").post(reverse("claims:bank"), {"statement": upload})
@@ -203,30 +203,29 @@ def test_the_coordinator_keeps_the_books_without_names(client_as, world):
 @pytest.mark.parametrize(
     "field,value,message",
     [
-        ("claim_iban", "NL00ABNA0417164300", "geldig IBAN"),
-        ("claim_shop_percent", "80", "samen meer dan 100%"),
+        ("iban", "NL00ABNA0417164300", "geldig IBAN"),
+        ("shop_percent", "80", "samen meer dan 100%"),
     ],
 )
 def test_claim_settings_refuse_a_bad_iban_and_shares_over_100(
     client_as, world, field, value, message
 ):
     data = {
-        "claim_fixed_amount": "181,00",
-        "claim_beneficiary": "Stichting KVO Deventer",
-        "claim_iban": "nl91 abna 0417 1643 00",
-        "claim_due_days": "15",
-        "claim_reminder_days": "14",
-        "claim_shop_percent": "50",
-        "claim_admin_percent": "25",
+        "fixed_amount": "181,00",
+        "beneficiary": "Stichting KVO Deventer",
+        "iban": "nl91 abna 0417 1643 00",
+        "due_days": "15",
+        "reminder_days": "14",
+        "shop_percent": "50",
+        "admin_percent": "25",
         field: value,
     }
     client = client_as("coordinator")
     response = client.post(reverse("claims:settings"), data)
     assert response.status_code == 200 and message in response.content.decode()
-    data[field] = {"claim_iban": "nl91 abna 0417 1643 00", "claim_shop_percent": "60"}[field]
+    data[field] = {"iban": "nl91 abna 0417 1643 00", "shop_percent": "60"}[field]
     assert client.post(reverse("claims:settings"), data).status_code == 302
-    world.deventer.refresh_from_db()
-    assert world.deventer.claim_iban == "NL91ABNA0417164300"
+    assert ClaimSettings.objects.get(partnership=world.deventer).iban == "NL91ABNA0417164300"
 
 
 def test_list_totals_count_only_open_claims_as_outstanding(client_as, world):

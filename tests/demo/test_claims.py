@@ -29,6 +29,7 @@ from claims.models import (
     ClaimReminder,
     ClaimStatus,
     ClaimStatusChange,
+    settings_for,
 )
 from demo.claims import (
     ACCOUNT,
@@ -94,7 +95,7 @@ def check_cases(demo_claims):
 def check_dates(demo_claims, deventer, today):
     now = timezone.now()
     first_day = today - timedelta(days=PERIOD_DAYS + 7)
-    term = deventer.claim_reminder_days + claim_reminders.POSTAL_DAYS
+    term = settings_for(deventer).reminder_days + claim_reminders.POSTAL_DAYS
     for claim in demo_claims:
         history = list(claim.history.order_by("pk"))
         stamps = [change.changed_at for change in history]
@@ -107,7 +108,7 @@ def check_dates(demo_claims, deventer, today):
         assert first_day <= claim.sent_on <= today
         sent = next(h for h in history if h.new_status == S.SENT)
         assert timezone.localdate(sent.changed_at) == claim.sent_on
-        assert claim.due_on == claim.sent_on + timedelta(days=deventer.claim_due_days)
+        assert claim.due_on == claim.sent_on + timedelta(days=settings_for(deventer).due_days)
         reminder = getattr(claim, "reminder", None)
         if reminder is None:
             # Paid, credited or written off in time, or not yet due.

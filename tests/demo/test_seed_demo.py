@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bans import services
 from bans.models import BAN_KINDS, MeasureKind, Person
-from claims.models import Claim
+from claims.models import Claim, settings_for
 from demo.claims import ACCOUNT, BENEFICIARY, seed_claims
 from demo.incidents import has_demo_incidents, seed_incidents
 from demo.register import DEMO_FULL_NAMES, seed_register
@@ -104,8 +104,8 @@ def check_register(deventer, counts):
 
 def check_claims(deventer):
     deventer.refresh_from_db()  # the claims seeder set the beneficiary and the account
-    assert deventer.claim_beneficiary == BENEFICIARY
-    assert normalise_iban(deventer.claim_iban) == ACCOUNT
+    assert settings_for(deventer).beneficiary == BENEFICIARY
+    assert normalise_iban(settings_for(deventer).iban) == ACCOUNT
     today = timezone.localdate()
     demo_claims = Claim.objects.filter(partnership=deventer).select_related(
         "incident__partnership", "person", "created_by"
