@@ -1,5 +1,6 @@
 from django.urls import path
 
+from claims import bookkeeping_views as books
 from claims import views
 
 app_name = "claims"
@@ -16,12 +17,12 @@ urlpatterns = [
     path("<int:pk>/payment/", views.claim_payment, name="payment"),
     path("<int:pk>/credit/", views.claim_credit, name="credit"),
     path("<int:pk>/write-off/", views.claim_write_off, name="write_off"),
-    path("bank/", views.bank, name="bank"),
-    path("bank/<int:pk>/book/", views.bank_book, name="bank_book"),
-    path("bank/<int:pk>/set-aside/", views.bank_set_aside, name="bank_set_aside"),
-    path("distribution/", views.distribution_report, name="distribution"),
-    path("distribution.csv", views.distribution_csv, name="distribution_csv"),
-    path("export.csv", views.claims_csv, name="csv"),
-    path("collection.csv", views.collection_csv, name="collection_csv"),
-    path("settings/", views.claim_settings, name="settings"),
+    path("bank/", books.bank, name="bank"),
+    path("bank/<int:pk>/book/", books.bank_book, name="bank_book"),
+    path("bank/<int:pk>/set-aside/", books.bank_set_aside, name="bank_set_aside"),
+    path("distribution/", books.distribution_report, name="distribution"),
+    path("distribution.csv", books.distribution_csv, name="distribution_csv"),
+    path("export.csv", books.claims_csv, name="csv"),
+    path("collection.csv", books.collection_csv, name="collection_csv"),
+    path("settings/", books.claim_settings, name="settings"),
 ]

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "merchants.context_processors.partnership",
             ],
+            # Tag libraries of plumbing, which is no app (so has no templatetags of its own).
+            "libraries": {"pdf": "plumbing.templatetags.pdf"},
         },
     },
 ]

@@ -7,10 +7,12 @@ the app that wrote them.
 Called from migrations with the historical `apps`; they import no model classes."""
 
 
-def move_model_references(apps, old_app, new_app, models):
+def move_model_references(apps, old_app, new_app, models, verbose_names=None):
     """Give the content types of `models` ({old model name: new model name}, lower case) of
     `old_app` to `new_app`, with their permissions, and rename the object type that audit events
-    and deletion-ledger rows carry. Run it with the mapping inverted to go back."""
+    and deletion-ledger rows carry. A renamed model's permissions get the new codename, and the
+    new verbose name in their text ({old: new} in `verbose_names`). Run it with the mappings
+    inverted to go back."""
     for model_name in ("AuditEvent", "DeletionRecord"):
         rows = apps.get_model("merchants", model_name).objects
         for old_model, new_model in models.items():
@@ -33,6 +35,10 @@ def move_model_references(apps, old_app, new_app, models):
                 permission.objects.filter(
                     content_type=moving, codename=f"{action}_{old_model}"
                 ).update(codename=f"{action}_{new_model}")
+        for old_name, new_name in (verbose_names or {}).items():
+            for row in permission.objects.filter(content_type=moving, name__endswith=old_name):
+                row.name = row.name[: -len(old_name)] + new_name
+                row.save(update_fields=["name"])
 
 
 def rewrite_audit_actions(apps, renames):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merchants import views
+from merchants import member_views, views
 
 app_name = "merchants"
 
@@ -16,12 +16,12 @@ urlpatterns = [
     path("shops/<int:pk>/", views.shop_detail, name="shop_detail"),
     path("shops/<int:pk>/edit/", views.shop_edit, name="shop_edit"),
     path("shops/<int:pk>/active/", views.shop_set_active, name="shop_set_active"),
-    path("members/", views.member_list, name="member_list"),
-    path("members/<int:pk>/end/", views.member_end, name="member_end"),
-    path("invitations/new/", views.invitation_create, name="invitation_create"),
-    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
-    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
-    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("members/", member_views.member_list, name="member_list"),
+    path("members/<int:pk>/end/", member_views.member_end, name="member_end"),
+    path("invitations/new/", member_views.invitation_create, name="invitation_create"),
+    path("invitations/<int:pk>/resend/", member_views.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/revoke/", member_views.invitation_revoke, name="invitation_revoke"),
+    path("invite/<str:token>/", member_views.invitation_accept, name="invitation_accept"),
     path("my-shop/", views.my_shops, name="my_shops"),
     path("my-shop/<int:pk>/staff/", views.my_shop_staff, name="my_shop_staff"),
     path(

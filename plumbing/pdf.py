@@ -9,7 +9,7 @@ forgery) or read any file it may read. So the fetcher here reads from disk only:
 - ``static:css/print.css`` and ``/static/css/print.css`` (``{% static %}``): the staticfiles
   finders, then the ``staticfiles`` storage (hashed names after ``collectstatic``);
 - ``private:incidents/2026/11/<hex>.jpg`` and ``/private/<name>``: ``default_storage``, where the
-  private photos live. Templates write ``{{ photo.original|private_url }}`` (``kvo_pdf`` tags);
+  private photos live. Templates write ``{{ photo.original|private_url }}`` (tag library ``pdf``);
 - ``data:`` URLs, decoded as WeasyPrint normally does;
 
 and refuses everything else with an error. Relative URLs resolve against the site's address

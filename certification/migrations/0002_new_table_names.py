@@ -12,6 +12,7 @@ MODELS = {
     "dossierreminder": "dossierreminder",
     "matrixitem": "safetymeasure",
 }
+VERBOSE_NAMES = {"matrix item": "safety measure"}  # in the permissions' text
 ACTIONS = {
     "merchants.dossier.certificate_added": "certification.certificate.added",
     "merchants.dossier.item_added": "certification.dossier_item.added",
@@ -21,12 +22,14 @@ ACTIONS = {
 
 
 def forward(apps, schema_editor):
-    move_model_references(apps, "merchants", "certification", MODELS)
+    move_model_references(apps, "merchants", "certification", MODELS, VERBOSE_NAMES)
     rewrite_audit_actions(apps, ACTIONS)
 
 
 def backward(apps, schema_editor):
-    move_model_references(apps, "certification", "merchants", inverse(MODELS))
+    move_model_references(
+        apps, "certification", "merchants", inverse(MODELS), inverse(VERBOSE_NAMES)
+    )
     rewrite_audit_actions(apps, inverse(ACTIONS))
 
 

@@ -132,7 +132,7 @@ def test_private_photo_through_the_filter(templates):
     stored = default_storage.save("incidents/test/still.jpg", ContentFile(cctv_still()))
     name = templates(
         "photo.html",
-        '{% load kvo_pdf %}<html><body><img src="{{ name|private_url }}" alt=""></body></html>',
+        '{% load pdf %}<html><body><img src="{{ name|private_url }}" alt=""></body></html>',
     )
 
     pdf = render_pdf(name, {"name": stored})
@@ -213,7 +213,7 @@ def test_the_fetcher_is_a_weasyprint_url_fetcher():
 
 def test_a_missing_private_file_fails_the_rendering(templates):
     name = templates(
-        "missing.html", '{% load kvo_pdf %}<img src="{{ "incidents/gone.jpg"|private_url }}">'
+        "missing.html", '{% load pdf %}<img src="{{ "incidents/gone.jpg"|private_url }}">'
     )
 
     with pytest.raises(PdfRenderingError, match=r"incidents/gone\.jpg"):

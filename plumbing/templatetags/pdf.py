@@ -1,4 +1,5 @@
-"""Template helpers for PDF templates: ``{% load kvo_pdf %}``.
+"""Template helpers for PDF templates: ``{% load pdf %}`` (settings.TEMPLATES registers the library
+under that name: plumbing is no app, so Django would not find it by itself).
 
 ``{{ photo.original|private_url }}`` names a private file for the PDF renderer's fetcher; the page
 number tags give running footers a place for WeasyPrint's page counters.
