@@ -12,6 +12,7 @@ from bans.models import (
     search_key,
 )
 from incidents.models import IncidentType
+from merchants.models import AuditEvent, Shop, ShopAssignment
 
 
 def get_person_for_user(user, pk) -> Person:
@@ -31,8 +32,6 @@ def get_measure_for_user(user, pk) -> Measure:
 def shops_sharing_an_owner(shops):
     """The shops themselves and every shop owned by one of their owners: an individual ban
     holds for the issuing shop and the same owner's branches."""
-    from merchants.models import Shop, ShopAssignment
-
     owners = ShopAssignment.objects.filter(
         shop__in=shops, is_owner=True, membership__active=True
     ).values("membership")
@@ -136,8 +135,6 @@ def gallery_photo(partnership, person_pk, photo_pk, *, day, viewer_shops):
 
 
 def access_log(partnership, *, person=None, user=None, since=None, until=None):
-    from merchants.models import AuditEvent
-
     events = AuditEvent.objects.filter(
         partnership=partnership, action__in=sorted(hooks.ACCESS_ACTIONS)
     ).select_related("actor")
@@ -155,8 +152,6 @@ def access_log(partnership, *, person=None, user=None, since=None, until=None):
 def working_shops(user, partnership):
     """The active shops (in active areas) where the user works, in this partnership: the gallery,
     its watermark and the bulletins are for these."""
-    from merchants.models import Shop
-
     return Shop.objects.filter(
         assignments__membership__user=user,
         assignments__membership__active=True,

@@ -23,6 +23,7 @@ from bans.models import (
     SubjectRequest,
     search_key,
 )
+from bans.selectors import access_log
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentType
 from merchants import access
@@ -33,6 +34,7 @@ from plumbing.dates import last_day_of_term
 from plumbing.files import store_image
 from plumbing.http import client_ip
 from plumbing.mail import send_templated_mail
+from plumbing.pdf import render_pdf
 
 
 class RegisterError(Exception):
@@ -499,9 +501,6 @@ def close_subject_request(subject_request, *, actor, status, notes=""):
 
 def access_report_pdf(person, *, actor, request=None):
     """Everything held on the person, including who viewed it (AVG/GDPR article 15)."""
-    from bans.selectors import access_log
-    from plumbing.pdf import render_pdf
-
     context = {
         "person": person,
         "measures": person.measures.select_related("incident", "issuing_shop").prefetch_related(
