@@ -50,3 +50,18 @@ def rewrite_audit_actions(apps, renames):
 
 def inverse(mapping):
     return {new: old for old, new in mapping.items()}
+
+
+def model_move(old_app, new_app, models, actions, verbose_names=None):
+    """RunPython's forward and backward functions for a move of `models` from `old_app` to
+    `new_app` that also renames `actions` ({old: new}) in the audit log."""
+
+    def forward(apps, schema_editor):
+        move_model_references(apps, old_app, new_app, models, verbose_names)
+        rewrite_audit_actions(apps, actions)
+
+    def backward(apps, schema_editor):
+        move_model_references(apps, new_app, old_app, inverse(models), inverse(verbose_names or {}))
+        rewrite_audit_actions(apps, inverse(actions))
+
+    return forward, backward

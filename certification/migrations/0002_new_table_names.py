@@ -1,10 +1,11 @@
 """The dossier's tables get their own app's names, the matrix line is a safety measure (the word
 "measure" alone is the register's), and what named the models or their actions by the old app
-follows: content types with their permissions, and the audit log's action names."""
+follows: content types with their permissions, the object type of audit events and
+deletion-ledger rows, and the audit log's action names."""
 
 from django.db import migrations
 
-from merchants.moves import inverse, move_model_references, rewrite_audit_actions
+from merchants.moves import model_move
 
 MODELS = {
     "certificate": "certificate",
@@ -21,16 +22,7 @@ ACTIONS = {
 }
 
 
-def forward(apps, schema_editor):
-    move_model_references(apps, "merchants", "certification", MODELS, VERBOSE_NAMES)
-    rewrite_audit_actions(apps, ACTIONS)
-
-
-def backward(apps, schema_editor):
-    move_model_references(
-        apps, "certification", "merchants", inverse(MODELS), inverse(VERBOSE_NAMES)
-    )
-    rewrite_audit_actions(apps, inverse(ACTIONS))
+forward, backward = model_move("merchants", "certification", MODELS, ACTIONS, VERBOSE_NAMES)
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ deletion-ledger rows, and the audit log's action names."""
 
 from django.db import migrations
 
-from merchants.moves import inverse, move_model_references, rewrite_audit_actions
+from merchants.moves import model_move
 
 MODELS = {
     name: name
@@ -45,14 +45,7 @@ ACTIONS = {
 }
 
 
-def forward(apps, schema_editor):
-    move_model_references(apps, "bans", "claims", MODELS)
-    rewrite_audit_actions(apps, ACTIONS)
-
-
-def backward(apps, schema_editor):
-    move_model_references(apps, "claims", "bans", inverse(MODELS))
-    rewrite_audit_actions(apps, inverse(ACTIONS))
+forward, backward = model_move("bans", "claims", MODELS, ACTIONS)
 
 
 class Migration(migrations.Migration):
