@@ -18,21 +18,20 @@ little over raw SMTP. See bench/README.md for the figures. The rows of issue 9's
 import argparse
 import json
 import logging
-import multiprocessing
 import os
 import platform
 import random
 import shutil
 import smtplib
-import socket
 import sys
 import tempfile
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 from _common import ROOT, postgres_admin, record_rows, revision
+from _fanout_probe import Probe
+from _fanout_sink import BenchFailure, SinkClient, read_spool
 
 RESULTS = ROOT / "test-artifacts" / "bench" / "bulletin_fanout.json"
 SIZES = (300, 3000)
@@ -42,125 +41,6 @@ PEOPLE = 12  # a realistic edition: a dozen red and yellow cards in force
 GOAL = ">= 0.5"  # issue 9: our msg/s ÷ a plain smtplib loop's
 DATABASE = "kvo_bench_bulletins"
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-
-
-class BenchFailure(SystemExit):
-    def __init__(self, message):
-        super().__init__(f"FAIL: {message}")
-
-
-# --- The SMTP sink, in a child process ------------------------------------------------------------
-
-
-class _Sink:
-    """aiosmtpd handler: counts messages, bytes and recipients; spools what it receives to a file
-    when asked (for the floor run to replay byte for byte)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.reset(None)
-
-    def reset(self, spool_path):
-        with self.lock:
-            self.messages = 0
-            self.bytes = 0
-            self.recipients = []
-            if getattr(self, "spool", None):
-                self.spool.close()
-            self.spool = open(spool_path, "wb") if spool_path else None  # noqa: SIM115
-
-    def stats(self):
-        with self.lock:
-            if self.spool:
-                self.spool.flush()
-            return {
-                "messages": self.messages,
-                "bytes": self.bytes,
-                "recipients": list(self.recipients),
-            }
-
-    async def handle_DATA(self, server, session, envelope):
-        data = envelope.original_content
-        with self.lock:
-            self.messages += 1
-            self.bytes += len(data)
-            self.recipients.extend(envelope.rcpt_tos)
-            if self.spool:
-                header = json.dumps([len(data), envelope.mail_from, envelope.rcpt_tos])
-                self.spool.write(header.encode() + b"\n" + data)
-        return "250 Message accepted"
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve_sink(conn):
-    """Child process: run the sink and answer the parent's commands until told to stop."""
-    from aiosmtpd.controller import Controller
-
-    handler = _Sink()
-    for _attempt in range(5):  # the free port may be taken between probing and binding
-        controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-        try:
-            controller.start()
-            break
-        except (OSError, RuntimeError):
-            continue
-    else:
-        conn.send(("error", "the sink could not bind a port"))
-        return
-    conn.send(("port", controller.port))
-    while True:
-        command, argument = conn.recv()
-        if command == "reset":
-            handler.reset(argument)
-            conn.send("ok")
-        elif command == "stats":
-            conn.send(handler.stats())
-        else:
-            handler.reset(None)
-            controller.stop()
-            conn.send("stopped")
-            return
-
-
-class SinkClient:
-    def __init__(self):
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve_sink, args=(child,), daemon=True)
-        self.process.start()
-        kind, value = self.conn.recv()
-        if kind != "port":
-            raise BenchFailure(value)
-        self.port = value
-
-    def reset(self, spool_path=None):
-        self.conn.send(("reset", str(spool_path) if spool_path else None))
-        self.conn.recv()
-
-    def stats(self):
-        self.conn.send(("stats", None))
-        return self.conn.recv()
-
-    def stop(self):
-        if self.process.is_alive():
-            self.conn.send(("stop", None))
-            self.conn.recv()
-        self.process.join(timeout=10)
-
-
-def read_spool(path):
-    """The messages the sink received: [(mail_from, rcpt_tos, bytes)]."""
-    messages = []
-    with open(path, "rb") as spool:
-        while header := spool.readline():
-            size, mail_from, rcpt_tos = json.loads(header)
-            messages.append((mail_from, rcpt_tos, spool.read(size)))
-    return messages
 
 
 # --- The throwaway database ----------------------------------------------------------------------
@@ -349,65 +229,6 @@ def make_partnership(n_shops, index):
 
 
 # --- Timing -------------------------------------------------------------------------------------
-
-
-class Probe:
-    """Wraps the module-level functions the sender looks up at call time, to split the time:
-    sending as a whole, building messages, watermarking photos; and counts SQL queries. In inline
-    mode messages are built in a second thread, ahead of sending: their time overlaps it."""
-
-    def __init__(self):
-        from bulletins import content, outbox
-
-        # The module each function is looked up in when it is called.
-        self.homes = {"send_deliveries": outbox, "build_message": content, "mark_photo": content}
-        self.originals = {name: getattr(module, name) for name, module in self.homes.items()}
-        self.seconds = dict.fromkeys(self.originals, 0.0)
-        self.calls = dict.fromkeys(self.originals, 0)
-        self.queries = 0
-
-    def _timed(self, name):
-        original = self.originals[name]
-
-        def wrapper(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                self.seconds[name] += time.perf_counter() - start
-                self.calls[name] += 1
-
-        return wrapper
-
-    def _count_query(self, execute, sql, params, many, context):
-        with self.lock:
-            self.queries += 1
-        return execute(sql, params, many, context)
-
-    def _count_on(self, sender=None, connection=None, **kwargs):
-        # A connection opened during the run in another thread (the sender records rows as
-        # sent in one): its queries count too.
-        connection.execute_wrappers.append(self._count_query)
-
-    def __enter__(self):
-        from django.db import connection
-        from django.db.backends.signals import connection_created
-
-        for name in self.originals:
-            setattr(self.homes[name], name, self._timed(name))
-        self.lock = threading.Lock()
-        self._wrapper = connection.execute_wrapper(self._count_query)
-        self._wrapper.__enter__()
-        connection_created.connect(self._count_on)
-        return self
-
-    def __exit__(self, *exc):
-        from django.db.backends.signals import connection_created
-
-        connection_created.disconnect(self._count_on)
-        self._wrapper.__exit__(*exc)
-        for name, original in self.originals.items():
-            setattr(self.homes[name], name, original)
 
 
 def run_ours(sink, spool, partnership, officer, addresses, mode):

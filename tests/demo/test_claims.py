@@ -36,9 +36,9 @@ from demo.claims import (
     PERIOD_DAYS,
     PLAN,
     STATEMENTS,
-    _iban,
     statement,
 )
+from demo.claims.bank import _iban
 from demo.register import DEMO_FULL_NAMES, OFFICER_EMAIL
 from plumbing import camt
 from plumbing.epc import normalise_iban

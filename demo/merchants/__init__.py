@@ -4,11 +4,13 @@ protocol. Called by ``manage.py seed_demo`` (kvo), which adds the higher apps' d
 Idempotent: every object is found by its natural key first, so seeding again changes no counts. All
 data is generated from a fixed seed, never from system randomness. Passwords and TOTP secrets are
 only set when DEBUG is on; in production the accounts get unusable passwords.
+
+This package keeps the seeding and its output; the areas are in ``areas``, the shops' names and
+``generate_shops`` in ``shops``.
 """
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -17,6 +19,17 @@ from allauth.mfa.utils import decrypt, encrypt
 from django.db import transaction
 
 from bulletins.models import BulletinMode, BulletinSettings
+from demo.merchants.areas import AREAS, PARTNERSHIP, AreaSpec
+from demo.merchants.shops import (
+    BUSINESS_TYPES,
+    DEMO_SHOP_COUNT,
+    FAMILY_NAMES,
+    OWNER_SHOP,
+    RETAIL_TYPES,
+    TRADING_NAMES,
+    ShopRow,
+    generate_shops,
+)
 from merchants.models import (
     AreaKind,
     Membership,
@@ -30,321 +43,35 @@ from merchants.models import (
 from merchants.roles import MFA_REQUIRED_ROLES, Role
 from merchants.services import log_action, sign_protocol
 
+__all__ = [
+    "AREAS",
+    "BUSINESS_TYPES",
+    "DEMO_PASSWORD",
+    "DEMO_SEED",
+    "DEMO_SHOP_COUNT",
+    "DEMO_TOTP_SECRET",
+    "DEMO_USERS",
+    "FAMILY_NAMES",
+    "OWNER_SHOP",
+    "PARTNERSHIP",
+    "PROTOCOL_BODY",
+    "PROTOCOL_PUBLISHED_AT",
+    "PROTOCOL_TITLE",
+    "PROTOCOL_VERSION",
+    "RETAIL_TYPES",
+    "TRADING_NAMES",
+    "AreaSpec",
+    "ShopRow",
+    "generate_shops",
+    "seed_merchants",
+    "summary_lines",
+    "write_logins",
+]
+
 # Shared with `demo_totp`, the tests and the README: the TOTP secret of every demo account with MFA.
 DEMO_TOTP_SECRET = "KVODEMOKVODEMOKVODEMOKVODEMOKVOD"  # noqa: S105
 DEMO_PASSWORD = "demo-kvo-2026"  # noqa: S105
 DEMO_SEED = 2003  # the year the Deventer model started
-DEMO_SHOP_COUNT = 320
-
-PARTNERSHIP = {
-    "slug": "deventer",
-    "name": "KVO Deventer",
-    "code": "DEV",
-    "municipality": "Deventer",
-}
-
-
-@dataclass(frozen=True)
-class AreaSpec:
-    name: str
-    kind: str
-    shops: int
-    city: str
-    streets: tuple  # (street, postcode, highest house number)
-
-
-W, B = AreaKind.SHOPPING_AREA, AreaKind.BUSINESS_PARK
-
-AREAS = (
-    AreaSpec(
-        "Binnenstad",
-        W,
-        150,
-        "Deventer",
-        (
-            ("Brink", "7411 BT", 95),
-            ("Lange Bisschopstraat", "7411 EA", 70),
-            ("Korte Bisschopstraat", "7411 CV", 30),
-            ("Walstraat", "7411 GK", 110),
-            ("Sassenstraat", "7411 DA", 60),
-            ("Grote Poot", "7411 KE", 40),
-            ("Kleine Poot", "7411 KL", 20),
-            ("Keizerstraat", "7411 HE", 40),
-            ("Assenstraat", "7411 JC", 100),
-            ("Stromarkt", "7411 PK", 30),
-            ("Engestraat", "7411 HR", 30),
-            ("Broederenstraat", "7411 CN", 50),
-            ("Nieuwstraat", "7411 LJ", 90),
-            ("Smedenstraat", "7411 RB", 40),
-            ("Bergstraat", "7411 ET", 60),
-            ("Golstraat", "7411 BP", 20),
-            ("Grote Overstraat", "7411 JM", 60),
-        ),
-    ),
-    AreaSpec(
-        "Winkelhart Colmschate",
-        W,
-        18,
-        "Colmschate",
-        (
-            ("Winkelhart", "7423 AA", 80),
-            ("Bussloselaan", "7422 LC", 40),
-            ("Oxersweg", "7423 HD", 40),
-        ),
-    ),
-    AreaSpec(
-        "Keizerslanden",
-        W,
-        14,
-        "Deventer",
-        (
-            ("Karel de Grotestraat", "7416 CE", 80),
-            ("Lodewijk de Vromestraat", "7416 AJ", 40),
-            ("Ottolaan", "7416 GE", 40),
-        ),
-    ),
-    AreaSpec(
-        "Borgele",
-        W,
-        9,
-        "Deventer",
-        (("Laan van Borgele", "7415 DA", 120), ("Snipperlingsdijk", "7415 BD", 60)),
-    ),
-    AreaSpec(
-        "Rivierenwijk",
-        W,
-        9,
-        "Deventer",
-        (
-            ("Amstellaan", "7417 AB", 40),
-            ("Rijnstraat", "7417 CJ", 60),
-            ("Maasstraat", "7417 DH", 40),
-        ),
-    ),
-    AreaSpec(
-        "Zandweerd",
-        W,
-        9,
-        "Deventer",
-        (("Zwolseweg", "7412 AR", 250), ("Ceintuurbaan", "7413 EP", 120)),
-    ),
-    AreaSpec(
-        "Voorstad",
-        W,
-        9,
-        "Deventer",
-        (("Hoge Hondstraat", "7412 BC", 150), ("Brinkgreverweg", "7413 AB", 60)),
-    ),
-    AreaSpec(
-        "Vijfhoek",
-        W,
-        8,
-        "Deventer",
-        (("Rielerweg", "7414 EH", 100), ("Siemelinksweg", "7414 AA", 80)),
-    ),
-    AreaSpec(
-        "De Hoven",
-        W,
-        8,
-        "Deventer",
-        (("Rijksstraatweg", "7413 AD", 120), ("Kapelstraat", "7413 BC", 30)),
-    ),
-    AreaSpec(
-        "Diepenveen",
-        W,
-        8,
-        "Diepenveen",
-        (("Dorpsstraat", "7431 CD", 80), ("Oranjelaan", "7431 BJ", 30)),
-    ),
-    AreaSpec(
-        "Schalkhaar",
-        W,
-        8,
-        "Schalkhaar",
-        (("Frieswijkerweg", "7433 RA", 100), ("Raalterweg", "7433 AA", 120)),
-    ),
-    AreaSpec(
-        "Bathmen",
-        W,
-        8,
-        "Bathmen",
-        (
-            ("Dorpsstraat", "7437 AK", 60),
-            ("Brink", "7437 AB", 30),
-            ("Larenseweg", "7437 AC", 40),
-        ),
-    ),
-    AreaSpec(
-        "Wezenland",
-        W,
-        8,
-        "Deventer",
-        (("Rembrandtlaan", "7415 CE", 60), ("Jan van Goyenstraat", "7415 CH", 40)),
-    ),
-    AreaSpec(
-        "Platvoet",
-        W,
-        8,
-        "Deventer",
-        (("Roggestraat", "7415 GB", 60), ("Platvoetstraat", "7415 GD", 40)),
-    ),
-    AreaSpec(
-        "Holterweg",
-        W,
-        8,
-        "Deventer",
-        (("Holterweg", "7415 AA", 150), ("Oranjelaan", "7415 AR", 40)),
-    ),
-    AreaSpec(
-        "Flora",
-        W,
-        8,
-        "Deventer",
-        (("Floralaan", "7421 AB", 60), ("Tulpstraat", "7421 BE", 40)),
-    ),
-    AreaSpec(
-        "Bedrijvenpark A1",
-        B,
-        10,
-        "Deventer",
-        (("Zweedsestraat", "7418 BG", 30), ("Finlandstraat", "7418 BL", 30)),
-    ),
-    AreaSpec(
-        "Bergweide",
-        B,
-        10,
-        "Deventer",
-        (("Hanzeweg", "7418 AW", 50), ("Duurstedeweg", "7418 CK", 40)),
-    ),
-    AreaSpec(
-        "Kloosterlanden",
-        B,
-        10,
-        "Deventer",
-        (("Handelsweg", "7421 CA", 40), ("Kloosterlanden", "7421 CE", 30)),
-    ),
-)
-
-RETAIL_TYPES = (
-    "Bakkerij",
-    "Banketbakkerij",
-    "Slagerij",
-    "Drogisterij",
-    "Boekhandel",
-    "Juwelier",
-    "Opticien",
-    "Schoenenzaak",
-    "Kapsalon",
-    "Bloemenzaak",
-    "Tweewielers",
-    "Kaashandel",
-    "Groente en Fruit",
-    "Modehuis",
-    "Herenmode",
-    "Damesmode",
-    "Speelgoedwinkel",
-    "Sigarenmagazijn",
-    "Wijnhandel",
-    "Slijterij",
-    "Vishandel",
-    "IJzerhandel",
-    "Huishoudzaak",
-    "Parfumerie",
-    "Lunchroom",
-    "Koffiebranderij",
-    "Reformwinkel",
-    "Dierenspeciaalzaak",
-    "Fotozaak",
-    "Kinderkleding",
-    "Woonwinkel",
-    "Cadeauwinkel",
-    "Apotheek",
-    "Supermarkt",
-    "Lederwaren",
-    "Naaimachinehandel",
-)
-BUSINESS_TYPES = (
-    "Autobedrijf",
-    "Bouwmaterialen",
-    "Installatiebedrijf",
-    "Groothandel",
-    "Transportbedrijf",
-    "Tegelhandel",
-    "Keukencentrum",
-    "Sanitairhandel",
-    "Drukkerij",
-    "Metaalbewerking",
-    "Houthandel",
-    "Bandenservice",
-    "Verhuurbedrijf",
-)
-FAMILY_NAMES = (
-    "Jansen",
-    "de Vries",
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "Mulder",
-    "de Boer",
-    "Bos",
-    "Bosman",
-    "Kolkman",
-    "Wolters",
-    "Hofman",
-    "Brinkman",
-    "Kamphuis",
-    "Nijhof",
-    "Nijenhuis",
-    "Wessels",
-    "ter Horst",
-    "Oosterhof",
-    "Kuipers",
-    "Hendriks",
-    "van Dam",
-    "Koster",
-    "Lubbers",
-    "Bruggink",
-    "Wolterink",
-    "Huisman",
-    "Scholten",
-    "Stegeman",
-    "Hulshof",
-    "Rouwenhorst",
-    "Haverkamp",
-    "Veldhuis",
-    "Eshuis",
-    "Timmerman",
-    "Lammers",
-    "Schuurman",
-    "Pot",
-    "Groot Wassink",
-    "ten Hove",
-    "Beltman",
-    "Harbers",
-    "Reinders",
-    "Dekker",
-    "Kok",
-    "Vos",
-    "Prins",
-)
-TRADING_NAMES = (
-    "De Waag",
-    "Het Pakhuis",
-    "De Gouden Leeuw",
-    "'t Hanzehuys",
-    "De Drie Haringen",
-    "Het Bergkwartier",
-    "De Boterwaag",
-    "De IJsselkade",
-    "'t Proeflokaal",
-    "De Zandpoort",
-    "Het Lebuinus",
-    "De Wilhelminabrug",
-)
-
-# The shop the demo owner and staff member work in: the first Binnenstad shop.
-OWNER_SHOP = ("Bakkerij Jansen", "Brink", 12)
 
 DEMO_USERS = (
     # email, full name, role, owner, linked to the owner's shop
@@ -387,59 +114,6 @@ PROTOCOL_BODY = "\n\n".join(
         "betreedt, pleegt huisvredebreuk (artikel 138 Wetboek van Strafrecht).",
     )
 )
-
-
-@dataclass
-class ShopRow:
-    name: str
-    address: str
-    postcode: str
-    city: str
-    kvk_number: str
-    bulletin_email: str
-    participating_since: date
-
-
-def generate_shops(rng: random.Random) -> dict[str, list[ShopRow]]:
-    """The demo shops per area name: same input, same output, whatever is in the database."""
-    used_names = {OWNER_SHOP[0]}
-    start, end = date(2012, 1, 1), date(2026, 10, 31)
-    span = (end - start).days
-    number = 0
-    result = {}
-    for spec in AREAS:
-        used_addresses = set()
-        rows = []
-        types = BUSINESS_TYPES if spec.kind == B else RETAIL_TYPES
-        for index in range(spec.shops):
-            number += 1
-            if spec.name == "Binnenstad" and index == 0:
-                name, street, house = OWNER_SHOP
-                postcode = next(p for s, p, _ in spec.streets if s == street)
-            else:
-                name = None
-                while name is None or name in used_names:
-                    owner = (
-                        rng.choice(TRADING_NAMES)
-                        if rng.random() < 0.15
-                        else rng.choice(FAMILY_NAMES)
-                    )
-                    name = f"{rng.choice(types)} {owner}"
-                street, postcode, highest = rng.choice(spec.streets)
-                house = rng.randint(1, highest)
-                while (street, house) in used_addresses:
-                    street, postcode, highest = rng.choice(spec.streets)
-                    house = rng.randint(1, highest)
-            used_names.add(name)
-            used_addresses.add((street, house))
-            kvk = str(rng.randint(10_000_000, 99_999_999)) if rng.random() < 2 / 3 else ""
-            email = f"winkel{number:03d}@demo.kvo.nl" if rng.random() < 0.9 else ""
-            since = start + timedelta(days=rng.randint(0, span))
-            rows.append(ShopRow(name, f"{street} {house}", postcode, spec.city, kvk, email, since))
-        result[spec.name] = rows
-    if number != DEMO_SHOP_COUNT:
-        raise ValueError(f"AREAS add up to {number} shops, not {DEMO_SHOP_COUNT}.")
-    return result
 
 
 # --- seeding --------------------------------------------------------------------------------------
