@@ -3,6 +3,7 @@ register)."""
 
 from django.urls import path
 
+import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
 from bulletins import views
 
 app_name = "bulletins"
@@ -11,13 +12,13 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("make/", views.make, name="make"),
     path("archive/", views.archive, name="archive"),
-    path("<int:pk>/report/", views.delivery_report, name="delivery_report"),
-    path("<int:pk>/retry/", views.retry, name="retry"),
-    path("<int:pk>/", views.bulletin, name="bulletin"),
+    path("<id:pk>/report/", views.delivery_report, name="delivery_report"),
+    path("<id:pk>/retry/", views.retry, name="retry"),
+    path("<id:pk>/", views.bulletin, name="bulletin"),
     path(
-        "<int:pk>/photos/<int:person_pk>/",
+        "<id:pk>/photos/<id:person_pk>/",
         views.photo,
         name="photo",
     ),
-    path("<int:pk>/bulletin.pdf", views.pdf, name="pdf"),
+    path("<id:pk>/bulletin.pdf", views.pdf, name="pdf"),
 ]

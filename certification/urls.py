@@ -3,27 +3,28 @@ ones they had when the dossier lived in merchants (/certification/, /areas/<pk>/
 
 from django.urls import path
 
+import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
 from certification import views
 
 app_name = "certification"
 
 urlpatterns = [
     path("certification/", views.overview, name="overview"),
-    path("areas/<int:pk>/dossier/", views.area_dossier, name="area_dossier"),
+    path("areas/<id:pk>/dossier/", views.area_dossier, name="area_dossier"),
     path(
-        "areas/<int:pk>/dossier/certificate/",
+        "areas/<id:pk>/dossier/certificate/",
         views.add_certificate,
         name="add_certificate",
     ),
-    path("areas/<int:pk>/dossier/item/", views.add_item, name="add_item"),
-    path("areas/<int:pk>/dossier/matrix/", views.add_safety_measure, name="add_safety_measure"),
+    path("areas/<id:pk>/dossier/item/", views.add_item, name="add_item"),
+    path("areas/<id:pk>/dossier/matrix/", views.add_safety_measure, name="add_safety_measure"),
     path(
-        "dossier/matrix/<int:pk>/status/",
+        "dossier/matrix/<id:pk>/status/",
         views.safety_measure_status,
         name="safety_measure_status",
     ),
     path(
-        "dossier/<str:kind>/<int:pk>/document.pdf",
+        "dossier/<str:kind>/<id:pk>/document.pdf",
         views.document,
         name="document",
     ),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
 from incidents import views
 
 app_name = "incidents"
@@ -10,17 +11,17 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("export/", views.export, name="export"),
     path("export/figures/", views.export_figures, name="export_figures"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/case.pdf", views.case_pdf, name="case_pdf"),
-    path("<int:pk>/aangifte.pdf", views.aangifte_pdf, name="aangifte_pdf"),
-    path("<int:pk>/status/", views.move, name="move"),
-    path("<int:pk>/contact/", views.add_contact, name="contact"),
-    path("<int:pk>/note/", views.add_note, name="note"),
-    path("<int:pk>/assign/", views.assign, name="assign"),
-    path("<int:pk>/duplicate/", views.link_duplicate, name="duplicate"),
-    path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/case.pdf", views.case_pdf, name="case_pdf"),
+    path("<id:pk>/aangifte.pdf", views.aangifte_pdf, name="aangifte_pdf"),
+    path("<id:pk>/status/", views.move, name="move"),
+    path("<id:pk>/contact/", views.add_contact, name="contact"),
+    path("<id:pk>/note/", views.add_note, name="note"),
+    path("<id:pk>/assign/", views.assign, name="assign"),
+    path("<id:pk>/duplicate/", views.link_duplicate, name="duplicate"),
+    path("<id:pk>/photos/<id:photo_pk>/", views.photo, name="photo"),
     path(
-        "<int:pk>/photos/<int:photo_pk>/thumb/",
+        "<id:pk>/photos/<id:photo_pk>/thumb/",
         views.photo,
         {"size": "thumbnail"},
         name="photo_thumb",
