@@ -28,10 +28,7 @@ from claims.models import (
     ClaimStatus,
     settings_for,
 )
-from claims.selectors import (
-    filtered_claims,
-    partnership_claims,
-)
+from claims.selectors import filtered_claims, may_see_identity, partnership_claims
 from claims.views import first_error, log_identity_access
 from merchants import access
 from merchants.access import require_capability
@@ -86,6 +83,8 @@ def bank(request):
             "form": form,
             "waiting": waiting,
             "imports": BankImport.objects.filter(partnership=request.partnership)[:10],
+            # A payer's name (a parent, the person) tells who is in the register.
+            "show_identity": may_see_identity(request.user, request.partnership),
             "book_form": BookTransactionForm(),
             "reason_form": RequiredReasonForm(),
         },

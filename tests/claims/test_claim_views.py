@@ -11,10 +11,11 @@ from pypdf import PdfReader
 
 from bans import services
 from claims.models import BankImport, Claim, ClaimPayment, ClaimSettings
+from merchants.roles import Role
 from tests.bans.factories import PersonFactory
 from tests.bans.test_policy import offence
 from tests.claims.camt import statement
-from tests.factories import claim_settings
+from tests.factories import MembershipFactory, claim_settings
 
 
 @pytest.fixture
@@ -237,3 +238,25 @@ def test_list_totals_count_only_open_claims_as_outstanding(client_as, world):
     totals = page[page.index('class="totals"') : page.index("</dl>", page.index('class="totals"'))]
     assert "Openstaand</dt><dd>€\xa00,00" in totals
     assert "Afgeschreven</dt><dd>€\xa0205,98" in totals
+
+
+def test_the_coordinator_books_payments_without_seeing_who_paid(client_as, world):
+    """A payer's name or account number can say who is in the register (the person, a parent):
+    the coordinator sees the amount, date and reference of a payment waiting for a decision, not
+    the payer. Someone who also handles identity (administrator) sees the payer."""
+    claim = world.claim
+    payment = {"amount": "50.00", "ref": claim.payment_reference, "name": "J. Prins-Verhoef"}
+    data = statement([{**payment, "iban": "NL02RABO0123456789"}])
+    upload = io.BytesIO(data)
+    upload.name = "afschrift.xml"
+    client = client_as("coordinator")
+    client.post(reverse("claims:bank"), {"statement": upload})
+    page = client.get(reverse("claims:bank")).content.decode()
+    assert "50,00" in page and claim.number in page  # a partial payment: waiting, with its claim
+    assert "Prins-Verhoef" not in page and "NL02RABO0123456789" not in page
+    assert "niet getoond" in page
+    MembershipFactory(
+        user=world.users["coordinator"], partnership=world.deventer, role=Role.ADMINISTRATOR
+    )
+    page = client_as("coordinator").get(reverse("claims:bank")).content.decode()
+    assert "Prins-Verhoef" in page and "NL02RABO0123456789" in page
