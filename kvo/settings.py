@@ -284,7 +284,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # allauth's defaults, written out so that a reader sees them: failed logins are limited per IP and
-# per account. They count in the cache, which must be shared (Redis) when several web processes run.
+# per account and IP (merchants.adapters: the "key" includes the client's address, so others'
+# failures never lock out the owner). They count in the cache, which must be shared (Redis) when
+# several web processes run.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

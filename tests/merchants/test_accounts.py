@@ -72,3 +72,19 @@ def test_password_change_sends_a_notification(client, world, mailoutbox):
     notice = mailoutbox[-1]
     assert notice.to == [user.email]
     assert "Uw wachtwoord is gewijzigd." in notice.body
+
+
+def test_failed_logins_elsewhere_do_not_lock_out_the_owner(client, world):
+    """Someone who knows an officer's address and types wrong passwords from their own machine is
+    stopped, but the officer, from another address, still logs in with the right password."""
+    url = reverse("account_login")
+    email = world.users["participant"].email
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    for _ in range(6):
+        client.post(url, {"login": email, "password": "fout"}, **attacker)
+    stopped = client.post(url, {"login": email, "password": PASSWORD}, **attacker)
+    assert "Te veel mislukte inlogpogingen" in stopped.text
+    assert "_auth_user_id" not in client.session
+    owner = client.post(url, {"login": email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert owner.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.users["participant"].pk)
