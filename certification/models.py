@@ -97,6 +97,11 @@ class DossierItem(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on}"
 
+    @property
+    def attendance_labels(self) -> list[str]:
+        """The partners present, in the reader's language (stored as codes)."""
+        return [PartnerType(code).label for code in self.attendance if code in PartnerType.values]
+
 
 class SafetyMeasure(models.Model):
     """A line of the safety-measures matrix (maatregelenmatrix): what, on which theme, by whom,

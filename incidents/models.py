@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents.workflow import Status
 from merchants.access import partnerships_with
@@ -208,7 +209,7 @@ class StatusChange(models.Model):
 class ContactKind(models.TextChoices):
     PHONE = "phone", _("Phone call")
     VISIT = "visit", _("Visit")
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("contact kind", "Email")
 
 
 class ContactMoment(models.Model):

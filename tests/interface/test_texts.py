@@ -1,0 +1,38 @@
+"""Texts on screen say what they mean in the reader's language: no internal codes, and a word
+that means one thing (issue 18, "letters, reports and texts")."""
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+
+from certification import services as dossier
+from incidents.services import record_contact
+
+
+def test_an_email_contact_is_called_e_mail_not_email_address(client_as, world):
+    record_contact(
+        world.incident, kind="email", contacted_at=timezone.now(), actor=world.users["officer"]
+    )
+    page = client_as("officer").get(world.incident.get_absolute_url()).content.decode()
+    assert "<strong>E-mail</strong>" in page
+    assert "<strong>E-mailadres</strong>" not in page
+
+
+def test_the_partners_at_a_meeting_are_named_not_coded(client_as, world):
+    dossier.add_item(
+        world.binnenstad,
+        actor=world.users["coordinator"],
+        kind="meeting",
+        held_on=date(2026, 3, 12),
+        title="Overleg KVO-team",
+        attendance=["municipality", "entrepreneurs", "police", "fire_brigade"],
+    )
+    url = reverse("certification:area_dossier", args=[world.binnenstad.pk])
+    dutch = client_as("coordinator").get(url).content.decode()
+    assert "Aanwezig: Gemeente, Ondernemers, Politie, Brandweer" in dutch
+    assert "Aanwezig: municipality" not in dutch
+    client = client_as("coordinator")
+    client.cookies["django_language"] = "en"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Municipality, Entrepreneurs, Police, Fire brigade" in english
