@@ -190,7 +190,8 @@ def _new_measure(
 
 
 def confirm(measure, *, actor, reason="") -> Measure:
-    """The officer's decision: the proposal becomes the measure."""
+    """The officer's decision: the proposal becomes the measure. Only this one: a shop ban
+    proposed with a card has a decision of its own."""
     _require_officer(actor, measure.partnership)
     with transaction.atomic():
         locked = Measure.objects.select_for_update().get(pk=measure.pk)
@@ -203,18 +204,18 @@ def confirm(measure, *, actor, reason="") -> Measure:
                 _change(locked, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
         except IntegrityError:
             raise RegisterError(_("This offence already has a red card.")) from None
-        for companion in _companions(locked):
-            _start_no_earlier_than_today(companion)
-            _change(companion, MeasureStatus.ACTIVE, actor, reason or _("Confirmed."))
     measure.refresh_from_db()
     return measure
 
 
-def _companions(measure):
-    """The shop ban proposed together with a collective measure: decided with it."""
+def proposed_shop_bans(measure):
+    """The shop ban still proposed for the same offence as a card. Revoking the card withdraws
+    it too (the card was wrong, so was the proposal made with it: nothing of it should keep a
+    person in the register); the page says so on the card's revoke button. Confirming or
+    overriding a card decides the card only."""
     if measure.kind not in COLLECTIVE_KINDS or not measure.incident_id:
         return Measure.objects.none()
-    return Measure.objects.select_for_update().filter(
+    return Measure.objects.filter(
         person=measure.person,
         incident=measure.incident,
         kind=MeasureKind.INDIVIDUAL,
@@ -256,9 +257,6 @@ def override(measure, *, kind, months, reason, actor) -> Measure:
                 _change(locked, MeasureStatus.ACTIVE, actor, reason)
         except IntegrityError:
             raise RegisterError(_("This offence already has a red card.")) from None
-        for companion in _companions(locked):
-            _start_no_earlier_than_today(companion)
-            _change(companion, MeasureStatus.ACTIVE, actor, reason)
     measure.refresh_from_db()
     return measure
 
@@ -272,8 +270,8 @@ def revoke(measure, *, actor, reason) -> Measure:
         if locked.status not in (MeasureStatus.PROPOSED, MeasureStatus.ACTIVE):
             raise RegisterError(_("Only a proposed or active measure can be revoked."))
         _change(locked, MeasureStatus.REVOKED, actor, reason)
-        for companion in _companions(locked):
-            _change(companion, MeasureStatus.REVOKED, actor, reason)
+        for proposal in proposed_shop_bans(locked).select_for_update():
+            _change(proposal, MeasureStatus.REVOKED, actor, reason)
     measure.refresh_from_db()
     return measure
 

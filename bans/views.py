@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bans import notices, services
 from bans.forms import AccessLogFilterForm, OverrideForm, PersonForm, ReasonForm, SubjectRequestForm
 from bans.models import (
+    COLLECTIVE_KINDS,
     MeasureKind,
     MeasureStatus,
     NoticeLetter,
@@ -119,6 +120,12 @@ def person(request, pk):
     decided_incidents = {
         m.incident_id for m in measures if m.status != MeasureStatus.REVOKED and m.incident_id
     }
+    # Cards whose revoke also withdraws the shop ban proposed for the same offence (services).
+    proposed_shop_ban_incidents = {
+        m.incident_id
+        for m in measures
+        if m.kind == MeasureKind.INDIVIDUAL and m.status == MeasureStatus.PROPOSED
+    }
     return render(
         request,
         "bans/person.html",
@@ -131,6 +138,11 @@ def person(request, pk):
             ],
             "may_decide": access.can(request.user, subject.partnership, "review_incidents"),
             "override_form": OverrideForm(),
+            "withdraws_shop_ban": {
+                m.pk
+                for m in measures
+                if m.kind in COLLECTIVE_KINDS and m.incident_id in proposed_shop_ban_incidents
+            },
         },
     )
 

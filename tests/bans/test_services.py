@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from bans import services
 from bans.models import Measure, MeasureKind, MeasureStatus
@@ -34,9 +35,35 @@ def test_first_offence_proposes_yellow_and_a_shop_ban_then_the_officer_confirms(
     assert measures[1].issuing_shop == world.shop
     yellow = services.confirm(measures[0], actor=officer)
     assert yellow.status == MeasureStatus.ACTIVE and yellow.decided_by == officer
-    measures[1].refresh_from_db()
-    assert measures[1].status == MeasureStatus.ACTIVE  # the shop ban goes with the card
     assert [c.to_status for c in yellow.history.all()] == ["proposed", "active"]
+    # Confirming the card decides the card: the shop ban waits for its own decision.
+    measures[1].refresh_from_db()
+    assert measures[1].status == MeasureStatus.PROPOSED
+    shop_ban = services.confirm(measures[1], actor=officer)
+    assert shop_ban.status == MeasureStatus.ACTIVE
+
+
+def test_overriding_a_card_leaves_the_shop_ban_to_its_own_decision(world, officer, person):
+    incident = offence(world, date(2026, 3, 2))
+    services.link_incident(person, incident, actor=officer)
+    card, shop_ban = services.propose_measures(person, incident, actor=officer)
+    services.override(card, kind=MeasureKind.RED, months=12, reason="Agressief.", actor=officer)
+    shop_ban.refresh_from_db()
+    assert shop_ban.status == MeasureStatus.PROPOSED
+
+
+def test_the_revoke_button_of_a_card_says_it_withdraws_the_shop_ban_proposal(
+    world, officer, person, client_as
+):
+    incident = offence(world, date(2026, 3, 2))
+    services.link_incident(person, incident, actor=officer)
+    _card, shop_ban = services.propose_measures(person, incident, actor=officer)
+    note = "De winkelontzegging die voor hetzelfde feit is voorgesteld, vervalt daarmee ook."
+    page = client_as("officer").get(reverse("bans:person", args=[person.pk])).content.decode()
+    assert page.count(note) == 1  # on the card's revoke form, not on the shop ban's own
+    services.confirm(shop_ban, actor=officer)
+    page = client_as("officer").get(reverse("bans:person", args=[person.pk])).content.decode()
+    assert note not in page
 
 
 def test_new_offence_three_months_later_proposes_red(world, officer, person):
