@@ -49,6 +49,7 @@ class DateTimeLocalField(forms.DateTimeField):
 
 
 class ReportForm(forms.ModelForm):
+    required_css_class = "required"
     shop = forms.ModelChoiceField(label=_("Shop"), queryset=None)
     occurred_at = DateTimeLocalField(label=_("Date and time"))
     photos = PhotosField(
@@ -101,6 +102,9 @@ class ReportForm(forms.ModelForm):
         self.fields["shop"].empty_label = None if len(shops) == 1 else _("Choose the shop")
         self.fields["kind"].choices = self.fields["kind"].choices[1:]  # no empty radio
         self.fields["police_report"].choices = PoliceReport.choices
+        # Legally relevant (a civil claim needs an aangifte): the reporter answers, nothing is
+        # pre-set, although the model's default for reports made elsewhere stays "no".
+        self.fields["police_report"].initial = None
         # Shop staff type "41,85": read the amount in the active language's notation.
         self.fields["goods_value"].localize = True
         self.order_fields(["shop", "kind", "occurred_at", "description"])

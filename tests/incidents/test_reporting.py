@@ -1,4 +1,5 @@
 import io
+import re
 import uuid
 from datetime import timedelta
 
@@ -216,3 +217,19 @@ def test_a_public_note_never_travels_by_mail(world, mailoutbox):
     html = mailoutbox[0].alternatives[0][0]
     # The note never travels by mail at all (it may name people); the shop logs in to read it.
     assert "alert(1)" not in html and "alert(1)" not in mailoutbox[0].body
+
+
+def test_the_aangifte_question_is_answered_by_the_reporter_not_preset(staff, world):
+    """A civil claim depends on the answer: nothing is pre-selected, required questions are
+    marked, and a report without the answer is refused with the question kept open."""
+    page = staff.get(reverse("incidents:report")).content.decode()
+    for value in ("yes", "will_do", "no"):
+        radio = re.search(rf'<input[^>]*name="police_report"[^>]*value="{value}"[^>]*>', page)
+        assert radio and "checked" not in radio.group(0), value
+    assert "Vragen met een * moeten beantwoord worden." in page
+    assert '<legend class="required">Aangifte gedaan' in page
+    data = form_data(world)
+    del data["police_report"]
+    refused = staff.post(reverse("incidents:report"), data)
+    assert refused.status_code == 200 and "Dit veld is verplicht." in refused.content.decode()
+    assert not Incident.objects.exists()
