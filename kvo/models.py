@@ -31,3 +31,9 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"report {self.area_id} {self.quarter}: {self.state}"
+
+    @property
+    def quarter_label(self) -> str:
+        """ "Q3 2026", as the report writes it (the form and the file name say "2026-3")."""
+        year, _sep, number = self.quarter.partition("-")
+        return f"Q{number} {year}"

@@ -36,3 +36,24 @@ def test_the_partners_at_a_meeting_are_named_not_coded(client_as, world):
     client.cookies["django_language"] = "en"
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Municipality, Entrepreneurs, Police, Fire brigade" in english
+
+
+def test_the_auditor_opens_an_area_from_the_areas_list(client_as, world):
+    """The auditor may not see shops, so each area leads to what the auditor reads: its dossier."""
+    page = client_as("auditor").get(reverse("merchants:area_list")).content.decode()
+    dossier_url = reverse("certification:area_dossier", args=[world.binnenstad.pk])
+    assert f'<a href="{dossier_url}">{world.binnenstad.name}</a>' in page
+    assert client_as("auditor").get(dossier_url).status_code == 200
+
+
+def test_the_report_job_page_names_the_quarter_as_the_report_does(client_as, world):
+    from kvo.models import ReportJob
+
+    job = ReportJob.objects.create(
+        partnership=world.deventer,
+        area=world.binnenstad,
+        quarter="2026-3",
+        requested_by=world.users["coordinator"],
+    )
+    page = client_as("coordinator").get(reverse("reports:job", args=[job.pk])).content.decode()
+    assert "Q3 2026" in page and "2026-3" not in page

@@ -69,8 +69,9 @@ def test_the_pdf_is_made_in_the_background_and_reads_back(
         response = client.post(
             reverse("reports:area_pdf", args=[world.binnenstad.pk]), {"quarter": "2026-3"}
         )
-    page = client.get(response["Location"])
-    assert "PDF downloaden" in page.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "PDF downloaden" in page
+    assert "Binnenstad · Q3 2026" in page and "2026-3" not in page  # the page speaks as the PDF
     from kvo.models import ReportJob
 
     job = ReportJob.objects.get()
