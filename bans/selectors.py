@@ -42,6 +42,9 @@ def shops_sharing_an_owner(shops):
 
 
 # What gallery_people loads: what the gallery, its print and a bulletin's entries use.
+# The gallery's card filter: its value, and the measures it keeps.
+GALLERY_CARDS = {"red": frozenset(BAN_KINDS), "yellow": frozenset({MeasureKind.YELLOW})}
+
 GALLERY_FIELDS = (
     "kind",
     "ends_on",
@@ -56,10 +59,12 @@ GALLERY_FIELDS = (
 )
 
 
-def gallery_people(partnership, *, day, query="", viewer_shops=()):
+def gallery_people(partnership, *, day, query="", card="", viewer_shops=()):
     """People with a measure in force that the viewer must know: collective measures of the
     partnership, and individual bans of the viewer's shops or their owner's other branches.
-    Red cards (and extensions) first, then yellow, then individual bans.
+    Red cards (and extensions) first, then yellow, then individual bans. `query` matches the
+    display name and the personal description (a tattoo, a jacket); `card` ("red", "yellow")
+    keeps the people whose strongest measure is that card.
 
     Each person comes with `measure` (the strongest in force, with `kind_label`, its incident with
     `kind_label`, and its issuing shop) and `photo_pk` (the newest photo's, or None), with only
@@ -95,8 +100,9 @@ def gallery_people(partnership, *, day, query="", viewer_shops=()):
     strongest = {}
     for measure in measures:
         strongest.setdefault(measure.person_id, measure)
-    # Shops may search by what they see, the display name, never by the full name.
+    # Shops may search by what they see (display name, description), never by the full name.
     words = search_key(query).split()
+    kinds = GALLERY_CARDS.get(card)
     # Labels in the request's language, looked up once (get_kind_display() builds its choices
     # dictionary again on every call: 600 times for a gallery of 300).
     measure_labels = {value: str(label) for value, label in MeasureKind.choices}
@@ -104,7 +110,10 @@ def gallery_people(partnership, *, day, query="", viewer_shops=()):
     people = []
     for measure in strongest.values():
         person = measure.person
-        if all(w in search_key(person.display_name) for w in words):
+        if kinds is not None and measure.kind not in kinds:
+            continue
+        seen = search_key(f"{person.display_name} {person.description}") if words else ""
+        if all(w in seen for w in words):
             measure.kind_label = measure_labels.get(measure.kind, measure.kind)
             if measure.incident is not None:
                 incident = measure.incident

@@ -26,6 +26,7 @@ from bans.models import (
     SubjectRequest,
 )
 from bans.selectors import (
+    GALLERY_CARDS,
     access_log,
     gallery_people,
     gallery_photo,
@@ -248,8 +249,10 @@ def gallery(request):
     if refusal:
         return refusal
     query = request.GET.get("q", "").strip()[:100]
+    card = request.GET.get("card", "")
+    card = card if card in GALLERY_CARDS else ""
     people = gallery_people(
-        request.partnership, day=timezone.localdate(), query=query, viewer_shops=shops
+        request.partnership, day=timezone.localdate(), query=query, card=card, viewer_shops=shops
     )
     services.log_gallery_view(request.partnership, actor=request.user, request=request, query=query)
     response = render(
@@ -258,6 +261,7 @@ def gallery(request):
         {
             "people": people,
             "query": query,
+            "card": card,
             "viewer": viewer,
             "shops": shops,
             "sighting_key": uuid.uuid4(),

@@ -159,3 +159,29 @@ def test_a_newer_protocol_must_be_signed_again_and_a_draft_changes_nothing(
     assert client.get(url).status_code == 403
     page = client.get(reverse("bans:gallery"))
     assert page.status_code == 302 and page["Location"].startswith(reverse("merchants:protocol"))
+
+
+def test_search_finds_a_description_filters_by_card_and_says_when_nothing_matched(client, world):
+    """A shop looks for the man with the snake tattoo, or for the red cards only; a search that
+    finds nobody says so instead of saying that nobody has a measure in force."""
+    staff = world.users["participant"]
+    sign_protocol(world.protocol, actor=staff)
+    client.force_login(staff)
+    assert world.banned.pk  # Rob K., red card
+    tattoo = PersonFactory(
+        partnership=world.deventer, display_name="Sem D.", description="Slangentatoeage op de hals"
+    )
+    MeasureFactory(person=tattoo, kind="yellow")
+
+    def shown(**params):
+        page = client.get(reverse("bans:gallery"), params)
+        return [p.display_name for p in page.context["people"]], page.content.decode()
+
+    assert shown(q="slangentatoeage")[0] == ["Sem D."]
+    assert shown(card="red")[0] == ["Rob K."]
+    assert shown(card="yellow")[0] == ["Sem D."]
+    assert shown(q="sem", card="red")[0] == []
+    names, page = shown(q="niemand-zo")
+    assert names == [] and "Niemand gevonden met deze zoekopdracht." in page
+    assert "Niemand met een collectieve maatregel" not in page
+    assert shown(card="purple")[0] == ["Rob K.", "Sem D."]  # an unknown card filters nothing
