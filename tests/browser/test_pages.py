@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, assert_fits
 
 PAGES = {
     "coordinator": [
@@ -21,7 +21,14 @@ PAGES = {
         "claims:settings",
         "certification:overview",
     ],
-    "owner": ["home", "merchants:my_shops", "merchants:profile", "merchants:protocol"],
+    "owner": [
+        "home",
+        "merchants:my_shops",
+        "merchants:profile",
+        "merchants:protocol",
+        "incidents:report",
+        "incidents:mine",
+    ],
     "officer": ["home", "merchants:shop_list", "incidents:queue", "claims:list", "dashboard"],
     "administrator": ["home", "bans:access_log", "bans:subject_requests", "claims:list"],
     "auditor": ["home", "merchants:area_list", "certification:overview"],
@@ -44,30 +51,40 @@ def test_pages_render_accessibly(role, browser, live_server, world, login_as, ax
             response = page.goto(live_server.url + reverse(name))
             assert response.status == 200, (role, name, response.status)
             assert page.locator("h1").count() == 1
+            assert_fits(page, (role, viewport_name, name))
             axe_check(page)
             shoot(f"{viewport_name}-{name.replace(':', '-')}", target=page)
         if role == "officer":
             page.goto(
                 live_server.url + reverse("bans:link_person", args=[world.incident.pk]) + "?q=mark"
             )
+            assert_fits(page, (role, viewport_name, "link-person"))
             axe_check(page)
             shoot(f"{viewport_name}-link-person", target=page)
             page.goto(live_server.url + reverse("bans:person", args=[world.banned.pk]))
+            assert_fits(page, (role, viewport_name, "person"))
             axe_check(page)
             shoot(f"{viewport_name}-person", target=page)
         if role in ("auditor", "coordinator"):
             assert world.dossier_item.pk and world.safety_measure.pk
+            page.goto(live_server.url + reverse("reports:area", args=[world.binnenstad.pk]))
+            assert_fits(page, (role, viewport_name, "report"))
+            axe_check(page)
+            shoot(f"{viewport_name}-report", target=page)
             page.goto(
                 live_server.url + reverse("certification:area_dossier", args=[world.binnenstad.pk])
             )
+            assert_fits(page, (role, viewport_name, "dossier"))
             axe_check(page)
             shoot(f"{viewport_name}-dossier", target=page)
         if role in ("officer", "coordinator"):
             page.goto(live_server.url + reverse("claims:detail", args=[world.claim.pk]))
+            assert_fits(page, (role, viewport_name, "claim"))
             axe_check(page)
             shoot(f"{viewport_name}-claim", target=page)
         if role == "owner":
             page.goto(live_server.url + reverse("merchants:my_shop_staff", args=[world.shop.pk]))
+            assert_fits(page, (role, viewport_name, "staff"))
             axe_check(page)
             shoot(f"{viewport_name}-staff", target=page)
         assert not blocked, blocked
