@@ -5,11 +5,22 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims import services
 from claims.forms import ClaimFilterForm
 from claims.models import Claim
 from merchants import access
+
+# Why a role that sees the claim may not do this with it (shown on the 403 page).
+REFUSALS = {
+    "claim_identity": _(
+        "This shows the person's name and address, which only the community police officer and "
+        "the administrator see. The claim's number, amounts and status are on the claim page."
+    ),
+    "make_claims": _("Only the community police officer and the coordinator make and send claims."),
+    "manage_claims": _("Only the coordinator books payments and credits."),
+}
 
 
 def get_claim_for_user(user, pk, capability="view_claims") -> Claim:
@@ -21,7 +32,7 @@ def get_claim_for_user(user, pk, capability="view_claims") -> Claim:
         pk=pk,
     )
     if not access.can(user, claim.partnership, capability):
-        raise PermissionDenied
+        raise PermissionDenied(REFUSALS.get(capability, ""))
     return claim
 
 

@@ -260,3 +260,13 @@ def test_the_coordinator_books_payments_without_seeing_who_paid(client_as, world
     )
     page = client_as("coordinator").get(reverse("claims:bank")).content.decode()
     assert "Prins-Verhoef" in page and "NL02RABO0123456789" in page
+
+
+def test_the_coordinator_refused_a_claim_letter_is_told_why(client_as, world):
+    """Not a bare "no access, ask your coordinator" to the coordinator: the page says that the
+    letter holds identity only the officer and the administrator see, and where the rest is."""
+    response = client_as("coordinator").get(reverse("claims:letter", args=[world.claim.pk]))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "alleen de wijkagent en de beheerder zien" in page
+    assert "Vraag het dan aan de coördinator" not in page

@@ -57,3 +57,11 @@ def test_the_report_job_page_names_the_quarter_as_the_report_does(client_as, wor
     )
     page = client_as("coordinator").get(reverse("reports:job", args=[job.pk])).content.decode()
     assert "Q3 2026" in page and "2026-3" not in page
+
+
+def test_staff_who_own_no_shop_are_not_told_to_manage_it(client_as, world):
+    owner_text = "als eigenaar"
+    assert owner_text in client_as("owner").get(reverse("home")).content.decode()
+    staff_page = client_as("participant").get(reverse("home")).content.decode()
+    assert owner_text not in staff_page
+    assert "Bekijk de gegevens van uw winkel" in staff_page
