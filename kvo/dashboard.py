@@ -46,8 +46,10 @@ class Period:
 
 
 def default_period(today) -> Period:
-    """The last 24 months, this month included."""
-    return Period(start=add_months(today.replace(day=1), -23), end=today)
+    """The last 24 whole months, as the certification report counts them: the month in progress
+    would be drawn as a sudden drop, and the twelve-month trend needs 24 whole months."""
+    this_month = today.replace(day=1)
+    return Period(start=add_months(this_month, -24), end=this_month - timedelta(days=1))
 
 
 def _incidents(partnership, period):
@@ -207,6 +209,9 @@ def charts_for(numbers, period) -> dict:
     from plumbing.charts import Series, bar_chart, line_chart
 
     labels = [_month_label(m) for m in numbers["months"]]
+    # A period chosen up to today ends in a month that is not over: say so on its label.
+    if labels and period.end < add_months(numbers["months"][-1], 1) - timedelta(days=1):
+        labels[-1] = _("%(month)s (so far)") % {"month": labels[-1]}
     incidents = line_chart(
         labels,
         [

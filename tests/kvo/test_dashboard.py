@@ -85,3 +85,28 @@ def test_far_off_dates_get_a_message_not_a_crash(client_as, world, query):
     assert (
         response.status_code == 200 and "tussen 2000 en volgend jaar" in response.content.decode()
     )
+
+
+def test_the_default_dashboard_shows_the_trend_over_whole_months(client_as, world):
+    """Two years of reports: the trend compares the last twelve whole months with the twelve
+    before (it showed "—" because the month in progress left 23 whole months), and the charts
+    end with the last whole month instead of drawing the month in progress as a drop."""
+    first_of_month = timezone.localdate().replace(day=1)
+    for back in range(1, 25):
+        month = dashboard.add_months(first_of_month, -back)
+        incidents(world, month + timedelta(days=9), 1 if back > 12 else 2)
+    incidents(world, timezone.localdate(), 1)  # the month in progress: not in the default view
+    response = client_as("officer").get(reverse("dashboard"))
+    figures = response.context["figures"]
+    assert figures["trend"] == 1.0 and len(figures["months"]) == 24
+    assert figures["months"][-1] == dashboard.add_months(first_of_month, -1)
+    page = response.content.decode()
+    assert "+100%" in page
+    today = timezone.localdate()
+    custom = client_as("officer").get(
+        reverse("dashboard"),
+        {"start": dashboard.add_months(first_of_month, -2).isoformat(), "end": today.isoformat()},
+    )
+    month_over = (today + timedelta(days=1)).day == 1
+    # A period up to today marks its last month as not over (unless today is its last day).
+    assert ("(tot nu toe)" in custom.content.decode()) != month_over
