@@ -194,11 +194,19 @@ ALL_CASES = "all"
 
 
 class QueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Case number or shop"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "DEV-000123"}),
+    )
     area = forms.ModelChoiceField(
         label=_("Area"), queryset=None, required=False, empty_label=_("All areas")
     )
+    # Kept for links that name one shop (?shop=<id>); people search shops by name in `q`: a list
+    # of 320 shops is no filter.
     shop = forms.ModelChoiceField(
-        label=_("Shop"), queryset=None, required=False, empty_label=_("All shops")
+        label=_("Shop"), queryset=None, required=False, widget=forms.HiddenInput
     )
     kind = forms.ChoiceField(label=_("Type"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)

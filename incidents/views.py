@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -254,12 +255,26 @@ def photo(request, pk, photo_pk, size="original"):
     )
 
 
+CASE_NUMBER = re.compile(r"(?:[A-Za-z]{2,6}-)?0*(\d{1,18})")
+
+
+def _search(incidents, text):
+    """A case number ("DEV-000123", "123") finds that case; other words find a shop by name."""
+    text = text.strip()
+    number = CASE_NUMBER.fullmatch(text)
+    if number:
+        return incidents.filter(pk=int(number[1]))
+    return incidents.filter(shop__name__icontains=text)
+
+
 @require_capability("review_incidents")
 def queue(request):
     form = QueueFilterForm(request.GET or None, partnership=request.partnership)
     incidents = queue_for(request.partnership)
     if form.is_valid():
         data = form.cleaned_data
+        if data["q"]:
+            incidents = _search(incidents, data["q"])
         if data["area"]:
             incidents = incidents.filter(area=data["area"])
         if data["shop"]:

@@ -178,3 +178,26 @@ def test_query_count_at_10_and_1000_incidents(client, world, page):
     grow_to(1000)
     large = count()
     assert small == large, f"{page}: {small} queries at 10 incidents, {large} at 1000"
+
+
+def test_the_queue_finds_a_case_by_its_number_and_shops_by_name(client_as, world):
+    """The officer types the number the shop mentions on the phone, or part of a shop's name; the
+    page has no list of every shop to scroll, and it is called the same in menu and title."""
+    from tests.incidents.factories import report
+
+    wanted = report(world.users["participant"], world.shop)
+    other = report(world.users["participant"], world.shop)
+    client = client_as("officer")
+    url = reverse("incidents:queue")
+
+    def found(q):
+        return {i.pk for i in client.get(url, {"q": q}).context["page"]}
+
+    assert found(wanted.reference) == {wanted.pk}
+    assert found(str(wanted.pk)) == {wanted.pk}
+    assert found(world.shop.name[:6].lower()) == {wanted.pk, other.pk}
+    assert found("Geen-Winkel-Zo") == set()
+    assert found("X" * 70) == {wanted.pk, other.pk}  # too long: refused, the open cases stay
+    page = client.get(url).content.decode()
+    assert '<select name="shop"' not in page
+    assert "<title>Wachtrij" in page and "<h1>Wachtrij</h1>" in page
