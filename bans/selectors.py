@@ -13,6 +13,7 @@ from bans.models import (
 )
 from incidents.models import IncidentType
 from merchants.models import AuditEvent, Shop, ShopAssignment
+from plumbing.images import thumbnail_size
 
 
 def get_person_for_user(user, pk) -> Person:
@@ -84,15 +85,17 @@ def gallery_people(partnership, *, day, query="", card="", viewer_shops=()):
         applies |= Q(
             kind=MeasureKind.INDIVIDUAL, issuing_shop__in=shops_sharing_an_owner(viewer_shops)
         )
-    newest_photo = (
-        PersonPhoto.objects.filter(person=OuterRef("person"))
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
+    newest = PersonPhoto.objects.filter(person=OuterRef("person")).order_by("-created_at", "-pk")
     measures = (
         Measure.objects.filter(applies, partnership=partnership, person__merged_into__isnull=True)
         .in_force_on(day)
-        .annotate(severity=severity, photo_pk=Subquery(newest_photo))
+        .annotate(
+            severity=severity,
+            photo_pk=Subquery(newest.values("pk")[:1]),
+            # The photo's size, so the page reserves its place before it loads (no jumping).
+            photo_width=Subquery(newest.values("width")[:1]),
+            photo_height=Subquery(newest.values("height")[:1]),
+        )
         .select_related("person", "incident", "issuing_shop")
         .only(*GALLERY_FIELDS)
         .order_by("person_id", "severity", "-ends_on")
@@ -120,6 +123,8 @@ def gallery_people(partnership, *, day, query="", card="", viewer_shops=()):
                 incident.kind_label = incident_labels.get(incident.kind, incident.kind)
             person.measure = measure
             person.photo_pk = measure.photo_pk
+            if measure.photo_pk:
+                person.photo_size = thumbnail_size(measure.photo_width, measure.photo_height)
             people.append(person)
     people.sort(key=lambda p: (p.measure.severity, p.display_name.lower()))
     return people

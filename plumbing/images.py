@@ -436,3 +436,11 @@ def _stamp(layer: Image.Image, stamp: Image.Image, x: int, y: int) -> None:
     x1, y1 = min(x + stamp.width, layer.width), min(y + stamp.height, layer.height)
     if x0 < x1 and y0 < y1:
         layer.alpha_composite(stamp, (x0, y0), (x0 - x, y0 - y, x1 - x, y1 - y))
+
+
+def thumbnail_size(width, height) -> tuple[int, int]:
+    """The size of the thumbnail made of a width-by-height original (THUMBNAIL_SIZE, kept in
+    proportion, never enlarged): what a page puts in an image's width and height."""
+    box_width, box_height = THUMBNAIL_SIZE
+    scale = min(box_width / width, box_height / height, 1) if width and height else 1
+    return max(1, round(width * scale)), max(1, round(height * scale))

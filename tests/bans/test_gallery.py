@@ -1,4 +1,5 @@
 import io
+import re
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -6,6 +7,7 @@ from PIL import Image
 
 from merchants.models import AuditEvent
 from merchants.services import sign_protocol
+from plumbing.images import thumbnail_size
 from tests.bans.factories import MeasureFactory, PersonFactory
 
 
@@ -185,3 +187,23 @@ def test_search_finds_a_description_filters_by_card_and_says_when_nothing_matche
     assert names == [] and "Niemand gevonden met deze zoekopdracht." in page
     assert "Niemand met een collectieve maatregel" not in page
     assert shown(card="purple")[0] == ["Rob K.", "Sem D."]  # an unknown card filters nothing
+
+
+def test_gallery_photos_keep_their_place_and_the_first_loads_at_once(client, world):
+    """Each photo states its size (the page does not jump while photos arrive) and only photos
+    further down wait until scrolled to; the size is the thumbnail's, in proportion."""
+    staff = world.users["participant"]
+    sign_protocol(world.protocol, actor=staff)
+    client.force_login(staff)
+    second = PersonFactory(partnership=world.deventer, display_name="Sem D.")
+    MeasureFactory(person=second, kind="yellow")
+    second.photos.create(original="x.jpg", thumbnail="x-t.jpg", width=1200, height=1600)
+    photo = world.banned.photos.get()
+    page = client.get(reverse("bans:gallery")).content.decode()
+    images = re.findall(r"<img [^>]*>", page)
+    assert len(images) == 2
+    first, other = images
+    expected = thumbnail_size(photo.width, photo.height)
+    assert f'width="{expected[0]}" height="{expected[1]}"' in first
+    assert 'loading="lazy"' not in first and 'fetchpriority="high"' in first
+    assert 'width="240" height="320"' in other and 'loading="lazy"' in other

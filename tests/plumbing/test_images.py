@@ -399,3 +399,15 @@ def test_every_exif_orientation_comes_out_upright(orientation):
         for corner in ((5, 5), (stored.width - 6, 5), (5, stored.height - 6)):
             got, want = stored.getpixel(corner), expected.getpixel(corner)
             assert all(abs(a - b) < 40 for a, b in zip(got, want, strict=True)), (corner, got)
+
+
+@pytest.mark.parametrize("size", [(600, 400), (1200, 1600), (333, 999), (200, 150), (4032, 3024)])
+def test_thumbnail_size_is_the_size_of_the_thumbnail_made(size):
+    """Pages state a photo's size before it loads (images.thumbnail_size); it must be the size
+    the intake really made, or the reserved place is wrong."""
+    from plumbing.images import thumbnail_size
+
+    result = process_upload(upload(encode(photo(size), "JPEG")), name="x.jpg")
+    assert (
+        thumbnail_size(result.width, result.height) == Image.open(io.BytesIO(result.thumbnail)).size
+    )
