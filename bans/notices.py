@@ -153,17 +153,23 @@ def _shops(measure) -> list[Shop]:
         Shop.objects.in_partnership(measure.partnership)
         .filter(active=True, area__active=True)
         .select_related("area")
-        .order_by("name", "address", "pk")
+        .order_by("area__name", "name", "address", "pk")
     )
 
 
 def _shop_data(shop) -> dict:
     return {
+        "area": shop.area.name,
         "name": shop.name,
         "address": shop.address,
         "postcode": shop.postcode,
         "city": shop.city,
     }
+
+
+def _one_city(shops) -> str:
+    cities = {shop["city"] for shop in shops}
+    return cities.pop() if len(cities) == 1 else ""
 
 
 def _iso(value):
@@ -203,6 +209,8 @@ def _context(snapshot) -> dict:
         "incident": incident,
         "incident_date": _day(incident["date"]) if incident else None,
         "shops": snapshot["shops"],
+        # One town for every shop (the usual case): the annex names it once, not 300 times.
+        "one_city": _one_city(snapshot["shops"]),
         "areas": snapshot["areas"],
         "officer_name": snapshot["officer"]["name"],
     }

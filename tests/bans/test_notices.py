@@ -316,3 +316,23 @@ def test_render_the_letter_to_png_for_a_human(world, officer, person, incident):
     for number, page in enumerate(pages, start=1):
         assert notice.snapshot["reference"] in page
         assert re.search(rf"\b{number}\b \w+ {len(pages)}\s*$", page), page
+
+
+def test_a_collective_notice_lists_hundreds_of_shops_compactly_by_area(world, officer, person):
+    """Deventer has 320 shops: the notice was 8 pages, 6 of them the list. The annex now groups
+    the shops by area, one line each, and names the town once when they share it."""
+    for number in range(300):
+        ShopFactory(
+            area=world.colmschate if number % 3 else world.binnenstad,
+            name=f"Winkel {number:03d}",
+            address=f"Brinkstraat {number + 1}",
+            city="Deventer",
+        )
+    yellow = MeasureFactory(person=person, kind=MeasureKind.YELLOW, starts_on=START, ends_on=END)
+    notice = notices.issue_notice(yellow, actor=officer)
+    pages = pages_text(notices.notice_pdf_bytes(notice))
+    assert len(pages) <= 4, len(pages)
+    text = " ".join(" ".join(pages).split())
+    assert "Alle in Deventer." in text
+    assert "Binnenstad Bakkerij Jansen, " in text and "Winkel 299, Brinkstraat 300" in text
+    assert "Winkel 299, Brinkstraat 300, 7411" not in text  # no postcode on every line
