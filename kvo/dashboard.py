@@ -202,7 +202,7 @@ def figures(partnership, period, *, now=None) -> dict:
 def _month_label(month):
     from django.utils.formats import date_format
 
-    return date_format(month, "M Y")
+    return date_format(month, "N Y")
 
 
 def charts_for(numbers, period) -> dict:

@@ -318,7 +318,7 @@ def _months_chart(area, last_day):
     for index, count in rows:
         counts[index] = count
     return months, line_chart(
-        [date_format(m, "M Y") for m in months],
+        [date_format(m, "N Y") for m in months],
         [Series(_("Reports"), counts)],
         title=_("Reports per month in %(area)s") % {"area": area.name},
         x_title=_("Month"),

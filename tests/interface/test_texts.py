@@ -65,3 +65,12 @@ def test_staff_who_own_no_shop_are_not_told_to_manage_it(client_as, world):
     staff_page = client_as("participant").get(reverse("home")).content.decode()
     assert owner_text not in staff_page
     assert "Bekijk de gegevens van uw winkel" in staff_page
+
+
+def test_short_dates_are_written_the_dutch_way(client_as, world):
+    """Month abbreviations as Dutch writes them ("10 mrt 2026"), never English-capitalised
+    ("10 Mrt 2026", "6 Mei 2025")."""
+    assert world.dossier_item.pk  # held on 10 March 2026
+    url = reverse("certification:area_dossier", args=[world.binnenstad.pk])
+    page = client_as("coordinator").get(url).content.decode()
+    assert "10 mrt 2026" in page and "10 Mrt 2026" not in page
