@@ -139,6 +139,8 @@ class Incident(models.Model):
     # Generated when the form is shown: a double submit carries the same key and finds the first.
     submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+    # When the officers who want an email for each report were told (incidents.alerts): once.
+    officers_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -250,3 +252,20 @@ class InternalNote(models.Model):
 
     def __str__(self):
         return f"note {self.pk} on incident {self.incident_id}"
+
+
+class ReportDigest(models.Model):
+    """One officer's morning email of the previous day's new reports: the row is what makes the
+    daily job send it once (incidents.alerts)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_digests"
+    )
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="report_digest_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}"

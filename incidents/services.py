@@ -81,7 +81,14 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
     except BaseException:
         _delete_files(stored)
         raise
+    transaction.on_commit(lambda: _queue_new_report_alert(incident.pk), robust=True)
     return incident, True
+
+
+def _queue_new_report_alert(incident_id):
+    from incidents.tasks import notify_officers_of_report
+
+    notify_officers_of_report.delay(incident_id)
 
 
 def _same_report(incident, reporter, fields):

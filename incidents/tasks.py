@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from incidents import retention, services
+from incidents import alerts, retention, services
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -22,3 +22,22 @@ def strip_expired_personal_data():
 def send_status_email_task(change_id):
     """Idempotent: the StatusChange row records when its email went out."""
     return services.send_status_email(change_id)
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=30,
+    max_retries=8,
+)
+def notify_officers_of_report(incident_id):
+    """Idempotent: the incident records when its officers were told."""
+    return alerts.send_new_report_email(incident_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def daily_report_digests():
+    """Each morning (Celery beat): yesterday's new reports to the officers who chose a digest.
+    Idempotent: one ReportDigest row per officer and day."""
+    return alerts.send_daily_digests()

@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.tasks.daily_dossier_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "report-digests": {
+        "task": "incidents.tasks.daily_report_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "incident-retention": {
         "task": "incidents.tasks.strip_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),

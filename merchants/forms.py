@@ -169,4 +169,5 @@ class BulletinEmailForm(forms.ModelForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "language"]
+        fields = ["full_name", "language", "report_alerts"]
+        widgets = {"report_alerts": forms.RadioSelect}

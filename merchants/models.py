@@ -44,6 +44,14 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra_fields)
 
 
+class ReportAlerts(models.TextChoices):
+    """How an officer hears of new reports in the queue."""
+
+    EACH = "each", _("An email for each new report")
+    DAILY = "daily", _("One email each morning with the new reports")
+    OFF = "off", _("No email about new reports")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in. Email is the login; what the person may do comes from memberships."""
 
@@ -51,6 +59,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="nl"
+    )
+    report_alerts = models.CharField(
+        _("new reports"),
+        max_length=8,
+        choices=ReportAlerts.choices,
+        default=ReportAlerts.EACH,
+        help_text=_("For the community police officer: how you hear of new reports."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)

@@ -65,6 +65,8 @@ def _safe_next(request, fallback="home"):
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
+    if not access.partnerships_with(request.user, "review_incidents"):
+        del form.fields["report_alerts"]  # only who reviews reports hears of new ones
     if request.method == "POST" and form.is_valid():
         user = form.save()
         messages.success(request, _("Your profile has been saved."))

@@ -67,10 +67,20 @@ def test_staff_reports_officer_reviews_staff_follows(
         assert text in timeline
     axe_check(staff)
     shoot("5-timeline", target=staff)
-    assert [m.subject for m in mailoutbox] == [
-        f"[KVO] Uw melding {incident.reference}: Contact met winkel",
-        f"[KVO] Uw melding {incident.reference}: Wacht op politie",
+    # The officer heard of the report; the shop heard of each step.
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (
+            [world.users["officer"].email],
+            "[KVO] Nieuwe melding: Winkeldiefstal bij Bakkerij Jansen",
+        ),
+        (
+            [world.users["participant"].email],
+            f"[KVO] Uw melding {incident.reference}: Contact met winkel",
+        ),
+        (
+            [world.users["participant"].email],
+            f"[KVO] Uw melding {incident.reference}: Wacht op politie",
+        ),
     ]
-    assert all(m.to == [world.users["participant"].email] for m in mailoutbox)
     staff_context.close()
     officer_context.close()

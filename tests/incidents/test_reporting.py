@@ -207,9 +207,10 @@ def test_a_public_note_never_travels_by_mail(world, mailoutbox):
 
     from incidents import services
 
+    incident = world.incident  # reported before: only the status email is looked at
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.transition(
-            world.incident,
+            incident,
             to=Status.IN_REVIEW,
             actor=world.users["officer"],
             public_note="<script>alert(1)</script>",
