@@ -78,6 +78,8 @@ NEW_TABLES = {
     # claims 0003 and bulletins 0003: one row of settings per partnership
     "claims_claimsettings": lambda before: before.counts["merchants_partnership"],
     "bulletins_bulletinsettings": lambda before: before.counts["merchants_partnership"],
+    # incidents 0003: an officer's morning email of new reports, one row per officer and day
+    "incidents_reportdigest": lambda before: 0,
 }
 
 # Columns whose values moved into a new table with one row per old row (keyed by the old row's
@@ -105,11 +107,20 @@ MOVED_COLUMNS = {
 RENAMED_COLUMNS = {"certification_safetymeasure": {"measure": "description"}}
 
 # Columns that only exist after the upgrade: {table now: {column: its value in every old row}}.
-NEW_COLUMNS: dict[str, dict] = {}
+NEW_COLUMNS: dict[str, dict] = {
+    # merchants 0010: how an officer hears of new reports (everyone starts with an email each)
+    "merchants_user": {"report_alerts": "each"},
+    # incidents 0003: when the officers were told of a report (reports before 0.9: never)
+    "incidents_incident": {"officers_alerted_at": None},
+}
 
 # Content types (app_label, model) that only exist after the upgrade: models new in this release,
 # whose permissions appear with them. A moved model is not new: it keeps its content type.
-NEW_CONTENT_TYPES = {("claims", "claimsettings"), ("bulletins", "bulletinsettings")}
+NEW_CONTENT_TYPES = {
+    ("claims", "claimsettings"),
+    ("bulletins", "bulletinsettings"),
+    ("incidents", "reportdigest"),
+}
 
 # Compared otherwise (content types and permissions) or not at all.
 NOT_COMPARED = {"django_migrations", "django_content_type", "auth_permission"}
