@@ -37,11 +37,18 @@ def claim_panel(request, incident):
     if not access.can(request.user, incident.partnership, "make_claims"):
         return None
     link = PersonIncident.objects.filter(incident=incident).select_related("person").first()
+    person = link.person if link else None
+    claims = list(Claim.objects.filter(incident=incident).order_by("sequence"))
     return (
         "claims/partials/claim_panel.html",
         {
             "incident": incident,
-            "verdict": eligibility(incident, link.person if link else None),
-            "claims": Claim.objects.filter(incident=incident).order_by("sequence"),
+            "verdict": eligibility(incident, person),
+            "claims": claims,
+            # One claim per case and person: once made (and not cancelled), no second button.
+            "claimed": any(
+                c.person_id == getattr(person, "pk", None) and c.status != ClaimStatus.CANCELLED
+                for c in claims
+            ),
         },
     )

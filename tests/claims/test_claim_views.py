@@ -270,3 +270,15 @@ def test_the_coordinator_refused_a_claim_letter_is_told_why(client_as, world):
     assert response.status_code == 403
     assert "alleen de wijkagent en de beheerder zien" in page
     assert "Vraag het dan aan de coördinator" not in page
+
+
+def test_the_case_page_offers_no_second_claim_for_the_same_person(client_as, world):
+    """One claim per case and person: once it is made, the panel shows it and no button to make
+    another; once cancelled, the button is back."""
+    claim = world.claim
+    url = claim.incident.get_absolute_url()
+    page = client_as("officer").get(url).content.decode()
+    assert claim.number in page and "Schadeclaim opstellen" not in page
+    Claim.objects.filter(pk=claim.pk).update(status="cancelled")
+    page = client_as("officer").get(url).content.decode()
+    assert "Schadeclaim opstellen" in page
