@@ -9,7 +9,6 @@ import logging
 import uuid
 from datetime import timedelta
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils import timezone
 from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
 from incidents.workflow import Status
 from merchants.models import DeletionRecord
+from plumbing.files import delete_files
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +60,7 @@ def strip_personal_data(now=None) -> dict:
             files = _strip_batch(batch, now=now, run=run)
         totals["incidents"] += len(batch)
         totals["photos"] += len(files) // 2
-        for name in files:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                # The row is gone; a file left behind is found by the orphan check (issue 8).
-                logger.warning("retention: could not delete a photo file")
+        delete_files(files)
     logger.info("retention run %s stripped %s incidents", run, totals["incidents"])
     return {**totals, "run": str(run)}
 

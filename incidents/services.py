@@ -15,7 +15,7 @@ from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNot
 from incidents.workflow import Status, can_move
 from merchants import access
 from merchants.services import log_action
-from plumbing.files import store_image
+from plumbing.files import delete_files, store_image
 from plumbing.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
@@ -72,14 +72,14 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
                 data={"shop": shop.pk, "kind": incident.kind, "photos": len(photos)},
             )
     except IntegrityError:
-        _delete_files(stored)
+        delete_files(stored)
         # The other request of a double submit won the race: show the incident it made.
         existing = Incident.objects.filter(submission_key=submission_key).first()
         if existing is None:
             raise
         return existing, False
     except BaseException:
-        _delete_files(stored)
+        delete_files(stored)
         raise
     transaction.on_commit(lambda: _queue_new_report_alert(incident.pk), robust=True)
     return incident, True
@@ -98,14 +98,6 @@ def _same_report(incident, reporter, fields):
         and incident.occurred_at == fields.get("occurred_at")
         and incident.kind == fields.get("kind")
     )
-
-
-def _delete_files(names):
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("could not delete an orphaned upload")
 
 
 def transition(incident, *, to, actor, public_note="") -> StatusChange:

@@ -126,11 +126,11 @@ def store_image(storage, processed, prefix: str, stored: list) -> tuple[str, str
 
 
 def delete_files(names, storage=None):
-    """Delete stored files after their rows are gone (retention jobs, after commit). A file that
-    cannot be deleted is logged by count, never by name, and left for the next run's ledger."""
+    """Delete stored files whose rows are gone (retention, or a save that failed half-way). A file
+    that cannot be deleted is logged without its name and left behind for the orphan check."""
     storage = storage or default_storage
     for name in names:
         try:
             storage.delete(name)
         except OSError:
-            logger.warning("retention: could not delete a file")
+            logger.warning("could not delete a stored file")
