@@ -11,7 +11,17 @@ from incidents.workflow import Status, allowed_next
 from merchants.models import Shop, ShoppingArea
 from plumbing.images import ImageRejected, process_upload
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Shown the Dutch way and typed in one field: a datetime-local input is seven stops on the
+# keyboard in Chromium (day, month, year, hours, minutes, the picker), this is one.
+DATETIME_SHOWN = "%d-%m-%Y %H:%M"
+DATETIME_FORMATS = [
+    DATETIME_SHOWN,
+    "%d-%m-%Y %H.%M",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%y %H:%M",
+    "%Y-%m-%dT%H:%M",  # what a datetime-local input sends (older pages, scripts)
+    "%Y-%m-%d %H:%M",
+]
 # Phone clocks run a little ahead of the server now and then.
 CLOCK_SLACK = timedelta(minutes=5)
 
@@ -26,36 +36,56 @@ class PhotosField(forms.FileField):
     # No `capture`: on phones it opens only the camera, and staff often attach CCTV stills.
     widget = MultiplePhotoInput(attrs={"accept": "image/*"})
 
+    # The photos that passed their check, also when another one did not: the form keeps them.
+    accepted = ()
+
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("Add at most %(count)s photos.") % {"count": MAX_PHOTOS})
+            raise forms.ValidationError(
+                _("Add at most %(count)s photos.") % {"count": MAX_PHOTOS}, code="too_many"
+            )
         processed, errors = [], []
         for upload in files:
             try:
                 processed.append(process_upload(upload, name=upload.name))
             except ImageRejected as rejection:
                 errors.append(str(rejection))
+        self.accepted = processed
         if errors:
             raise forms.ValidationError(errors)
         return processed
 
 
-class DateTimeLocalField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+class DateTimeField(forms.DateTimeField):
+    """A date and time in one text field, "07-12-2026 14:32"."""
+
+    widget = forms.DateTimeInput(
+        attrs={"autocomplete": "off", "spellcheck": "false", "class": "input--datetime"},
+        format=DATETIME_SHOWN,
+    )
 
     def __init__(self, **kwargs):
-        super().__init__(input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"], **kwargs)
+        kwargs.setdefault(
+            "help_text", _("Day-month-year hours:minutes, for example 07-12-2026 14:30.")
+        )
+        super().__init__(input_formats=DATETIME_FORMATS, **kwargs)
+        self.error_messages["invalid"] = _(
+            "Write the date and time as day-month-year hours:minutes, for example 07-12-2026 14:30."
+        )
 
 
 class ReportForm(forms.ModelForm):
     required_css_class = "required"
     shop = forms.ModelChoiceField(label=_("Shop"), queryset=None)
-    occurred_at = DateTimeLocalField(label=_("Date and time"))
+    occurred_at = DateTimeField(label=_("Date and time"))
     photos = PhotosField(
         label=_("Photos"),
         required=False,
         help_text=_("Up to 6 CCTV stills or phone photos (JPEG, PNG or WebP, at most 15 MB each)."),
+    )
+    remove_photos = forms.TypedMultipleChoiceField(
+        label=_("Remove"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -95,8 +125,9 @@ class ReportForm(forms.ModelForm):
             "person_name": _("Only when you know it for certain, for example from an ID."),
         }
 
-    def __init__(self, *args, shops, **kwargs):
+    def __init__(self, *args, shops, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_kept(kept)
         self.fields["shop"].queryset = shops
         # One shop: chosen already. Several: the person chooses, nothing is preselected.
         self.fields["shop"].empty_label = None if len(shops) == 1 else _("Choose the shop")
@@ -108,6 +139,23 @@ class ReportForm(forms.ModelForm):
         # Shop staff type "41,85": read the amount in the active language's notation.
         self.fields["goods_value"].localize = True
         self.order_fields(["shop", "kind", "occurred_at", "description"])
+
+    def show_kept(self, kept):
+        """The photos kept from an earlier attempt: shown with a remove box each, and counted."""
+        self.kept = list(kept)
+        self.fields["remove_photos"].choices = [(photo.pk, photo.pk) for photo in self.kept]
+        if self.kept:
+            self.fields["photos"].help_text = _(
+                "Your photos from before are kept. Add more, up to 6 in all, or remove one."
+            )
+
+    def kept_to_use(self):
+        removed = set(self.cleaned_data.get("remove_photos") or ())
+        return [photo for photo in self.kept if photo.pk not in removed]
+
+    def kept_removed(self):
+        removed = set(self.cleaned_data.get("remove_photos") or ())
+        return [photo for photo in self.kept if photo.pk in removed]
 
     def clean_submission_key(self):
         # A lost or tampered key must not block the report; it only loses double-submit safety.
@@ -135,6 +183,9 @@ class ReportForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "photos" in data and len(data["photos"]) + len(self.kept_to_use()) > MAX_PHOTOS:
+            message = _("Add at most %(count)s photos in all.") % {"count": MAX_PHOTOS}
+            self.add_error("photos", forms.ValidationError(message, code="too_many"))
         if data.get("police_report") == PoliceReport.YES and not data.get("police_report_number"):
             self.add_error(
                 "police_report_number",
@@ -164,7 +215,7 @@ class TransitionForm(forms.Form):
 
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(label=_("How"), choices=ContactKind.choices)
-    contacted_at = DateTimeLocalField(label=_("When"))
+    contacted_at = DateTimeField(label=_("When"))
     note = forms.CharField(
         label=_("Note on the contact"),
         required=False,

@@ -184,6 +184,25 @@ class IncidentPhoto(StoredImage):
         return f"photo {self.pk} of incident {self.incident_id}"
 
 
+class KeptPhoto(StoredImage):
+    """A photo sent with a report form that came back with an error: kept under the form's
+    submission key so the reporter need not choose it again. The report takes it over; an
+    abandoned form's photos are deleted after a day (incidents.retention)."""
+
+    submission_key = models.UUIDField(db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("photo awaiting its report")
+        verbose_name_plural = _("photos awaiting their report")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"kept photo {self.pk}"
+
+
 class StatusChange(models.Model):
     """Append-only: one row per transition, written in the transaction that makes it."""
 

@@ -13,7 +13,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
+from incidents.models import (
+    ContactMoment,
+    Incident,
+    IncidentPhoto,
+    InternalNote,
+    KeptPhoto,
+    StatusChange,
+)
+from incidents.services import drop_kept_photos
 from incidents.workflow import Status
 from merchants.models import DeletionRecord
 from plumbing.files import delete_files
@@ -22,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 RETENTION_AFTER_CLOSING = timedelta(days=365)
 REASON = "no measure; 365 days after closing"
+# Photos of a report form that came back with an error and was never sent again.
+KEEP_ABANDONED_PHOTOS = timedelta(days=1)
 BATCH = 200
 
 # Querysets of incident ids that must keep their personal data because a measure rests on them.
@@ -105,3 +115,12 @@ def _strip_batch(batch, *, now, run):
         for incident in batch
     )
     return files
+
+
+def drop_abandoned_photos(now=None) -> int:
+    """Delete the kept photos of report forms left unsent for a day, files included."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return drop_kept_photos(
+            KeptPhoto.objects.filter(created_at__lte=now - KEEP_ABANDONED_PHOTOS)
+        )

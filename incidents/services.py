@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incidents.models import ContactMoment, Incident, IncidentPhoto, InternalNote, StatusChange
+from incidents.models import (
+    ContactMoment,
+    Incident,
+    IncidentPhoto,
+    InternalNote,
+    KeptPhoto,
+    StatusChange,
+)
 from incidents.workflow import Status, can_move
 from merchants import access
 from merchants.services import log_action
@@ -27,8 +34,11 @@ class IncidentError(Exception):
     """A rule stops this action; the message is shown to the user as it is."""
 
 
-def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tuple[Incident, bool]:
-    """Store a report with its photos (already processed by plumbing.images).
+def report_incident(
+    *, shop, reporter, fields, photos=(), kept=(), submission_key
+) -> tuple[Incident, bool]:
+    """Store a report with its photos (already processed by plumbing.images) and the photos kept
+    from an earlier attempt of the same form (`kept`, KeptPhoto rows: their files are taken over).
 
     The same `submission_key` twice (a double tap, a resubmitted form) returns the first incident
     and stores nothing. Files written before a failure are removed again: nothing is half-saved.
@@ -39,7 +49,8 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
             return existing, False
         # The same form page sent again with other content (Back, then a new report): new key.
         submission_key = uuid.uuid4()
-    if len(photos) > MAX_PHOTOS:
+    kept = list(kept)
+    if len(photos) + len(kept) > MAX_PHOTOS:
         raise IncidentError(_("Add at most %(count)s photos.") % {"count": MAX_PHOTOS})
     stored = []
     try:
@@ -61,6 +72,7 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
                     width=photo.width,
                     height=photo.height,
                 )
+            _take_over(kept, incident, reporter)
             StatusChange.objects.create(
                 incident=incident, from_status="", to_status=Status.REPORTED, actor=reporter
             )
@@ -69,7 +81,7 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
                 actor=reporter,
                 partnership=incident.partnership,
                 obj=incident,
-                data={"shop": shop.pk, "kind": incident.kind, "photos": len(photos)},
+                data={"shop": shop.pk, "kind": incident.kind, "photos": len(photos) + len(kept)},
             )
     except IntegrityError:
         delete_files(stored)
@@ -83,6 +95,54 @@ def report_incident(*, shop, reporter, fields, photos=(), submission_key) -> tup
         raise
     transaction.on_commit(lambda: _queue_new_report_alert(incident.pk), robust=True)
     return incident, True
+
+
+def _take_over(kept, incident, reporter):
+    """The kept photos become the incident's, files and all; rows another request took over
+    already (a double submit) are skipped."""
+    ids = [photo.pk for photo in kept]
+    rows = KeptPhoto.objects.select_for_update().filter(pk__in=ids, uploaded_by=reporter)
+    for photo in rows.order_by("pk"):
+        IncidentPhoto.objects.create(
+            incident=incident,
+            original=photo.original.name,
+            thumbnail=photo.thumbnail.name,
+            width=photo.width,
+            height=photo.height,
+        )
+    rows.delete()
+
+
+def keep_photos(photos, *, submission_key, reporter) -> list[KeptPhoto]:
+    """Keep the processed photos of a form that came back with an error, under its key."""
+    stored, kept = [], []
+    try:
+        with transaction.atomic():
+            for photo in photos:
+                original, thumbnail = store_image(default_storage, photo, "incidents", stored)
+                kept.append(
+                    KeptPhoto.objects.create(
+                        submission_key=submission_key,
+                        uploaded_by=reporter,
+                        original=original,
+                        thumbnail=thumbnail,
+                        width=photo.width,
+                        height=photo.height,
+                    )
+                )
+    except BaseException:
+        delete_files(stored)
+        raise
+    return kept
+
+
+def drop_kept_photos(rows) -> int:
+    """Delete kept photos (removed by the reporter, or abandoned) with their files."""
+    rows = list(rows)
+    files = [name for photo in rows for name in (photo.original.name, photo.thumbnail.name)]
+    KeptPhoto.objects.filter(pk__in=[photo.pk for photo in rows]).delete()
+    transaction.on_commit(lambda: delete_files(files))
+    return len(rows)
 
 
 def _queue_new_report_alert(incident_id):

@@ -8,7 +8,9 @@ from incidents import alerts, retention, services
 @shared_task(acks_late=True, ignore_result=True)
 def strip_expired_personal_data():
     """Daily (Celery beat). Idempotent: a rerun or a duplicate delivery finds nothing to do."""
-    return retention.strip_personal_data()
+    result = retention.strip_personal_data()
+    result["abandoned_photos"] = retention.drop_abandoned_photos()
+    return result
 
 
 @shared_task(

@@ -7,6 +7,7 @@ app_name = "incidents"
 
 urlpatterns = [
     path("report/", views.report, name="report"),
+    path("report/kept/<uuid:key>/<id:pk>/", views.kept_photo, name="kept_photo"),
     path("mine/", views.my_reports, name="mine"),
     path("queue/", views.queue, name="queue"),
     path("export/", views.export, name="export"),

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from incidents import documents, services
 from incidents.forms import (
@@ -24,8 +26,9 @@ from incidents.forms import (
     ReportForm,
     TransitionForm,
 )
-from incidents.models import Incident, IncidentPhoto
+from incidents.models import Incident, IncidentPhoto, KeptPhoto
 from incidents.selectors import get_incident_for_user, queue_for, reports_for_shops
+from incidents.services import MAX_PHOTOS
 from incidents.statistics import THEFT_TYPES
 from incidents.workflow import OPEN_STATUSES
 from merchants import access
@@ -60,15 +63,24 @@ def report(request):
         "occurred_at": _now(),
         "shop": shops[0] if len(shops) == 1 else None,
     }
-    form = ReportForm(request.POST or None, request.FILES or None, shops=shops, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        incident, created = services.report_incident(
-            shop=form.cleaned_data["shop"],
-            reporter=request.user,
-            fields=form.incident_fields(),
-            photos=form.cleaned_data["photos"],
-            submission_key=form.cleaned_data["submission_key"],
-        )
+    if request.method != "POST":
+        form = ReportForm(shops=shops, initial=initial)
+        context = {"form": form, "max_photos": MAX_PHOTOS}
+        return render(request, "incidents/report_form.html", context)
+    key = _posted_key(request.POST)
+    kept = KeptPhoto.objects.filter(uploaded_by=request.user, submission_key=key) if key else ()
+    form = ReportForm(request.POST, request.FILES, shops=shops, initial=initial, kept=kept)
+    if form.is_valid():
+        with transaction.atomic():
+            services.drop_kept_photos(form.kept_removed())
+            incident, created = services.report_incident(
+                shop=form.cleaned_data["shop"],
+                reporter=request.user,
+                fields=form.incident_fields(),
+                photos=form.cleaned_data["photos"],
+                kept=form.kept_to_use(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
         if created:
             messages.success(
                 request,
@@ -80,9 +92,41 @@ def report(request):
             )
         else:
             messages.info(request, _("This report had been received already."))
+        if request.htmx:
+            # Sent in the background by the photo picker: the page goes to the case itself.
+            return HttpResponseClientRedirect(incident.get_absolute_url())
         return redirect(incident)
-    photos_lost = request.method == "POST" and bool(request.FILES) and not form.is_valid()
-    return render(request, "incidents/report_form.html", {"form": form, "photos_lost": photos_lost})
+    # Back with an error: the photos chosen so far stay, under the form's key, unless they were
+    # too many; the ones marked for removal go.
+    photos_lost = False
+    with transaction.atomic():
+        services.drop_kept_photos(form.kept_removed())
+        new = form.fields["photos"].accepted
+        if new and (key is None or "too_many" in _photo_error_codes(form)):
+            photos_lost = True
+        elif new:
+            services.keep_photos(new, submission_key=key, reporter=request.user)
+    form.show_kept(KeptPhoto.objects.filter(uploaded_by=request.user, submission_key=key))
+    context = {"form": form, "photos_lost": photos_lost, "max_photos": MAX_PHOTOS}
+    return render(request, "incidents/report_form.html", context)
+
+
+@require_capability("report_incidents")
+def kept_photo(request, key, pk):
+    """The thumbnail of a photo kept from an earlier attempt, for the one who chose it."""
+    picture = get_object_or_404(KeptPhoto, submission_key=key, uploaded_by=request.user, pk=pk)
+    return private_file_response(default_storage, picture.thumbnail.name, content_type="image/jpeg")
+
+
+def _posted_key(data):
+    try:
+        return uuid.UUID(data.get("submission_key") or "")
+    except ValueError:
+        return None
+
+
+def _photo_error_codes(form):
+    return {error.code for error in form.errors.as_data().get("photos", ())}
 
 
 @require_capability("report_incidents")

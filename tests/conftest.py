@@ -125,6 +125,21 @@ class World:
         return self.incident.photos.get()
 
     @cached_property
+    def kept_photo(self):
+        """A photo the participant chose on a report form that came back with an error."""
+        import uuid
+
+        from incidents.services import keep_photos
+        from plumbing.images import process_upload
+        from tests.incidents.factories import cctv_still, upload
+
+        photo = process_upload(upload(cctv_still(seed=3)))
+        (kept,) = keep_photos(
+            [photo], submission_key=uuid.uuid4(), reporter=self.users["participant"]
+        )
+        return kept
+
+    @cached_property
     def person(self):
         from tests.bans.factories import PersonFactory
 

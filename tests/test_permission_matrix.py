@@ -134,6 +134,12 @@ MATRIX = {
     ),
     # --- incidents (columns as above) ---
     "incidents:report": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
+    # A kept photo is seen only by the one who chose it.
+    "incidents:kept_photo": (
+        GET,
+        lambda w: {"key": w.kept_photo.submission_key, "pk": w.kept_photo.pk},
+        "302 200 404 404 404 403 403 403 403 403",
+    ),
     "incidents:mine": (GET, None, "302 200 200 200 200 403 403 403 403 403"),
     "incidents:queue": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
     "incidents:export": (GET, None, "302 403 403 403 403 200 403 403 403 403"),

@@ -36,7 +36,7 @@ from PIL import Image
 from bans.models import PersonPhoto
 from certification.models import Certificate, DossierItem
 from claims.models import BankImport, BankTransaction
-from incidents.models import Incident, IncidentPhoto
+from incidents.models import Incident, IncidentPhoto, KeptPhoto
 from tests.attack import corpus
 from tests.attack.corpus import IMAGES, PDFS, REFUSE, STATEMENTS, multipart
 from tests.factories import claim_settings
@@ -228,7 +228,7 @@ def test_incident_report(case, client_as, world, tmp_path, upload_tmp):
         assert_refused_with(response, case)
         text = response.content.decode()
         assert DESCRIPTION in text and PERSON_DESCRIPTION in text  # what was typed stays
-        assert "Kies de foto's opnieuw." in text  # only the photos must be chosen again
+        assert not KeptPhoto.objects.exists()  # a refused photo is not kept for the next try
         before.assert_nothing_stored()
     else:
         incident = Incident.objects.get()
@@ -250,9 +250,9 @@ def test_incident_report(case, client_as, world, tmp_path, upload_tmp):
 
 
 def test_one_hostile_photo_refuses_the_whole_report_and_keeps_the_text(client_as, world, tmp_path):
-    """A good photo next to a bad one: nothing is half-saved, the good photo is not kept alone."""
+    """A good photo next to a bad one: no report is half-saved; the good photo waits on the form
+    (issue 18: chosen photos survive an error), the bad one is stored nowhere."""
     client = client_as("participant")
-    before = Snapshot(tmp_path)
     good = corpus.still_jpeg()
     bad = next(case for case in IMAGES if case.id == "jpeg-truncated")
     body, content_type = multipart(
@@ -266,7 +266,11 @@ def test_one_hostile_photo_refuses_the_whole_report_and_keeps_the_text(client_as
     assert response.status_code == 200
     assert escape(corpus.DAMAGED_PHOTO) in response.content.decode()
     assert DESCRIPTION in response.content.decode()
-    before.assert_nothing_stored()
+    assert not Incident.objects.exists() and not IncidentPhoto.objects.exists()
+    kept = KeptPhoto.objects.get()
+    assert reverse("incidents:kept_photo", args=[kept.submission_key, kept.pk]) in (
+        response.content.decode()
+    )
 
 
 def test_more_files_than_django_allows_is_a_dutch_400_page_storing_nothing(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from incidents.models import Incident, IncidentPhoto, StatusChange
+from incidents.models import Incident, IncidentPhoto, KeptPhoto, StatusChange
 from incidents.workflow import Status
 from merchants.models import AuditEvent
 from tests.incidents.factories import cctv_still, upload
@@ -53,7 +53,9 @@ class TestReportForm:
         assert page.status_code == 200
         # Gallery and camera both: `capture` would force the camera on phones.
         assert 'accept="image/*"' in page.text and "capture=" not in page.text
-        assert 'type="datetime-local"' in page.text
+        # Date and time are one stop on the keyboard, filled in with now, the Dutch way.
+        assert 'type="datetime-local"' not in page.text
+        assert re.search(r'name="occurred_at" value="\d\d-\d\d-20\d\d \d\d:\d\d"', page.text)
         assert page.context["form"]["shop"].value() == world.shop.pk
         for sensitive in ("ethnic", "religion", "nationality", "health"):
             assert sensitive not in {f.lower() for f in page.context["form"].fields}
@@ -134,8 +136,10 @@ class TestReportForm:
         data = form_data(world, photos=[upload(payload, name)])
         response = staff.post(reverse("incidents:report"), data)
         assert response.status_code == 200
-        assert "Kies de foto's opnieuw" in response.text
+        # The error names the file; nothing is kept of it.
+        assert name in response.text
         assert not Incident.objects.exists() and not IncidentPhoto.objects.exists()
+        assert not KeptPhoto.objects.exists()
         assert not any((tmp_path / "private").rglob("*.jpg"))
 
     def test_script_in_text_is_shown_escaped(self, staff, world):
@@ -233,4 +237,20 @@ def test_the_aangifte_question_is_answered_by_the_reporter_not_preset(staff, wor
     del data["police_report"]
     refused = staff.post(reverse("incidents:report"), data)
     assert refused.status_code == 200 and "Dit veld is verplicht." in refused.content.decode()
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed", ["{d:%d-%m-%Y %H:%M}", "{d:%d-%m-%Y %H.%M}", "{d:%Y-%m-%dT%H:%M}"]
+)
+def test_date_and_time_typed_the_dutch_way(staff, world, typed):
+    when = timezone.localtime() - timedelta(hours=2)
+    data = form_data(world, occurred_at=typed.format(d=when))
+    assert staff.post(reverse("incidents:report"), data).status_code == 302
+    assert Incident.objects.get().occurred_at == when.replace(second=0, microsecond=0)
+
+
+def test_a_date_it_cannot_read_says_how_to_write_it(staff, world):
+    page = staff.post(reverse("incidents:report"), form_data(world, occurred_at="gisteren"))
+    assert "dag-maand-jaar" in page.context["form"].errors["occurred_at"][0]
     assert not Incident.objects.exists()

@@ -80,6 +80,8 @@ NEW_TABLES = {
     "bulletins_bulletinsettings": lambda before: before.counts["merchants_partnership"],
     # incidents 0003: an officer's morning email of new reports, one row per officer and day
     "incidents_reportdigest": lambda before: 0,
+    # incidents 0004: photos of a report form that came back with an error
+    "incidents_keptphoto": lambda before: 0,
 }
 
 # Columns whose values moved into a new table with one row per old row (keyed by the old row's
@@ -120,6 +122,7 @@ NEW_CONTENT_TYPES = {
     ("claims", "claimsettings"),
     ("bulletins", "bulletinsettings"),
     ("incidents", "reportdigest"),
+    ("incidents", "keptphoto"),
 }
 
 # Compared otherwise (content types and permissions) or not at all.
