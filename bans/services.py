@@ -3,7 +3,6 @@
 from datetime import timedelta
 from difflib import SequenceMatcher
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,16 +23,11 @@ from bans.models import (
     search_key,
 )
 from bans.selectors import access_log
-from incidents import services as incident_services
-from incidents.models import Incident, IncidentType
 from merchants import access
-from merchants.models import Membership
-from merchants.roles import Role
 from merchants.services import log_action
 from plumbing.dates import last_day_of_term
 from plumbing.files import store_image
 from plumbing.http import client_ip
-from plumbing.mail import send_templated_mail
 from plumbing.pdf import render_pdf
 
 
@@ -371,75 +365,6 @@ def log_gallery_view(partnership, *, actor, request=None, query=""):
         data={"searched": bool(query)},
         ip_address=client_ip(request),
     )
-
-
-def report_sighting(person, *, reporter, shop, submission_key):
-    """ "Seen in my shop": a ban-violation report for the officer, linked to the person, and an
-    email to the partnership's officers after commit. Only while a collective measure is in
-    force; the person must be in the reporter's gallery."""
-    # The key alone identifies a sighting (its time is "now", so content never matches twice).
-    earlier = Incident.objects.filter(submission_key=submission_key, reporter=reporter).first()
-    if earlier is not None:
-        return earlier
-    today = timezone.localdate()
-    # A yellow card lets the person in; only a ban (red card, extension) makes a visit news.
-    bans = collective_in_force(person.partnership, today).filter(person=person, kind__in=BAN_KINDS)
-    if not bans.exists():
-        raise RegisterError(_("This person has no collective ban in force."))
-    with transaction.atomic():
-        incident, created = incident_services.report_incident(
-            shop=shop,
-            reporter=reporter,
-            fields={
-                "kind": IncidentType.BAN_VIOLATION,
-                "occurred_at": timezone.now(),
-                "description": _("Seen in the shop: %(name)s (from the gallery).")
-                % {"name": person.display_name},
-            },
-            submission_key=submission_key,
-        )
-        if created:
-            PersonIncident.objects.get_or_create(person=person, incident=incident)
-            log_action(
-                "bans.sighting.reported",
-                actor=reporter,
-                partnership=person.partnership,
-                obj=person,
-                data={"incident": incident.pk, "shop": shop.pk},
-            )
-            transaction.on_commit(lambda: _queue_sighting_email(incident.pk), robust=True)
-    return incident
-
-
-def _queue_sighting_email(incident_id):
-    from bans.tasks import notify_officers_of_sighting
-
-    notify_officers_of_sighting.delay(incident_id)
-
-
-def send_sighting_email(incident_id) -> int:
-    """Tell every officer of the partnership at once; returns the number of emails sent."""
-    incident = Incident.objects.select_related("shop", "partnership").filter(pk=incident_id).first()
-    link = incident.person_links.select_related("person").first() if incident else None
-    if link is None:
-        return 0
-    officers = [
-        m.user
-        for m in Membership.objects.active()
-        .filter(partnership=incident.partnership, role=Role.OFFICER)
-        .select_related("user")
-    ]
-    for officer in officers:
-        context = {
-            "incident": incident,
-            "person": link.person,
-            "officer": officer,
-            "link": settings.SITE_URL + incident.get_absolute_url(),
-        }
-        send_templated_mail(
-            "bans/email/sighting", context, to=[officer.email], language=officer.language
-        )
-    return len(officers)
 
 
 SUBJECT_REQUEST_TERM = timedelta(weeks=4)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from bans import retention, services
+from bans import retention, services, sightings
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -16,4 +16,12 @@ def daily_register_maintenance():
     acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=8
 )
 def notify_officers_of_sighting(incident_id):
-    return services.send_sighting_email(incident_id)
+    return sightings.send_sighting_email(incident_id)
+
+
+@shared_task(
+    acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=8
+)
+def notify_officers_of_withdrawn_sighting(facts):
+    """`facts` holds what the email needs (the incident is gone): names, shop, time (ISO)."""
+    return sightings.send_withdrawal_email(facts)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from bans import views
+from bans import sighting_views, views
 
 app_name = "bans"
 
@@ -18,7 +18,9 @@ urlpatterns = [
     path("requests/<id:pk>/close/", views.close_request, name="close_request"),
     path("people/<id:pk>/access-report.pdf", views.access_report, name="access_report"),
     path("gallery/<id:pk>/photos/<id:photo_pk>/", views.gallery_image, name="gallery_image"),
-    path("gallery/<id:pk>/seen/", views.sighting, name="sighting"),
+    path("gallery/<id:pk>/seen/", sighting_views.sighting, name="sighting"),
+    path("sightings/<id:pk>/", sighting_views.sighting_done, name="sighting_done"),
+    path("sightings/<id:pk>/undo/", sighting_views.sighting_undo, name="sighting_undo"),
     path("people/<id:pk>/propose/<id:incident_pk>/", views.propose, name="propose"),
     path("measures/<id:pk>/confirm/", views.decide, {"action": "confirm"}, name="confirm"),
     path("measures/<id:pk>/override/", views.decide, {"action": "override"}, name="override"),

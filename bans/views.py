@@ -224,7 +224,7 @@ def photo(request, pk, photo_pk):
 # --- gallery (participants) -------------------------------------------------------------------
 
 
-def _gallery_viewer(request):
+def gallery_viewer(request):
     """(shops, viewer, refusal) for a participant: the active shops where they work in this
     partnership (read once per request), the watermark naming them, and None; or a redirect to
     sign the protocol first as the refusal."""
@@ -245,7 +245,7 @@ def _gallery_viewer(request):
 
 @login_required
 def gallery(request):
-    shops, viewer, refusal = _gallery_viewer(request)
+    shops, viewer, refusal = gallery_viewer(request)
     if refusal:
         return refusal
     query = request.GET.get("q", "").strip()[:100]
@@ -274,7 +274,7 @@ def gallery(request):
 @login_required
 def gallery_image(request, pk, photo_pk):
     """A gallery photo, watermarked on the server with the viewer's shop and today's date."""
-    shops, viewer, refusal = _gallery_viewer(request)
+    shops, viewer, refusal = gallery_viewer(request)
     if refusal:
         raise PermissionDenied
     picture = gallery_photo(
@@ -335,47 +335,6 @@ def notice(request, pk):
         content_type="application/pdf",
         filename=f"kennisgeving-{letter.snapshot.get('reference', measure.pk)}.pdf",
     )
-
-
-@login_required
-@require_POST
-def sighting(request, pk):
-    shops, _viewer, refusal = _gallery_viewer(request)
-    if refusal:
-        raise PermissionDenied
-    subject = get_object_or_404(Person, pk=pk, partnership=request.partnership)
-    shop_pk = request.POST.get("shop", "")
-    wanted = int(shop_pk) if shop_pk.isdigit() else None
-    shop = next((s for s in shops if s.pk == wanted), None) or (
-        shops[0] if len(shops) == 1 else None
-    )
-    if shop is None:
-        messages.error(request, _("Choose the shop where you saw the person."))
-        return redirect("bans:gallery")
-    try:
-        incident = services.report_sighting(
-            subject,
-            reporter=request.user,
-            shop=shop,
-            submission_key=_sighting_key(request.POST.get("key"), subject.pk),
-        )
-    except services.RegisterError as error:
-        messages.error(request, str(error))
-        return redirect("bans:gallery")
-    messages.success(
-        request,
-        _("Thank you. The officer has been told that %(name)s was seen in %(shop)s.")
-        % {"name": subject.display_name, "shop": shop.name},
-    )
-    return redirect(incident)
-
-
-def _sighting_key(value, person_pk):
-    """One key per gallery page and person: a double tap reports one sighting."""
-    try:
-        return uuid.uuid5(uuid.UUID(value or ""), str(person_pk))
-    except ValueError:
-        return uuid.uuid4()
 
 
 @require_capability("keep_register")
@@ -488,7 +447,7 @@ def merge(request, pk):
 @login_required
 def gallery_print(request):
     """The gallery on A4 for behind the counter: same people, same watermarks, logged."""
-    shops, viewer, refusal = _gallery_viewer(request)
+    shops, viewer, refusal = gallery_viewer(request)
     if refusal:
         return refusal
     people = gallery_people(request.partnership, day=timezone.localdate(), viewer_shops=shops)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -343,11 +344,25 @@ def queue(request):
     page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "incidents/queue.html",
-        {"form": form, "page": page, "querystring": query.urlencode(), "now": timezone.now()},
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": query.urlencode(),
+        "now": timezone.now(),
+        "active_filters": _active_filters(form),
+    }
+    # Filters change in the page (htmx): only the list is sent back.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "incidents/partials/queue_results.html" if partial else "incidents/queue.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _active_filters(form):
+    if not form.is_bound or not form.is_valid():
+        return 0
+    return sum(1 for value in form.cleaned_data.values() if value not in (None, ""))
 
 
 EXPORT_BATCH = 2000

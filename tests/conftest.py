@@ -140,6 +140,20 @@ class World:
         return kept
 
     @cached_property
+    def sighting(self):
+        """The participant's "seen in my shop" of the banned person, a minute ago."""
+        import uuid
+
+        from bans.sightings import report_sighting
+
+        return report_sighting(
+            self.banned,
+            reporter=self.users["participant"],
+            shop=self.shop,
+            submission_key=uuid.uuid4(),
+        )
+
+    @cached_property
     def person(self):
         from tests.bans.factories import PersonFactory
 

@@ -206,6 +206,17 @@ MATRIX = {
         lambda w: {"pk": w.banned.pk},
         "302 403 403 403 403 403 403 403 403 403",
     ),
+    # Only the one who reported a sighting sees the advice page and may withdraw it.
+    "bans:sighting_done": (
+        GET,
+        lambda w: {"pk": w.sighting.pk},
+        "302 200 404 404 404 404 404 404 404 404",
+    ),
+    "bans:sighting_undo": (
+        POST,
+        lambda w: {"pk": w.sighting.pk},
+        "302 302 404 404 404 404 404 404 404 404",
+    ),
     # --- certification dossier: the coordinator keeps it, the auditor reads it (other roles and
     # partnerships: 404 on an area's dossier, 403 on the overview).
     "certification:overview": (GET, None, "302 403 403 403 403 403 403 200 200 200"),

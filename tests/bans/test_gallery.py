@@ -72,10 +72,11 @@ def test_sighting_reaches_the_officer_at_once(client, world, mailoutbox):
     client.force_login(world.users["participant"])
     key = "6f1c1d7e-3d5b-4e1a-9a7e-0a0b0c0d0e0f"
     with TestCase.captureOnCommitCallbacks(execute=True):
-        first = client.post(reverse("bans:sighting", args=[banned.pk]), {"key": key})
-        client.post(reverse("bans:sighting", args=[banned.pk]), {"key": key})  # double tap
+        yes = {"key": key, "confirmed": "1"}
+        first = client.post(reverse("bans:sighting", args=[banned.pk]), yes)
+        client.post(reverse("bans:sighting", args=[banned.pk]), yes)  # double tap
     sighting = Incident.objects.get(kind="ban_violation")
-    assert first["Location"] == sighting.get_absolute_url()
+    assert first["Location"] == reverse("bans:sighting_done", args=[sighting.pk])
     assert sighting.shop == world.shop and banned in sighting.people.all()
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
@@ -104,7 +105,9 @@ def test_no_sighting_once_the_measure_ended(client, world):
     banned = world.banned
     banned.measures.update(status="expired")
     client.force_login(world.users["participant"])
-    response = client.post(reverse("bans:sighting", args=[banned.pk]), follow=True)
+    response = client.post(
+        reverse("bans:sighting", args=[banned.pk]), {"confirmed": "1"}, follow=True
+    )
     assert "geen collectief winkelverbod" in response.text
     assert not Incident.objects.filter(kind="ban_violation").exists()
 

@@ -79,10 +79,8 @@ def test_a_late_decision_starts_the_measure_on_the_day_of_the_decision(world):
 
 
 def test_tampered_ids_are_404_not_500(client, world, signed):
-    assert (
-        signed.post(reverse("bans:sighting", args=[world.banned.pk]), {"shop": "abc"}).status_code
-        == 302
-    )
+    seen = reverse("bans:sighting", args=[world.banned.pk])
+    assert signed.post(seen, {"shop": "abc", "confirmed": "1"}).status_code == 302
     client.force_login(world.users["officer"])
     response = client.post(reverse("bans:link_person", args=[world.incident.pk]), {"person": "abc"})
     assert response.status_code == 404
@@ -94,7 +92,9 @@ def test_no_sighting_button_or_report_for_a_yellow_card(signed, world):
     MeasureFactory(person=yellow, kind="yellow")
     page = signed.get(reverse("bans:gallery"))
     assert page.text.count('action="/register/gallery/') == 1  # only Rob K. (red card)
-    response = signed.post(reverse("bans:sighting", args=[yellow.pk]), follow=True)
+    response = signed.post(
+        reverse("bans:sighting", args=[yellow.pk]), {"confirmed": "1"}, follow=True
+    )
     assert "geen collectief winkelverbod" in response.text
 
 

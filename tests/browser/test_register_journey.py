@@ -38,6 +38,11 @@ def test_yellow_then_red_then_gallery_and_sighting(
         has=officer.locator("h3", has_text="Gele kaart (collectieve waarschuwing) Voorgesteld")
     )
     yellow_card.get_by_role("button", name="Bevestigen").click()
+    # Asked in the page what the decision does, then done.
+    dialog = officer.locator("dialog[open]")
+    assert "kennisgeving" in dialog.inner_text()
+    axe_check(officer)
+    dialog.get_by_role("button", name="Ja, bevestigen").click()
     assert "de kennisgeving staat klaar" in officer.locator(".messages").inner_text()
     notice = officer_context.request.get(
         live_server.url
@@ -64,6 +69,8 @@ def test_yellow_then_red_then_gallery_and_sighting(
         has=officer.locator("h3", has_text="Rode kaart (collectief winkelverbod) Voorgesteld")
     )
     red_card.get_by_role("button", name="Bevestigen").click()
+    officer.locator("dialog[open]").get_by_role("button", name="Ja, bevestigen").click()
+    officer.wait_for_load_state()
     assert "Rode kaart (collectief winkelverbod) Actief" in officer.locator(
         "main"
     ).inner_text().replace("\n", " ")
@@ -87,7 +94,17 @@ def test_yellow_then_red_then_gallery_and_sighting(
     axe_check(staff)
     shoot("3-gallery", target=staff)
     card.get_by_role("button", name=re.compile("Gezien in mijn winkel")).click()
-    assert "De wijkagent weet nu" in staff.locator(".messages").inner_text()
+    # Asked in the page first; then told what to do now, with a way back for a mistake.
+    dialog = staff.locator("dialog[open]")
+    assert "112" in dialog.inner_text()
+    axe_check(staff)
+    dialog.get_by_role("button", name="Ja, waarschuw de wijkagent").click()
+    staff.wait_for_url(re.compile(r"/register/sightings/\d+/$"))
+    assert "De wijkagent is gewaarschuwd" in staff.locator("h1").inner_text()
+    assert staff.get_by_role("link", name="Bel 112").get_attribute("href") == "tel:112"
+    assert staff.get_by_role("button", name="Mijn melding intrekken").is_visible()
+    axe_check(staff)
+    shoot("3b-sighting-advice", target=staff)
 
     # The officer has the email and the sighting at the top of the queue.
     sighting_mails = [m for m in mailoutbox if m.subject.startswith("[KVO] Gezien:")]

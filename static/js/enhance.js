@@ -1,0 +1,74 @@
+/* Small enhancements of every page; each page works without them.
+ *
+ * - Filter panels (<details data-filters>) are folded on a phone and open on a wider screen.
+ * - A form with data-confirm asks in the page (a <dialog>) before it is sent, and then sends
+ *   confirmed=1 with it; the dialog's buttons are named by data-confirm-yes / data-confirm-no.
+ */
+(function () {
+  "use strict";
+
+  var WIDE = window.matchMedia("(min-width: 48rem)");
+
+  function unfoldFilters(root) {
+    if (!WIDE.matches) return;
+    root.querySelectorAll("details[data-filters]").forEach(function (panel) {
+      panel.open = true;
+    });
+  }
+
+  function ask(form, submitter) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-text");
+    var text = document.createElement("p");
+    text.id = "confirm-dialog-text";
+    text.textContent = form.getAttribute("data-confirm");
+    var buttons = document.createElement("div");
+    buttons.className = "actions";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "button";
+    yes.textContent = form.getAttribute("data-confirm-yes");
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "button button--secondary";
+    no.textContent = form.getAttribute("data-confirm-no");
+    buttons.appendChild(yes);
+    buttons.appendChild(no);
+    dialog.appendChild(text);
+    dialog.appendChild(buttons);
+    document.body.appendChild(dialog);
+    dialog.addEventListener("close", function () { dialog.remove(); });
+    no.addEventListener("click", function () { dialog.close(); });
+    yes.addEventListener("click", function () {
+      dialog.close();
+      form.setAttribute("data-confirmed", "true");
+      // The server asks on a page of its own when a form arrives unconfirmed (no script).
+      if (!form.querySelector("input[name=confirmed]")) {
+        var confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirmed";
+        confirmed.value = "1";
+        form.appendChild(confirmed);
+      }
+      if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+      else form.submit();
+    });
+    dialog.showModal();
+    no.focus();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-confirm") || !window.HTMLDialogElement) return;
+    if (form.getAttribute("data-confirmed") === "true") {
+      form.removeAttribute("data-confirmed");
+      return;
+    }
+    event.preventDefault();
+    ask(form, event.submitter);
+  }, true);
+
+  unfoldFilters(document);
+  document.addEventListener("htmx:afterSwap", function (event) { unfoldFilters(event.target); });
+})();
