@@ -201,3 +201,25 @@ def test_the_queue_finds_a_case_by_its_number_and_shops_by_name(client_as, world
     page = client.get(url).content.decode()
     assert '<select name="shop"' not in page
     assert "<title>Wachtrij" in page and "<h1>Wachtrij</h1>" in page
+
+
+def test_queue_filters_fold_on_a_phone_and_answer_in_the_page(client_as, world):
+    """Without filters the panel is folded (enhance.js opens it on a wide screen); a filter
+    opens it and counts; a filter sent from the page (htmx) gets the list alone back."""
+    from tests.incidents.factories import report
+
+    wanted = report(world.users["participant"], world.shop)
+    client = client_as("officer")
+    url = reverse("incidents:queue")
+    folded = client.get(url).content.decode()
+    assert '<details class="filters" data-filters>' in folded
+    opened = client.get(url, {"q": wanted.reference}).content.decode()
+    assert '<details class="filters" data-filters open>' in opened and "1 actief" in opened
+    partial = client.get(url, {"q": wanted.reference}, HTTP_HX_REQUEST="true")
+    body = partial.content.decode()
+    assert body.lstrip().startswith('<div id="queue-results"') and "<html" not in body
+    assert wanted.reference in body
+    assert "HX-Request" in partial["Vary"]
+    # Going back in history asks for the whole page again, and gets it.
+    restore = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restore.content.decode()
