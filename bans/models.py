@@ -227,6 +227,11 @@ class PersonPhoto(StoredImage):
     """A photo of a person for the gallery; stored privately, shown only watermarked."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="photos")
+    # The gallery's large rendition (plumbing.images.GALLERY_BOXES["l"]), made when the photo is
+    # added so that a gallery request scales a 960 px image, not a 2048 px original. Empty for
+    # photos added before 0.9 until `manage.py make_gallery_renditions` ran; the gallery then
+    # scales the original.
+    display = models.FileField(max_length=200, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -68,7 +68,7 @@ def strip_people(now=None) -> dict:
 def _strip(person, *, now, run):
     photos = list(PersonPhoto.objects.filter(person=person))
     letters = list(NoticeLetter.objects.filter(measure__person=person))
-    files = [n for p in photos for n in (p.original.name, p.thumbnail.name)]
+    files = [n for p in photos for n in (p.original.name, p.thumbnail.name, p.display.name) if n]
     files += [letter.pdf.name for letter in letters]
     PersonPhoto.objects.filter(person=person).delete()
     NoticeLetter.objects.filter(pk__in=[letter.pk for letter in letters]).delete()

@@ -13,7 +13,7 @@ from bans.models import (
 )
 from incidents.models import IncidentType
 from merchants.models import AuditEvent, Shop, ShopAssignment
-from plumbing.images import thumbnail_size
+from plumbing.images import GALLERY_BOXES, fitted_size
 
 
 def get_person_for_user(user, pk) -> Person:
@@ -124,7 +124,10 @@ def gallery_people(partnership, *, day, query="", card="", viewer_shops=()):
             person.measure = measure
             person.photo_pk = measure.photo_pk
             if measure.photo_pk:
-                person.photo_size = thumbnail_size(measure.photo_width, measure.photo_height)
+                person.photo_sizes = {
+                    name: fitted_size(measure.photo_width, measure.photo_height, box)
+                    for name, box in GALLERY_BOXES.items()
+                }
             people.append(person)
     people.sort(key=lambda p: (p.measure.severity, p.display_name.lower()))
     return people
@@ -143,7 +146,7 @@ def gallery_photo(partnership, person_pk, photo_pk, *, day, viewer_shops):
             person__merged_into__isnull=True,
             person__in=in_force.in_force_on(day).values("person"),
         )
-        .only("thumbnail")
+        .only("thumbnail", "original", "display")
         .first()
     )
 

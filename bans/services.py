@@ -3,6 +3,7 @@
 from datetime import timedelta
 from difflib import SequenceMatcher
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,8 +27,9 @@ from bans.selectors import access_log
 from merchants import access
 from merchants.services import log_action
 from plumbing.dates import last_day_of_term
-from plumbing.files import store_image
+from plumbing.files import random_name, store_image
 from plumbing.http import client_ip
+from plumbing.images import GALLERY_BOXES, rendition
 from plumbing.pdf import render_pdf
 
 
@@ -339,10 +341,12 @@ def add_photo(person, processed, *, actor):
     try:
         with transaction.atomic():
             original, thumbnail = store_image(default_storage, processed, "people", stored)
+            display = store_rendition(processed.original, "people/display", stored)
             photo = PersonPhoto.objects.create(
                 person=person,
                 original=original,
                 thumbnail=thumbnail,
+                display=display,
                 width=processed.width,
                 height=processed.height,
                 added_by=actor,
@@ -355,6 +359,15 @@ def add_photo(person, processed, *, actor):
             default_storage.delete(name)
         raise
     return photo
+
+
+def store_rendition(original: bytes, prefix: str, stored: list) -> str:
+    """Save the gallery's large rendition of an original; its name is appended to `stored`."""
+    name = default_storage.save(
+        random_name(prefix, "jpg"), ContentFile(rendition(original, GALLERY_BOXES["l"]))
+    )
+    stored.append(name)
+    return name
 
 
 def log_gallery_view(partnership, *, actor, request=None, query=""):

@@ -40,7 +40,7 @@ from merchants.access import require_capability
 from merchants.services import has_signed_current_protocol
 from plumbing.files import private_file_response
 from plumbing.http import client_ip
-from plumbing.images import ImageRejected, process_upload, watermark
+from plumbing.images import GALLERY_BOXES, ImageRejected, fitted, process_upload, watermark
 
 
 def _review(request, incident_pk):
@@ -265,6 +265,7 @@ def gallery(request):
             "viewer": viewer,
             "shops": shops,
             "sighting_key": uuid.uuid4(),
+            "compact": request.GET.get("view") == "list",
         },
     )
     response["Cache-Control"] = "private, no-store"
@@ -282,8 +283,17 @@ def gallery_image(request, pk, photo_pk):
     )
     if picture is None:
         raise Http404
-    with default_storage.open(picture.thumbnail.name) as stored:
-        marked = watermark(stored.read(), f"{viewer} · {timezone.localdate():%d-%m-%Y}", fast=True)
+    # The rendition the page asked for (srcset: the screen's pixel density); anything else, "m".
+    size = request.GET.get("size")
+    size = size if size in GALLERY_BOXES else "m"
+    stamp = f"{viewer} · {timezone.localdate():%d-%m-%Y}"
+    if size == "s":
+        with default_storage.open(picture.thumbnail.name) as stored:
+            marked = watermark(stored.read(), stamp, fast=True)
+    else:
+        # The large rendition when there is one (scaling it is quick), else the original.
+        with default_storage.open(picture.display.name or picture.original.name) as stored:
+            marked = watermark(fitted(stored.read(), GALLERY_BOXES[size]), stamp, fast=True)
     response = HttpResponse(marked, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

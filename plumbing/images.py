@@ -438,9 +438,40 @@ def _stamp(layer: Image.Image, stamp: Image.Image, x: int, y: int) -> None:
         layer.alpha_composite(stamp, (x0, y0), (x0 - x, y0 - y, x1 - x, y1 - y))
 
 
+# The gallery's renditions of a person's photo, by name: boxes a photo is fitted into (never
+# enlarged). "m" is large enough to recognise someone on a phone held upright (issue 18: at
+# least 480x600); "l" serves screens of twice the pixel density; "s" is the stored thumbnail.
+GALLERY_BOXES = {"s": THUMBNAIL_SIZE, "m": (480, 640), "l": (960, 1280)}
+
+
+def fitted_size(width, height, box) -> tuple[int, int]:
+    """The size of a width-by-height photo fitted into ``box``, kept in proportion, never
+    enlarged: what a page puts in an image's width and height."""
+    box_width, box_height = box
+    scale = min(box_width / width, box_height / height, 1) if width and height else 1
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def fitted(jpeg_bytes: bytes, box) -> Image.Image:
+    """One of our stored originals, decoded at the smallest scale that still fills ``box`` (JPEG
+    draft mode: a 2048 px original is decoded at half or a quarter of its size) and fitted in."""
+    with Image.open(io.BytesIO(jpeg_bytes), formats=_OPEN_FORMATS) as src:
+        if src.width * src.height > MAX_PIXELS:
+            raise ValueError("image too large to show")
+        size = fitted_size(src.width, src.height, box)
+        src.draft("RGB", size)
+        image = _flatten(src).convert("RGB")
+        if image.size != size:
+            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+        return image
+
+
+def rendition(jpeg_bytes: bytes, box) -> bytes:
+    """A stored original fitted into ``box``, as JPEG bytes to keep beside it."""
+    return _encode_jpeg(fitted(jpeg_bytes, box), ORIGINAL_QUALITY)
+
+
 def thumbnail_size(width, height) -> tuple[int, int]:
     """The size of the thumbnail made of a width-by-height original (THUMBNAIL_SIZE, kept in
     proportion, never enlarged): what a page puts in an image's width and height."""
-    box_width, box_height = THUMBNAIL_SIZE
-    scale = min(box_width / width, box_height / height, 1) if width and height else 1
-    return max(1, round(width * scale)), max(1, round(height * scale))
+    return fitted_size(width, height, THUMBNAIL_SIZE)

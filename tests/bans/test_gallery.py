@@ -5,10 +5,12 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
+from bans import services
 from merchants.models import AuditEvent
 from merchants.services import sign_protocol
-from plumbing.images import thumbnail_size
+from plumbing.images import GALLERY_BOXES, fitted_size, process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
+from tests.incidents.factories import cctv_still, upload
 
 
 def test_gallery_opens_after_signing_and_shows_watermarked_photos(client, world):
@@ -41,7 +43,8 @@ def test_gallery_opens_after_signing_and_shows_watermarked_photos(client, world)
     assert image.status_code == 200 and "no-store" in image["Cache-Control"]
     stored = default_storage.open(photo.thumbnail.name).read()
     assert image.content != stored
-    assert Image.open(io.BytesIO(image.content)).size == Image.open(io.BytesIO(stored)).size
+    # The 640 x 480 still at the gallery's normal size (its thumbnail is 320 x 240).
+    assert Image.open(io.BytesIO(image.content)).size == (480, 360)
     assert protocol.declarations.filter(user=staff).exists()
 
 
@@ -206,7 +209,68 @@ def test_gallery_photos_keep_their_place_and_the_first_loads_at_once(client, wor
     images = re.findall(r"<img [^>]*>", page)
     assert len(images) == 2
     first, other = images
-    expected = thumbnail_size(photo.width, photo.height)
+    expected = fitted_size(photo.width, photo.height, GALLERY_BOXES["m"])
     assert f'width="{expected[0]}" height="{expected[1]}"' in first
     assert 'loading="lazy"' not in first and 'fetchpriority="high"' in first
-    assert 'width="240" height="320"' in other and 'loading="lazy"' in other
+    # 1200 x 1600 shown at 480 x 640; the srcset offers the thumbnail and twice the size.
+    assert 'width="480" height="640"' in other and 'loading="lazy"' in other
+    assert "?size=s 240w" in other and "?size=m 480w" in other and "?size=l 960w" in other
+
+
+def test_gallery_photos_are_large_enough_to_recognise_someone(client, world):
+    """Issue 18: at least 480 px wide for a portrait on a phone, twice that for a dense screen,
+    watermarked at that size; a tampered size gets the normal one."""
+    staff = world.users["participant"]
+    sign_protocol(world.protocol, actor=staff)
+    client.force_login(staff)
+    person = PersonFactory(partnership=world.deventer, display_name="Sem D.")
+    MeasureFactory(person=person, kind="red")
+    services.add_photo(
+        person,
+        process_upload(upload(cctv_still(width=1500, height=2000, seed=4))),
+        actor=world.users["officer"],
+    )
+    url = reverse("bans:gallery_image", args=[person.pk, person.photos.get().pk])
+
+    def size(query):
+        response = client.get(url + query)
+        assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+        return Image.open(io.BytesIO(response.content)).size
+
+    assert size("?size=m") == (480, 640)
+    assert size("?size=l") == (960, 1280)
+    assert size("?size=s") == (240, 320)
+    assert size("") == size("?size=xxl") == (480, 640)
+
+
+def test_the_compact_list_shows_small_photos_one_person_per_row(client, world):
+    staff = world.users["participant"]
+    sign_protocol(world.protocol, actor=staff)
+    client.force_login(staff)
+    world.banned  # noqa: B018 (a person with a photo in the gallery)
+    page = client.get(reverse("bans:gallery"), {"view": "list"}).content.decode()
+    assert 'class="gallery gallery--list"' in page
+    assert "?size=s" in page and "srcset" not in page
+    assert 'name="view" value="list"' in page  # a search keeps the list
+
+
+def test_photos_from_before_get_their_rendition_once(world, tmp_path):
+    """The gallery scales a large rendition made when a photo is added; photos from 0.8 have
+    none until the command made it, and a second run finds nothing to do."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    photo = world.banned.photos.get()
+    assert photo.display and default_storage.exists(photo.display.name)
+    assert Image.open(default_storage.open(photo.display.name)).size == (640, 480)
+    old = photo.display.name
+    type(photo).objects.filter(pk=photo.pk).update(display="")
+    out = StringIO()
+    call_command("make_gallery_renditions", stdout=out)
+    photo.refresh_from_db()
+    assert photo.display and photo.display.name != old
+    assert "1 renditions made, 0 photos" in out.getvalue()
+    out = StringIO()
+    call_command("make_gallery_renditions", stdout=out)
+    assert "0 renditions made, 0 photos" in out.getvalue()

@@ -14,13 +14,14 @@ from tests.bans.factories import MeasureFactory
 def test_person_is_stripped_when_the_last_measure_ends(client, world):
     person = world.banned  # red card in force, one photo
     letter = world.notice
-    files = [person.photos.get().original.name, person.photos.get().thumbnail.name, letter.pdf.name]
+    photo = person.photos.get()
+    files = [photo.original.name, photo.thumbnail.name, photo.display.name, letter.pdf.name]
     assert all(default_storage.exists(name) for name in files)
     assert retention.strip_people()["people"] == 0  # still in force
 
     Measure.objects.filter(person=person).update(ends_on=date.today() - timedelta(days=1))
     result = daily_register_maintenance.apply().get()
-    assert result["expired"] == 1 and result["people"] == 1 and result["files"] == 3
+    assert result["expired"] == 1 and result["people"] == 1 and result["files"] == 4
     assert daily_register_maintenance.apply().get()["people"] == 0  # idempotent
 
     person.refresh_from_db()
@@ -31,7 +32,7 @@ def test_person_is_stripped_when_the_last_measure_ends(client, world):
     measure = Measure.objects.get(person=person)
     assert measure.status == "expired" and measure.kind == "red"  # the facts stay
     entry = DeletionRecord.objects.get(kind="register.person")
-    assert entry.object_id == str(person.pk) and entry.files_removed == 3
+    assert entry.object_id == str(person.pk) and entry.files_removed == 4
 
     sign_protocol(world.protocol, actor=world.users["participant"])
     client.force_login(world.users["participant"])

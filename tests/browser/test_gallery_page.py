@@ -5,19 +5,32 @@ from tests.bans.factories import MeasureFactory, PersonFactory
 
 
 def test_gallery_on_a_phone(browser, live_server, world, login_as, axe_check, shoot):
-    from tests.browser.conftest import PHONE
+    """On a phone of pixel density 3 the browser picks the large rendition; the compact list
+    shows small photos, one person per row; both fit 360 px."""
+    from tests.browser.conftest import PHONE, assert_fits
 
     sign_protocol(world.protocol, actor=world.users["participant"])
     assert world.banned.photos.exists()  # a red card with a photo
     MeasureFactory(person=PersonFactory(partnership=world.deventer, display_name="Ann Y."))
-    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", device_scale_factor=3)
     login_as(context, world.users["participant"])
     page = context.new_page()
     page.goto(live_server.url + reverse("bans:gallery"))
     assert page.locator(".gallery__card h2").all_inner_texts() == ["Rob K.", "Ann Y."]
-    assert page.locator(".gallery__card img").evaluate("img => img.naturalWidth") > 0
+    photo = page.locator(".gallery__card img")
+    page.wait_for_function("img => img.complete", arg=photo.element_handle())
+    assert "size=l" in photo.evaluate("img => img.currentSrc")
+    assert photo.evaluate("img => img.naturalWidth") > 0
+    assert_fits(page, "gallery")
     axe_check(page)
     shoot("gallery", target=page)
+    page.get_by_role("link", name="Compacte lijst").click()
+    page.wait_for_url("**view=list")
+    assert page.locator(".gallery--list .gallery__card").count() == 2
+    assert photo.evaluate("img => img.getBoundingClientRect().width") <= 100
+    assert_fits(page, "compact gallery")
+    axe_check(page)
+    shoot("gallery-list", target=page)
     context.close()
 
 

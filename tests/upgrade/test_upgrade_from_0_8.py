@@ -114,6 +114,8 @@ NEW_COLUMNS: dict[str, dict] = {
     "merchants_user": {"report_alerts": "each"},
     # incidents 0003: when the officers were told of a report (reports before 0.9: never)
     "incidents_incident": {"officers_alerted_at": None},
+    # bans 0011: the gallery's large rendition of a photo (made by make_gallery_renditions)
+    "bans_personphoto": {"display": ""},
 }
 
 # Content types (app_label, model) that only exist after the upgrade: models new in this release,
