@@ -12,7 +12,7 @@ KVO Deventer demo as `manage.py seed_demo` does: 19 areas with their certificati
 
 **Ours** is the Celery task `kvo.tasks.render_report` run on a queued `ReportJob` for the
 Binnenstad and the last complete quarter, timed end to end as a worker runs it: claiming the job,
-the queries (`kvo.reports.report_context`: figures of three quarters, dossier, overview, the
+the queries (`kvo.reports.report_context`: figures of three quarters, dossier, the
 24-month series), the two SVG charts, the template, WeasyPrint, storing the PDF and marking the
 job done. A fresh job is queued (untimed) for every round.
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from certification import services as dossier
 from kvo import reports
 from kvo.models import ReportJob
 from merchants import access
@@ -45,6 +46,9 @@ def area_report(request, pk):
     quarter = _quarter(request.GET.get("quarter"))
     context = reports.report_context(area, quarter)
     today = timezone.localdate()
+    # The other areas of the partnership: on the page, for the coordinator; not in the PDF,
+    # which is this area's report.
+    context["overview"] = dossier.overview(area.partnership, context["today"])
     choices = []
     option = reports.Quarter.last_complete(today)
     for _step in range(12):
@@ -101,5 +105,6 @@ def job_pdf(request, pk):
         default_storage,
         job.pdf.name,
         content_type="application/pdf",
-        filename=f"certificering-{job.area.name}-{job.quarter}.pdf".replace(" ", "-"),
+        # The quarter as the page and the report write it ("Q3 2026"), not as the form does.
+        filename=f"certificering-{job.area.name}-{job.quarter_label}.pdf".replace(" ", "-"),
     )

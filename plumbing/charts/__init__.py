@@ -54,6 +54,7 @@ def line_chart(
     decimals: int = 1,
     x_title: str = "",
     rotate_x_labels: bool = False,
+    missing_label: str = "",
     width: int = 640,
     height: int = DEFAULT_HEIGHT,
     id_prefix: str | None = None,
@@ -62,9 +63,17 @@ def line_chart(
 
     ``target`` draws a dashed horizontal line, labelled ``target_label`` (default: the value).
     ``decimals`` rounds the figures in the table; ``x_title`` heads the table's first column.
+    ``missing_label`` (say "No data") marks the labels where no series has a value with a
+    hatched band, named in the legend: a stretch without data, not a drop to zero.
     """
     chart = _ChartData.build(
-        labels, series, unit=unit, target=target, target_label=target_label, decimals=decimals
+        labels,
+        series,
+        unit=unit,
+        target=target,
+        target_label=target_label,
+        decimals=decimals,
+        missing_label=missing_label,
     )
     if description:
         desc = description
@@ -95,17 +104,28 @@ def bar_chart(
     decimals: int = 1,
     x_title: str = "",
     rotate_x_labels: bool = False,
+    missing_label: str = "",
     width: int = 640,
     height: int | None = None,
     id_prefix: str | None = None,
 ) -> Chart:
-    """Bars per label, side by side or ``stacked``; ``horizontal`` suits long names (shops).
+    """Bars per label, side by side or ``stacked``; ``horizontal`` suits long names (shops),
+    which it writes on two lines where one does not hold them.
 
-    Bars start at zero. ``height`` defaults to 260, or for horizontal bars to what the rows need.
-    Unstacked bars carry their value where it fits.
+    Bars start at zero; ``None`` draws no bar. ``height`` defaults to 260, or for horizontal
+    bars to what the rows need. Unstacked bars carry their value where it fits. With
+    ``missing_label`` (say "No data") a value that is not known is told apart from a zero:
+    horizontal bars write the label in its row, upright bars hatch the labels where no series
+    has a value, as a line chart does.
     """
     chart = _ChartData.build(
-        labels, series, unit=unit, target=target, target_label=target_label, decimals=decimals
+        labels,
+        series,
+        unit=unit,
+        target=target,
+        target_label=target_label,
+        decimals=decimals,
+        missing_label=missing_label,
     )
     if description:
         desc = description

@@ -104,9 +104,10 @@ class _ChartData:
     target: float | None
     target_text: str
     decimals: int
+    missing_label: str = ""
 
     @classmethod
-    def build(cls, labels, series, *, unit, target, target_label, decimals):
+    def build(cls, labels, series, *, unit, target, target_label, decimals, missing_label=""):
         labels = tuple(str(label) for label in labels)
         series = tuple(series)
         if len(series) > MAX_SERIES:
@@ -128,11 +129,25 @@ class _ChartData:
             target=None if target is None else float(target),
             target_text=target_text,
             decimals=decimals,
+            missing_label=missing_label,
         )
 
     @property
     def is_empty(self) -> bool:
-        return not any(value for one in self.series for value in one.values if value is not None)
+        """No value is known. Zeros are figures (nothing happened), drawn as such."""
+        return all(value is None for one in self.series for value in one.values)
+
+    def missing_runs(self) -> list[tuple[int, int]]:
+        """The stretches of labels where no series has a value, as (first, last) indexes."""
+        runs: list[tuple[int, int]] = []
+        for i in range(len(self.labels)):
+            if any(one.values[i] is not None for one in self.series):
+                continue
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        return runs
 
     @property
     def whole(self) -> bool:

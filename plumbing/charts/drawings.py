@@ -10,14 +10,16 @@ from plumbing.charts.svg import (
     CHAR_WIDTH,
     FONT_SIZE,
     GRID,
+    LINE_HEIGHT,
     MUTED,
     PALETTE,
     _shorten,
     _Svg,
     _text_width,
+    _wrap,
 )
 
-LABEL_CHARS = 24  # longer category names are shortened on the chart, never in the table
+LABEL_CHARS = 24  # longer category names are wrapped or shortened on the chart, never in the table
 THIN_STEPS = (1, 2, 3, 4, 6, 12)  # every 3rd of 24 months is a quarter
 DEFAULT_HEIGHT = 260
 
@@ -35,22 +37,27 @@ class _Drawing:
         return [value for one in chart.series for value in one.values if value is not None]
 
     def draw_legend(self, svg: _Svg, chart: _ChartData, left: float, top: float, right: float):
-        """The series' names with their marker or pattern, then the target's dashed line, in
-        rows from ``top``; returns the height used. A single series without a target needs no
-        legend: the title names it. The target is named here rather than on its line, where
-        its label would hide data or be hidden by it."""
-        if not _has_legend(chart):
+        """The series' names with their marker or pattern, then the target's dashed line, then
+        the swatch of the stretches without data, in rows from ``top``; returns the height used.
+        A single series without a target or gaps needs no legend: the title names it. The target
+        is named here rather than on its line, where its label would hide data or be hidden by
+        it."""
+        if not self.has_legend(chart):
             return 0
         items = [(index, _shorten(one.label, 40)) for index, one in enumerate(chart.series)]
         if chart.target is not None:
-            items.append((None, _shorten(chart.target_text, 60)))
+            items.append(("target", _shorten(chart.target_text, 60)))
+        if self.shows_gaps(chart):
+            items.append(("missing", _shorten(chart.missing_label, 40)))
         x, y = left, top
         for index, label in items:
             item_width = 20 + _text_width(label) + 18
             if x > left and x + item_width > right:
                 x, y = left, y + 20
-            if index is None:
+            if index == "target":
                 svg.target_line(x, y + 7, x + 16, y + 7, kind="chart-legend")
+            elif index == "missing":
+                svg.rect(x, y + 1, 14, 12, fill=svg.missing_fill(), stroke=MUTED)
             elif self.legend_kind() == "line":
                 svg.line_swatch(index, x, y + 7)
             else:
@@ -58,6 +65,29 @@ class _Drawing:
             svg.text(x + 20, y + 11, label)
             x += item_width
         return y - top + 20 + 6
+
+    def has_legend(self, chart: _ChartData) -> bool:
+        return _has_legend(chart) or self.shows_gaps(chart)
+
+    def shows_gaps(self, chart: _ChartData) -> bool:
+        """Whether the stretches without data are drawn as bands named in the legend."""
+        return bool(chart.missing_label and chart.missing_runs())
+
+    def draw_gaps(self, svg: _Svg, chart: _ChartData, scale, centres, slot):
+        """A hatched band over each stretch of labels where no series has data, behind the
+        data: a month without data is not a month with 0, and looks different. The band is
+        named in the legend, and on the band itself where the name fits."""
+        if not self.shows_gaps(chart):
+            return
+        top, bottom = scale(scale.ticks[-1]), scale(scale.ticks[0])
+        for first, last in chart.missing_runs():
+            x = centres[first] - slot / 2
+            width = (last - first + 1) * slot
+            attrs = {"fill": svg.missing_fill(), "class": "chart-gap"}
+            svg.rect(x, top, width, bottom - top, **attrs)
+            if _text_width(chart.missing_label) + 8 <= width:
+                middle = (top + bottom) / 2
+                svg.text(x + width / 2, middle, chart.missing_label, anchor="middle", fill=MUTED)
 
     def x_label_layout(self, chart: _ChartData, slot: float):
         """(every how many labels to show one, the labels as shown, the widest one's width).
@@ -130,6 +160,7 @@ class _LineDrawing(_Drawing):
 
     def draw(self, svg: _Svg, chart: _ChartData, width, height):
         scale, centres, left, right = self.vertical_frame(svg, chart, width, height)
+        self.draw_gaps(svg, chart, scale, centres, _slot(centres, right - left))
         for index, one in enumerate(chart.series):
             points = [
                 None if value is None else (centres[i], scale(value))
@@ -161,6 +192,7 @@ class _BarDrawing(_Drawing):
             svg, chart, width, height, headroom=headroom
         )
         slot = (right - left) / len(chart.labels)
+        self.draw_gaps(svg, chart, scale, centres, slot)
         group = slot * 0.7
         bar = group / (1 if self.stacked else len(chart.series))
         labels = []
@@ -182,18 +214,29 @@ class _BarDrawing(_Drawing):
 
 
 class _HorizontalBarDrawing(_Drawing):
+    """Bars from a name column on the left. A long name takes two lines rather than being cut
+    (it is shortened only where two lines do not hold it); with ``missing_label`` an unknown
+    value is named where its bar would be, so that it does not pass for a zero."""
+
     def __init__(self, *, stacked):
         self.stacked = stacked
 
     def legend_kind(self):
         return "bar"
 
+    def shows_gaps(self, chart):
+        return False  # each unknown value is named in its row instead
+
+    def names(self, chart) -> list[list[str]]:
+        return [_wrap(label, LABEL_CHARS) for label in chart.labels]
+
     def row_height(self, chart):
         bars = 1 if self.stacked else len(chart.series)
-        return max(24, 14 * bars + 10)
+        lines = max((len(name) for name in self.names(chart)), default=1)
+        return max(24, 14 * bars + 10, LINE_HEIGHT * lines + 10)
 
     def default_height(self, chart):
-        legend = 26 if _has_legend(chart) else 0
+        legend = 26 if self.has_legend(chart) else 0
         rows = max(len(chart.labels), 1)
         return round(16 + legend + rows * self.row_height(chart) + FONT_SIZE + 18)
 
@@ -202,14 +245,16 @@ class _HorizontalBarDrawing(_Drawing):
 
     def draw(self, svg: _Svg, chart: _ChartData, width, height):
         values = self.values(chart)
-        names = [_shorten(label, LABEL_CHARS) for label in chart.labels]
-        left = 8 + min(max(_text_width(name) for name in names), width * 0.35) + 8
+        names = self.names(chart)
+        widest_name = max(_text_width(line) for name in names for line in name)
+        left = 8 + min(widest_name, width * 0.35) + 8
         value_labels = not self.stacked
+        # An unknown value's label starts at zero, by the names: it needs no room on the right.
         widest_value = max(_text_width(chart.format(value)) for value in values)
         right = width - 8 - (widest_value + 6 if value_labels else 0)
         scale = _Scale.for_values(values, chart)
         right = min(right, width - scale.label_width / 2 - 4)
-        top = 8 + self.draw_legend(svg, chart, left, 8, right)
+        top = 8 + self.draw_legend(svg, chart, left, 8, width - 8)
         bottom = height - (FONT_SIZE + 14)
         scale = scale.placed(left, right)
         for tick, text in zip(scale.ticks, scale.labels, strict=True):
@@ -221,8 +266,12 @@ class _HorizontalBarDrawing(_Drawing):
         thickness = group / (1 if self.stacked else len(chart.series))
         centres = [top + (i + 0.5) * slot for i in range(len(chart.labels))]
         for i, centre in enumerate(centres):
-            y = centre + FONT_SIZE * 0.35
-            svg.text(left - 8, y, names[i], anchor="end", full=chart.labels[i])
+            lines = names[i]
+            first = centre + FONT_SIZE * 0.35 - (len(lines) - 1) * LINE_HEIGHT / 2
+            for number, line in enumerate(lines):
+                # The full name as the tooltip of the line that shows it cut, if one does.
+                full = chart.labels[i] if line.endswith("…") else None
+                svg.text(left - 8, first + number * LINE_HEIGHT, line, anchor="end", full=full)
         labels = []
         for index, bars in _bars(chart, stacked=self.stacked):
             svg.open_series(fill=svg.fill(index), stroke=PALETTE[index])
@@ -234,12 +283,19 @@ class _HorizontalBarDrawing(_Drawing):
                 if value_labels and thickness >= FONT_SIZE - 2:
                     y_text = y + thickness / 2 + FONT_SIZE * 0.35
                     if end >= 0:
-                        labels.append((x_end + 4, y_text, chart.format(value), "start"))
+                        labels.append((x_end + 4, y_text, chart.format(value), "start", None))
                     else:
-                        labels.append((x_end - 4, y_text, chart.format(value), "end"))
+                        labels.append((x_end - 4, y_text, chart.format(value), "end", None))
             svg.close_series()
-        for x, y, text, anchor in labels:
-            svg.text(x, y, text, anchor=anchor)
+        if value_labels and chart.missing_label and thickness >= FONT_SIZE - 2:
+            for index, one in enumerate(chart.series):
+                for i, value in enumerate(one.values):
+                    if value is None:
+                        y = centres[i] - group / 2 + index * thickness
+                        y_text = y + thickness / 2 + FONT_SIZE * 0.35
+                        labels.append((scale(0) + 4, y_text, chart.missing_label, "start", MUTED))
+        for x, y, text, anchor, fill in labels:
+            svg.text(x, y, text, anchor=anchor, fill=fill)
         if chart.target is not None:
             x = scale(chart.target)
             svg.target_line(x, top, x, bottom)
@@ -251,7 +307,12 @@ def _has_legend(chart: _ChartData) -> bool:
 
 def _bar_ends(chart: _ChartData, *, stacked: bool) -> list[float]:
     """Where the bars end: the values, or the tops and bottoms of the stacks."""
-    return [end for stack in _stacks(chart, stacked=stacked) for value, _, end in stack if value]
+    return [
+        end
+        for stack in _stacks(chart, stacked=stacked)
+        for value, _, end in stack
+        if value is not None
+    ]
 
 
 def _bars(chart: _ChartData, *, stacked: bool):
@@ -287,5 +348,5 @@ def _stacks(chart: _ChartData, *, stacked: bool):
         yield stack
 
 
-def _slot(centres: list[float]) -> float:
-    return centres[1] - centres[0] if len(centres) > 1 else 1000.0
+def _slot(centres: list[float], span: float = 1000.0) -> float:
+    return centres[1] - centres[0] if len(centres) > 1 else span

@@ -20,6 +20,7 @@ CHAR_WIDTH = 0.62  # DejaVu Sans is wide: an average glyph is about 0.6 em
 TEXT = "#1a1a1a"
 MUTED = "#595959"
 GRID = "#d9d9d9"
+LINE_HEIGHT = FONT_SIZE + 2  # a label wrapped onto a second line
 # A tooltip: a <title> without an id (the chart's own title has one). Its text is escaped.
 _TOOLTIP = re.compile(r"<title>[^<]*</title>")
 
@@ -31,7 +32,7 @@ class _Svg:
         self.prefix = escape(prefix)
         self.defs: list[str] = []
         self.parts: list[str] = []
-        self.patterns: set[int] = set()
+        self.patterns: set[int | str] = set()
         self.head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -94,6 +95,19 @@ class _Svg:
             self.defs.append(
                 f'<pattern id="{pattern_id}" width="6" height="6" patternUnits="userSpaceOnUse">'
                 f'<rect width="6" height="6" fill="{colour}"/>{marks}</pattern>'
+            )
+        return f"url(#{pattern_id})"
+
+    def missing_fill(self) -> str:
+        """The fill of a stretch without data: thin grey hatching over the grid, plainly not a
+        bar and not a zero, also on a printer without colour."""
+        pattern_id = f"{self.prefix}-missing"
+        if pattern_id not in self.patterns:
+            self.patterns.add(pattern_id)
+            self.defs.append(
+                f'<pattern id="{pattern_id}" width="8" height="8" patternUnits="userSpaceOnUse">'
+                f'<path d="M0,8L8,0M-2,2L2,-2M6,10L10,6" stroke="{MUTED}" stroke-width="0.6"/>'
+                "</pattern>"
             )
         return f"url(#{pattern_id})"
 
@@ -181,3 +195,19 @@ def _text_width(text: str, size: float = FONT_SIZE) -> float:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str, limit: int, *, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines of at most ``limit`` characters, broken between words;
+    only what still does not fit is shortened (a single very long word, or a name longer than the
+    lines hold), so a label is cut no sooner than it must be."""
+    words = text.split()
+    result: list[str] = []
+    while words and len(result) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= limit:
+            line += " " + words.pop(0)
+        result.append(line)
+    if words:
+        result[-1] = " ".join([result[-1], *words])
+    return [_shorten(line, limit) for line in result] or [""]
