@@ -1,12 +1,13 @@
 """The written notice to a person about a measure: a PDF letter, issued once and never changed.
 
 ``issue_notice`` copies everything the letter states (names, address, facts, dates, shops, areas,
-the officer) into ``NoticeLetter.snapshot`` and renders the PDF from that snapshot alone, so later
-edits of the person, the shops or the partnership never change an issued letter (STYLE.md: issued
-documents are immutable snapshots). The letter is Dutch: it goes to a person in the Netherlands.
+the officer, where to object) into ``NoticeLetter.snapshot`` and renders the PDF from that snapshot
+alone, so later edits of the person, the shops or the partnership never change an issued letter
+(STYLE.md: issued documents are immutable snapshots). The letter is Dutch: it goes to a person in
+the Netherlands.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,7 +25,9 @@ from plumbing.pdf import render_pdf
 
 LANGUAGE = "nl"
 TEMPLATE = "bans/pdf/notice.html"
-SNAPSHOT_VERSION = 1
+# 2: adds ``objection`` (the partnership's contact and term); a version-1 letter has none and
+# renders as it was issued.
+SNAPSHOT_VERSION = 2
 
 
 def issue_notice(measure, *, actor) -> NoticeLetter:
@@ -110,6 +113,7 @@ def build_snapshot(measure, *, actor, today=None) -> dict:
         "reference": f"{partnership.code}-M{measure.pk:06d}",
         "issued_on": (today or timezone.localdate()).isoformat(),
         "partnership": {"name": partnership.name, "municipality": partnership.municipality},
+        "objection": partnership.objection_snapshot(),
         "person": {
             "display_name": person.display_name,
             "full_name": person.full_name,
@@ -190,10 +194,12 @@ def _context(snapshot) -> dict:
     if residence and residence.casefold() not in person["address"].casefold():
         address_lines.append(residence)
     kind = measure["kind"]
+    issued_on = _day(snapshot["issued_on"])
+    objection = snapshot.get("objection")
     return {
         "notice": snapshot,
         "reference": snapshot["reference"],
-        "issued_on": _day(snapshot["issued_on"]),
+        "issued_on": issued_on,
         "partnership": snapshot["partnership"],
         "person": person,
         "addressee": person["full_name"] or person["display_name"],
@@ -213,4 +219,7 @@ def _context(snapshot) -> dict:
         "one_city": _one_city(snapshot["shops"]),
         "areas": snapshot["areas"],
         "officer_name": snapshot["officer"]["name"],
+        # None in a letter issued before the objection contact existed: it keeps its old wording.
+        "objection": objection,
+        "object_by": issued_on + timedelta(weeks=objection["term_weeks"]) if objection else None,
     }

@@ -7,10 +7,12 @@ are Dutch: they go to a person in the Netherlands.
 The claim letter snapshot::
 
     {
-      "version": 1, "language": "nl",
+      "version": 2, "language": "nl",
       "number": "DEV-2026-00042", "reference": "RF…",
       "sent_on": "2026-11-26", "due_on": "2026-12-11",
       "partnership": {"name": …, "municipality": …},
+      "objection": {"address_lines": ["Stichting KVO Deventer", "Postbus 5000", …] or [],
+                    "email": … or "", "phone": … or "", "term_weeks": 6},
       "person": {"full_name": …, "address": …, "residence": …, "birth_date": "2001-02-03"},
       "incident": {"reference": …, "date": "2026-11-02",
                    "shop": {"name": …, "address": …, "postcode": …, "city": …}},
@@ -30,12 +32,16 @@ The reminder is the notice of article 6:96 BW: it states the 14 days as counted 
 the letter is received (HR 13 June 2014, ECLI:NL:HR:2014:1405), so ``reminder_due_on`` should leave
 room for the post on top of those 14 days.
 
+``objection`` (version 2) says where and within how many weeks of the claim's date the person
+objects; without an address the letter names the partnership only, and a version-1 letter (which
+has no ``objection``) keeps its old wording. The reminder copies the claim's ``objection``.
+
 Without an IBAN (the partnership has not set one) the letter asks the person to contact the
 partnership and shows no QR code. An IBAN or reference that is not valid raises ``ValueError``: a
 letter must not show an account number or a reference that a payment can never reach.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from plumbing.epc import epc_payload, epc_qr_svg, format_iban
@@ -74,6 +80,8 @@ def _context(snapshot: dict) -> dict:
     birth_date = _day(person.get("birth_date", ""))
     payment_amount = _money(payment["amount"])
     reminder_due_on = _day(snapshot.get("reminder_due_on", ""))
+    sent_on = _day(snapshot["sent_on"])
+    objection = snapshot.get("objection")
     iban = payment.get("iban", "")
     qr_svg = ""
     if iban:
@@ -88,11 +96,13 @@ def _context(snapshot: dict) -> dict:
     return {
         "letter": snapshot,
         "number": snapshot["number"],
-        "sent_on": _day(snapshot["sent_on"]),
+        "sent_on": sent_on,
         "due_on": _day(snapshot["due_on"]),
         # The date the "how to pay" and "if you disagree" paragraphs name: the reminder's own.
         "pay_by": reminder_due_on or _day(snapshot["due_on"]),
         "partnership": snapshot["partnership"],
+        "objection": objection,
+        "object_by": sent_on + timedelta(weeks=objection["term_weeks"]) if objection else None,
         "addressee": person["full_name"],
         "address_lines": address_lines,
         "is_minor": _is_minor(birth_date, incident_date),

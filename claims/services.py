@@ -294,13 +294,14 @@ def letter_snapshot(claim, *, actor, today) -> dict:
         for line in claim.lines.order_by("pk")
     ]
     return {
-        "version": 1,
+        "version": 2,
         "language": "nl",
         "number": claim.number,
         "reference": claim.payment_reference,
         "sent_on": today.isoformat(),
         "due_on": (today + timedelta(days=rules.due_days)).isoformat(),
         "partnership": {"name": partnership.name, "municipality": partnership.municipality},
+        "objection": partnership.objection_snapshot(),
         "person": {
             "full_name": claim.snapshot["full_name"],
             "address": claim.snapshot["address"],

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from merchants.models import Shop, ShoppingArea, User
+from merchants.models import Partnership, Shop, ShoppingArea, User
+from merchants.objection_contact import MAX_ADDRESS_LINES, address_lines
 from merchants.roles import Role
 from plumbing.forms import IdMultipleChoiceField
 
@@ -171,3 +173,33 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "language", "report_alerts"]
         widgets = {"report_alerts": forms.RadioSelect}
+
+
+class ObjectionContactForm(forms.ModelForm):
+    """Where a person objects to a notice or a claim: printed on every letter issued from now on."""
+
+    class Meta:
+        model = Partnership
+        fields = ["objection_address", "objection_email", "objection_phone", "objection_term_weeks"]
+        widgets = {"objection_address": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The letters fall back to the partnership's name without an address: so it is required.
+        self.fields["objection_address"].required = True
+
+    def clean_objection_address(self):
+        lines = address_lines(self.cleaned_data["objection_address"])
+        if len(lines) > MAX_ADDRESS_LINES:
+            raise forms.ValidationError(
+                ngettext(
+                    "Use at most %(count)d line, as on an envelope.",
+                    "Use at most %(count)d lines, as on an envelope.",
+                    MAX_ADDRESS_LINES,
+                )
+                % {"count": MAX_ADDRESS_LINES}
+            )
+        return "\n".join(lines)
+
+    def clean_objection_phone(self):
+        return " ".join(self.cleaned_data["objection_phone"].split())

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from merchants.objection_contact import ObjectionContact
 from merchants.roles import Role
 
 postcode_validator = RegexValidator(
@@ -105,8 +106,11 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
 
-class Partnership(models.Model):
-    """A KVO covenant: one tenant. Everything a user sees is scoped to its partnerships."""
+class Partnership(ObjectionContact, models.Model):
+    """A KVO covenant: one tenant. Everything a user sees is scoped to its partnerships.
+
+    Where a person objects to its letters: ``ObjectionContact`` (merchants.objection_contact).
+    """
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)

@@ -26,6 +26,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_shops": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
     "manage_shops": frozenset({Role.COORDINATOR}),
     "manage_members": frozenset({Role.COORDINATOR}),
+    # The partnership's own details, such as where a person objects to its letters.
+    "manage_partnership": frozenset({Role.COORDINATOR}),
     "report_incidents": frozenset({Role.PARTICIPANT}),
     # Case pages with the person's details; the officer also decides and records contact.
     "view_incidents": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.urls import reverse
@@ -17,6 +18,7 @@ from merchants.models import (
     AuditEvent,
     Invitation,
     Membership,
+    Partnership,
     ProtocolDeclaration,
     ProtocolVersion,
     Shop,
@@ -411,6 +413,43 @@ def set_bulletin_email(shop, email, *, actor) -> Shop:
             obj=shop,
         )
     return shop
+
+
+# --- the partnership ------------------------------------------------------------------------------
+
+OBJECTION_FIELDS = (
+    "objection_address",
+    "objection_email",
+    "objection_phone",
+    "objection_term_weeks",
+)
+
+
+def set_objection_contact(partnership, *, actor, ip_address=None, **values) -> Partnership:
+    """Where a person objects to the partnership's letters. Letters issued before keep what they
+    said: each copied the contact into its snapshot."""
+    unknown = set(values) - set(OBJECTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not an objection field: {sorted(unknown)}")
+    if not access.can(actor, partnership, "manage_partnership"):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)
+        for name, value in values.items():
+            setattr(locked, name, value)
+            setattr(partnership, name, value)
+        if changed:
+            locked.save(update_fields=changed)
+            log_action(
+                "merchants.partnership.objection_contact_changed",
+                actor=actor,
+                partnership=locked,
+                obj=locked,
+                data={"fields": changed},
+                ip_address=ip_address,
+            )
+    return partnership
 
 
 # --- protocol -------------------------------------------------------------------------------------

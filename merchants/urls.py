@@ -9,6 +9,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("protocol/", views.protocol, name="protocol"),
     path("partnership/switch/", views.switch_partnership, name="switch_partnership"),
+    path("partnership/objections/", views.objection_contact, name="objection_contact"),
     path("areas/", views.area_list, name="area_list"),
     path("areas/new/", views.area_create, name="area_create"),
     path("areas/<id:pk>/edit/", views.area_edit, name="area_edit"),

@@ -16,6 +16,7 @@ from merchants.access import require_capability
 from merchants.forms import (
     AreaForm,
     BulletinEmailForm,
+    ObjectionContactForm,
     ProfileForm,
     ShopForm,
     ShopSearchForm,
@@ -25,12 +26,14 @@ from merchants.middleware import SESSION_KEY
 from merchants.models import (
     Invitation,
     Membership,
+    Partnership,
     ProtocolDeclaration,
     Shop,
     ShopAssignment,
     ShoppingArea,
 )
 from merchants.roles import Role
+from plumbing.http import client_ip
 
 SHOPS_PER_PAGE = 25
 
@@ -102,6 +105,25 @@ def switch_partnership(request):
     partnership = access.get_partnership_for_user(request.user, request.POST.get("partnership"))
     request.session[SESSION_KEY] = partnership.pk
     return redirect("home")
+
+
+# --- the partnership ------------------------------------------------------------------------------
+
+
+@require_capability("manage_partnership")
+def objection_contact(request):
+    # A copy: an invalid form must not change the partnership the rest of the page shows.
+    partnership = Partnership.objects.get(pk=request.partnership.pk)
+    form = ObjectionContactForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        services.set_objection_contact(
+            partnership, actor=request.user, ip_address=client_ip(request), **form.cleaned_data
+        )
+        messages.success(request, _("The contact for objections is saved."))
+        return redirect("merchants:objection_contact")
+    return render(
+        request, "merchants/objection_contact.html", {"form": form, "partnership": partnership}
+    )
 
 
 # --- areas ----------------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ MATRIX = {
         "302 302 302 302 404 302 302 302 404 302",
         lambda w: {"partnership": w.deventer.pk},
     ),
+    # The current partnership's contact for objections: each coordinator edits their own.
+    "merchants:objection_contact": (GET, None, COORDINATOR_LIST),
     "merchants:area_list": (GET, None, "302 403 403 403 403 200 200 200 200 200"),
     "merchants:area_create": (GET, None, COORDINATOR_LIST),
     "merchants:area_edit": (

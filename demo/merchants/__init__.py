@@ -19,7 +19,7 @@ from allauth.mfa.utils import decrypt, encrypt
 from django.db import transaction
 
 from bulletins.models import BulletinMode, BulletinSettings
-from demo.merchants.areas import AREAS, PARTNERSHIP, AreaSpec
+from demo.merchants.areas import AREAS, OBJECTION_CONTACT, PARTNERSHIP, AreaSpec
 from demo.merchants.shops import (
     BUSINESS_TYPES,
     DEMO_SHOP_COUNT,
@@ -52,6 +52,7 @@ __all__ = [
     "DEMO_TOTP_SECRET",
     "DEMO_USERS",
     "FAMILY_NAMES",
+    "OBJECTION_CONTACT",
     "OWNER_SHOP",
     "PARTNERSHIP",
     "PROTOCOL_BODY",
@@ -130,8 +131,12 @@ def seed_merchants(*, debug, stdout=None) -> dict:
         created = {}
         partnership, created["partnerships"] = Partnership.objects.get_or_create(
             slug=PARTNERSHIP["slug"],
-            defaults=PARTNERSHIP,
+            defaults=PARTNERSHIP | OBJECTION_CONTACT,
         )
+        if not partnership.has_objection_address:  # seeded before the letters said where
+            for name, value in OBJECTION_CONTACT.items():
+                setattr(partnership, name, value)
+            partnership.save(update_fields=list(OBJECTION_CONTACT))
         if created["partnerships"]:
             BulletinSettings.objects.create(partnership=partnership, mode=BulletinMode.INLINE)
 

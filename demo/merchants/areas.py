@@ -14,6 +14,14 @@ PARTNERSHIP = {
     "municipality": "Deventer",
 }
 
+# Where a person objects to a notice or a claim (Partnership.objection_*): printed on every letter.
+OBJECTION_CONTACT = {
+    "objection_address": "Stichting KVO Deventer\nPostbus 5000\n7400 GC Deventer",
+    "objection_email": "bezwaar@kvo-deventer.example.nl",
+    "objection_phone": "0570 000 000",
+    "objection_term_weeks": 6,
+}
+
 
 @dataclass(frozen=True)
 class AreaSpec:

@@ -5,7 +5,7 @@ import re
 import shutil
 import subprocess
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,12 @@ from tests.incidents.factories import report
 ARTIFACTS = ROOT / "test-artifacts" / "pdf"
 START, END = date(2026, 3, 2), date(2027, 3, 1)
 FULL_NAME = "Joëlle d'Hoogh"
+OBJECTION = {
+    "objection_address": "Stichting KVO Deventer\nPostbus 5000\n7400 GC Deventer",
+    "objection_email": "bezwaar@kvo-deventer.example.nl",
+    "objection_phone": "0570 000 000",
+    "objection_term_weeks": 8,
+}
 ADDRESS = "Brinkstraat 12, 7411 AB Deventer"
 
 
@@ -208,6 +214,90 @@ def test_later_edits_do_not_change_an_issued_letter(world, officer, person, red_
     assert "Bakkerij De Nieuwe" not in text and "Deventer-Oost" not in text
 
 
+def set_objection_contact(partnership, **values):
+    for name, value in values.items():
+        setattr(partnership, name, value)
+    partnership.save()
+
+
+def weeks_stated(text, weeks) -> bool:
+    # The term as the letter words it, in Dutch once the catalogue has the new sentence.
+    return bool(re.search(rf"\b{weeks} weken\b", text))
+
+
+def test_the_letter_says_where_how_and_by_when_to_object(world, officer, red_card):
+    set_objection_contact(world.deventer, **OBJECTION)
+
+    notice = notices.issue_notice(red_card, actor=officer)
+
+    text = all_text(notices.notice_pdf_bytes(notice))
+    assert "Stichting KVO Deventer Postbus 5000 7400 GC Deventer" in text
+    assert "bezwaar@kvo-deventer.example.nl" in text
+    assert "0570 000 000" in text
+    assert weeks_stated(text, 8)
+    issued_on = date.fromisoformat(notice.snapshot["issued_on"])
+    assert dutch(issued_on + timedelta(weeks=8)) in text  # the last day to object
+    assert text.count(notice.snapshot["reference"]) >= 3  # header, objection paragraph, footer
+    assert notice.snapshot["objection"] == {
+        "address_lines": ["Stichting KVO Deventer", "Postbus 5000", "7400 GC Deventer"],
+        "email": "bezwaar@kvo-deventer.example.nl",
+        "phone": "0570 000 000",
+        "term_weeks": 8,
+    }
+
+
+def test_an_issued_letter_keeps_the_objection_contact_it_was_issued_with(world, officer, red_card):
+    set_objection_contact(world.deventer, **OBJECTION)
+    notice = notices.issue_notice(red_card, actor=officer)
+
+    set_objection_contact(
+        world.deventer,
+        objection_address="KVO Deventer\nKeizerstraat 1\n7411 HE Deventer",
+        objection_email="klacht@example.nl",
+        objection_phone="0570 999 999",
+        objection_term_weeks=4,
+    )
+
+    notice.refresh_from_db()
+    assert notice.snapshot["objection"]["address_lines"][1] == "Postbus 5000"
+    assert notice.snapshot["objection"]["term_weeks"] == 8
+    text = all_text(notices.render_notice(notice.snapshot))
+    assert "Postbus 5000" in text and "bezwaar@kvo-deventer.example.nl" in text
+    assert "0570 000 000" in text and weeks_stated(text, 8)
+    assert "Keizerstraat" not in text and "klacht@example.nl" not in text
+    assert "0570 999 999" not in text and not weeks_stated(text, 4)
+
+
+def test_without_an_objection_address_the_letter_names_the_partnership_and_the_officer(
+    world, officer, red_card
+):
+    notice = notices.issue_notice(red_card, actor=officer)
+
+    text = all_text(notices.notice_pdf_bytes(notice))
+    assert notice.snapshot["objection"]["address_lines"] == []
+    assert "Postbus" not in text and "@" not in text
+    assert weeks_stated(text, 6)
+    issued_on = date.fromisoformat(notice.snapshot["issued_on"])
+    assert dutch(issued_on + timedelta(weeks=6)) in text
+    assert re.search(
+        r"(aan|to) KVO Deventer, "
+        r"(ter attentie van de wijkagent|for the attention of the community police officer)",
+        text,
+    )
+
+
+def test_a_letter_issued_before_the_objection_contact_keeps_its_wording(world, officer, red_card):
+    notice = notices.issue_notice(red_card, actor=officer)
+    old = {key: value for key, value in notice.snapshot.items() if key != "objection"}
+    old["version"] = 1
+
+    text = all_text(notices.render_notice(old))
+
+    assert "binnen zes weken na de datum van deze brief aan KVO Deventer" in text
+    # A letter issued now states the partnership's term instead.
+    assert "zes weken" not in all_text(notices.notice_pdf_bytes(notice))
+
+
 def test_data_is_printed_as_text(officer, person, red_card):
     person.full_name = "<b>Joëlle</b> d'Hoogh & co"
     person.description = "<script>alert(1)</script>"
@@ -284,6 +374,7 @@ def test_render_the_letter_to_png_for_a_human(world, officer, person, incident):
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         skip_or_fail("pdftoppm (poppler-utils) is not installed")
+    set_objection_contact(world.deventer, **OBJECTION)
     # A partnership with many shops: the list runs over a page in two columns.
     for number in range(60):
         ShopFactory(

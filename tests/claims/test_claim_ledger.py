@@ -106,6 +106,9 @@ def test_a_letter_with_an_address_is_emailed_once(world, django_capture_on_commi
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["kees@example.nl"] and sent.number in message.subject
+    # The objection term is the letter's, not the payment date.
+    assert "In de brief staat waar en tot wanneer u bezwaar kunt maken" in message.body
+    assert "before that date" not in message.body
     name, content, mimetype = message.attachments[0]
     assert name == f"{sent.number}.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")

@@ -3,10 +3,12 @@ and dates, and an EPC QR code that a banking app can read."""
 
 import copy
 import io
+import re
 from decimal import Decimal
 
 import pypdfium2
 import pytest
+from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from claims import letters as claim_letters
@@ -17,14 +19,22 @@ ARTIFACTS = ROOT / "test-artifacts" / "letters"
 IBAN = "NL91ABNA0417164300"
 REFERENCE = "RF75DEV202600042"  # ISO 11649: the check digits are right
 
+OBJECTION = {
+    "address_lines": ["Stichting KVO Deventer", "Postbus 5000", "7400 GC Deventer"],
+    "email": "bezwaar@kvo-deventer.example.nl",
+    "phone": "0570 000 000",
+    "term_weeks": 6,
+}
+
 CLAIM = {
-    "version": 1,
+    "version": 2,
     "language": "nl",
     "number": "DEV-2026-00042",
     "reference": REFERENCE,
     "sent_on": "2026-11-26",
     "due_on": "2026-12-11",
     "partnership": {"name": "KVO Deventer", "municipality": "Deventer"},
+    "objection": OBJECTION,
     "person": {
         "full_name": "Joëlle d'Hoogh",
         "address": "Brinkstraat 1, 7411 AB Deventer",
@@ -258,6 +268,72 @@ def test_a_reminder_without_any_payment_and_without_an_iban():
     assert "€ 205,98" in page
     assert "€ 40,00" in page
     assert "NL91" not in page
+
+
+def weeks_stated(page, weeks) -> bool:
+    # The term as the letter words it, in Dutch once the catalogue has the new sentence.
+    return bool(re.search(rf"\b{weeks} weken\b", page))
+
+
+def test_the_claim_letter_says_where_how_and_by_when_to_object():
+    page = text(claim_letters.render_claim_letter(claim()))
+
+    assert "Stichting KVO Deventer, Postbus 5000, 7400 GC Deventer" in page
+    assert "bezwaar@kvo-deventer.example.nl" in page
+    assert "0570 000 000" in page
+    assert weeks_stated(page, 6)
+    assert "7 januari 2027" in page  # 26 November 2026 and six weeks
+    assert page.count("DEV-2026-00042") >= 3  # the heading, the objection, the footer
+
+
+def test_the_reminder_repeats_where_to_object_from_the_claim():
+    page = text(claim_letters.render_reminder_letter(copy.deepcopy(REMINDER)))
+
+    assert "Stichting KVO Deventer, Postbus 5000, 7400 GC Deventer" in page
+    assert "bezwaar@kvo-deventer.example.nl" in page and "0570 000 000" in page
+    assert "7 januari 2027" in page  # counted from the claim's date, not the reminder's
+
+
+def test_without_an_objection_address_the_claim_letter_names_the_partnership():
+    snapshot = claim(objection=OBJECTION | {"address_lines": [], "email": "", "phone": ""})
+    pdf = claim_letters.render_claim_letter(snapshot)
+
+    assert len(pages(pdf)) == 1
+    page = text(pdf)
+    assert "Postbus" not in page and "@" not in page
+    assert weeks_stated(page, 6) and "7 januari 2027" in page
+    assert re.search(r"(aan|to) KVO Deventer", page)
+
+
+def test_a_claim_letter_sent_before_the_objection_contact_keeps_its_wording():
+    old = {key: value for key, value in claim(version=1).items() if key != "objection"}
+
+    page = text(claim_letters.render_claim_letter(old))
+
+    assert "Schrijf dan binnen de betalingstermijn, dus uiterlijk op 11 december 2026" in page
+    assert "binnen de betalingstermijn" not in text(claim_letters.render_claim_letter(claim()))
+
+
+def test_a_sent_claim_keeps_the_objection_contact_it_was_sent_with(world):
+    deventer = world.deventer
+    deventer.objection_address = "Stichting KVO Deventer\nPostbus 5000\n7400 GC Deventer"
+    deventer.objection_email = "bezwaar@kvo-deventer.example.nl"
+    deventer.objection_phone = "0570 000 000"
+    deventer.objection_term_weeks = 10
+    deventer.save()
+    sent = world.claim
+
+    deventer.objection_address = "KVO Deventer\nKeizerstraat 1\n7411 HE Deventer"
+    deventer.objection_term_weeks = 3
+    deventer.save()
+
+    sent.refresh_from_db()
+    assert sent.snapshot["letter"]["objection"] == OBJECTION | {"term_weeks": 10}
+    with default_storage.open(sent.letter.name, "rb") as handle:
+        page = text(handle.read())
+    assert "Stichting KVO Deventer, Postbus 5000, 7400 GC Deventer" in page
+    assert "bezwaar@kvo-deventer.example.nl" in page and "0570 000 000" in page
+    assert weeks_stated(page, 10) and "Keizerstraat" not in page
 
 
 def test_render_the_letters_to_png_for_a_human():

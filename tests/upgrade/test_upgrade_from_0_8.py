@@ -116,6 +116,14 @@ NEW_COLUMNS: dict[str, dict] = {
     "incidents_incident": {"officers_alerted_at": None},
     # bans 0011: the gallery's large rendition of a photo (made by make_gallery_renditions)
     "bans_personphoto": {"display": ""},
+    # merchants 0011: where a person objects to the letters (empty until the coordinator fills
+    # it in; the letters then name the partnership), and the term of 6 weeks they always stated
+    "merchants_partnership": {
+        "objection_address": "",
+        "objection_email": "",
+        "objection_phone": "",
+        "objection_term_weeks": 6,
+    },
 }
 
 # Content types (app_label, model) that only exist after the upgrade: models new in this release,
