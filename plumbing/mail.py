@@ -165,8 +165,10 @@ class MailMerge:
         for part in msg.walk():
             if part.is_multipart() or part.get_content_maintype() != "text":
                 continue
-            payload = part.get_payload()
-            found = self._pattern.findall(payload.encode(_RAW, _ESCAPE))
+            # get_payload() gives an 8bit part's text decoded with its charset ("Fatma Ç."):
+            # back to the bytes that go out, in that charset, to find fields and measure lines.
+            payload = part.get_payload().encode(part.get_content_charset() or _RAW, _ESCAPE)
+            found = self._pattern.findall(payload)
             text = {token for token in found if self._kinds[token] == self._TEXT}
             if not text:
                 continue
@@ -177,7 +179,7 @@ class MailMerge:
             part.replace_header("Content-Transfer-Encoding", marker)
             self._parts.append((marker.encode(), transfer == "7bit", text))
             in_bodies.update(found)
-            for line in payload.encode(_RAW, _ESCAPE).splitlines():
+            for line in payload.splitlines():
                 tokens = self._pattern.findall(line)
                 if tokens:
                     rest = len(line) - sum(len(token) for token in tokens)
