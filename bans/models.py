@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bans.reasons import reason_text
 from incidents.models import Incident
 from merchants.access import partnerships_with
 from merchants.models import Partnership, Shop
@@ -167,6 +168,10 @@ class Measure(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on (last day)"))
+    # Why the rules proposed it, as a code and its figures (bans.policy.REASONS), shown in the
+    # reader's language; proposals made before 0.9 keep their sentence in proposal_reason.
+    proposal_code = models.CharField(max_length=40, blank=True)
+    proposal_params = models.JSONField(default=dict, blank=True)
     proposal_reason = models.TextField(_("why the system proposed this"), blank=True)
     decision_reason = models.TextField(_("the officer's reason"), blank=True)
     decided_by = models.ForeignKey(
@@ -202,6 +207,13 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.person}"
+
+    @property
+    def proposal_text(self) -> str:
+        """Why the rules proposed this, in the reader's language (older proposals: as stored)."""
+        if self.proposal_code:
+            return reason_text(self.proposal_code, self.proposal_params)
+        return self.proposal_reason
 
 
 class MeasureChange(models.Model):

@@ -10,12 +10,11 @@ Terms come from the partnership's policy fields; a measure is in force from its 
 day, both included.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext as _
-
 from bans.models import BAN_KINDS, Measure, MeasureKind
+from bans.reasons import reason_text
 from incidents.models import IncidentType
 from plumbing.dates import last_day_of_term
 
@@ -25,9 +24,14 @@ class Proposal:
     kind: str
     starts_on: date
     ends_on: date
-    reason: str
+    reason_code: str
+    reason_params: dict = field(default_factory=dict)
     individual_ban_until: date | None = None
     extends: Measure | None = None
+
+    @property
+    def reason(self) -> str:
+        return reason_text(self.reason_code, self.reason_params)
 
 
 def in_force(person, day):
@@ -51,8 +55,8 @@ def propose(person, incident, *, today=None) -> Proposal:
             kind=MeasureKind.RED,
             starts_on=start,
             ends_on=last_day_of_term(start, months),
-            reason=_("Aggression or threat: a red card at once, for %(months)s months.")
-            % {"months": months},
+            reason_code="aggression",
+            reason_params={"months": months},
         )
     if yellow:
         months = policy.red_card_months
@@ -60,14 +64,11 @@ def propose(person, incident, *, today=None) -> Proposal:
             kind=MeasureKind.RED,
             starts_on=start,
             ends_on=last_day_of_term(start, months),
-            reason=_(
-                "A new offence on %(day)s while the yellow card of %(since)s was in force "
-                "(until %(until)s): a red card for %(months)s months."
-            )
-            % {
-                "day": _day(offence_day),
-                "since": _day(yellow[0].starts_on),
-                "until": _day(yellow[0].ends_on),
+            reason_code="offence_during_yellow",
+            reason_params={
+                "day": offence_day.isoformat(),
+                "since": yellow[0].starts_on.isoformat(),
+                "until": yellow[0].ends_on.isoformat(),
                 "months": months,
             },
         )
@@ -77,11 +78,8 @@ def propose(person, incident, *, today=None) -> Proposal:
         starts_on=start,
         ends_on=last_day_of_term(start, months),
         individual_ban_until=last_day_of_term(start, policy.individual_ban_months),
-        reason=_(
-            "No measure in force on %(day)s: a yellow card (collective warning) for %(months)s "
-            "months, and an individual ban for the shop."
-        )
-        % {"day": _day(offence_day), "months": months},
+        reason_code="first_offence",
+        reason_params={"day": offence_day.isoformat(), "months": months},
     )
 
 
@@ -96,20 +94,11 @@ def propose_for_sighting(person, day) -> Proposal | None:
 def _extension(ban, policy, *, reason_day, sighting=False):
     months = policy.red_card_months
     start = ban.ends_on.fromordinal(ban.ends_on.toordinal() + 1)
-    if sighting:
-        reason = _("Seen on %(day)s during the collective ban (until %(until)s): an extension.")
-    else:
-        reason = _(
-            "A new offence on %(day)s during the collective ban (until %(until)s): an extension."
-        )
     return Proposal(
         kind=MeasureKind.EXTENSION,
         starts_on=start,
         ends_on=last_day_of_term(start, months),
-        reason=reason % {"day": _day(reason_day), "until": _day(ban.ends_on)},
+        reason_code="sighting_during_ban" if sighting else "offence_during_ban",
+        reason_params={"day": reason_day.isoformat(), "until": ban.ends_on.isoformat()},
         extends=ban,
     )
-
-
-def _day(value):
-    return value.strftime("%d-%m-%Y")

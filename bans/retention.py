@@ -72,7 +72,9 @@ def _strip(person, *, now, run):
     files += [letter.pdf.name for letter in letters]
     PersonPhoto.objects.filter(person=person).delete()
     NoticeLetter.objects.filter(pk__in=[letter.pk for letter in letters]).delete()
-    Measure.objects.filter(person=person).update(proposal_reason="", decision_reason="")
+    Measure.objects.filter(person=person).update(
+        proposal_reason="", proposal_params={}, decision_reason=""
+    )
     Measure.objects.filter(person=person, status=MeasureStatus.PROPOSED).update(
         status=MeasureStatus.REVOKED
     )

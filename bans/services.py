@@ -23,6 +23,7 @@ from bans.models import (
     SubjectRequest,
     search_key,
 )
+from bans.reasons import reason_text
 from bans.selectors import access_log
 from merchants import access
 from merchants.services import log_action
@@ -140,7 +141,7 @@ def _write_proposal(person, incident, proposal, actor):
                 kind=proposal.kind,
                 starts_on=proposal.starts_on,
                 ends_on=proposal.ends_on,
-                reason=proposal.reason,
+                reason=(proposal.reason_code, proposal.reason_params),
                 extends=proposal.extends,
                 actor=actor,
             )
@@ -153,7 +154,7 @@ def _write_proposal(person, incident, proposal, actor):
                     kind=MeasureKind.INDIVIDUAL,
                     starts_on=proposal.starts_on,
                     ends_on=proposal.individual_ban_until,
-                    reason=_("Individual ban for the shop where it happened."),
+                    reason=("individual_ban", {}),
                     shop=incident.shop,
                     actor=actor,
                 )
@@ -164,6 +165,7 @@ def _write_proposal(person, incident, proposal, actor):
 def _new_measure(
     person, incident, *, kind, starts_on, ends_on, reason, actor, shop=None, extends=None
 ):
+    code, params = reason
     measure = Measure.objects.create(
         partnership=person.partnership,
         person=person,
@@ -171,7 +173,8 @@ def _new_measure(
         kind=kind,
         starts_on=starts_on,
         ends_on=ends_on,
-        proposal_reason=reason,
+        proposal_code=code,
+        proposal_params=params,
         issuing_shop=shop,
         extends=extends,
     )
@@ -180,7 +183,7 @@ def _new_measure(
         from_status="",
         to_status=MeasureStatus.PROPOSED,
         actor=actor,
-        reason=reason,
+        reason=reason_text(code, params),
     )
     return measure
 

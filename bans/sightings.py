@@ -45,8 +45,9 @@ def report_sighting(person, *, reporter, shop, submission_key):
             fields={
                 "kind": IncidentType.BAN_VIOLATION,
                 "occurred_at": timezone.now(),
-                "description": _("Seen in the shop: %(name)s (from the gallery).")
-                % {"name": person.display_name},
+                # No sentence stored in the reporter's language: the case page words it for its
+                # reader, and the register panel names the person.
+                "description": "",
             },
             submission_key=submission_key,
         )

@@ -1,6 +1,8 @@
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
-from bans import retention, services, sightings
+from bans import notices, retention, services, sightings
+from bans.models import Measure
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -25,3 +27,28 @@ def notify_officers_of_sighting(incident_id):
 def notify_officers_of_withdrawn_sighting(facts):
     """`facts` holds what the email needs (the incident is gone): names, shop, time (ISO)."""
     return sightings.send_withdrawal_email(facts)
+
+
+@shared_task(
+    acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=10, max_retries=8
+)
+def issue_notices_for_decision(measure_id, actor_id):
+    """After a decision: its notice letters. Idempotent (one letter per measure); a measure
+    revoked meanwhile gets none."""
+    measure = Measure.objects.filter(pk=measure_id, status="active").first()
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    if measure is None or actor is None:
+        return 0
+    # The decided measure's letter, and the shop ban's decided with it (same offence, in force,
+    # no letter yet).
+    decided = [measure]
+    if measure.incident_id:
+        decided += list(
+            measure.person.measures.filter(
+                incident_id=measure.incident_id, status="active", notice__isnull=True
+            ).exclude(pk=measure.pk)
+        )
+    try:
+        return len([notices.issue_notice(item, actor=actor) for item in decided])
+    except services.RegisterError:
+        return 0

@@ -34,6 +34,7 @@ from bans.selectors import (
     get_person_for_user,
     working_shops,
 )
+from bans.tasks import issue_notices_for_decision
 from incidents.selectors import get_incident_for_user
 from merchants import access
 from merchants.access import require_capability
@@ -170,8 +171,7 @@ def decide(request, pk, action):
             measure = services.confirm(
                 measure, actor=request.user, reason=form.data.get("reason", "")[:2000]
             )
-            _issue_notices(measure, request.user)
-            messages.success(request, _("The measure is in force; the notice letter is ready."))
+            _notices_after_response(request, measure)
         elif action == "override":
             form = OverrideForm(request.POST)
             if not form.is_valid():
@@ -179,8 +179,7 @@ def decide(request, pk, action):
                     _("Choose a measure and a term of 1 to 24 months, and give the reason.")
                 )
             measure = services.override(measure, actor=request.user, **form.cleaned_data)
-            _issue_notices(measure, request.user)
-            messages.success(request, _("The measure is in force; the notice letter is ready."))
+            _notices_after_response(request, measure)
         else:
             services.revoke(
                 measure, actor=request.user, reason=request.POST.get("reason", "")[:2000]
@@ -189,6 +188,16 @@ def decide(request, pk, action):
     except services.RegisterError as error:
         messages.error(request, str(error))
     return redirect("bans:person", pk=measure.person_id)
+
+
+def _notices_after_response(request, measure):
+    """The letters are made by a worker (a PDF each takes a second): the decision answers at
+    once, and the person page shows the letter when it is there."""
+    issue_notices_for_decision.delay(measure.pk, request.user.pk)
+    messages.success(
+        request,
+        _("The measure is in force. The notice letter is being made and appears here shortly."),
+    )
 
 
 # --- photos (officer) -------------------------------------------------------------------------
@@ -297,21 +306,6 @@ def gallery_image(request, pk, photo_pk):
     response = HttpResponse(marked, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _issue_notices(measure, actor):
-    """A letter for the decided measure and for the shop ban decided with it."""
-    decided = [measure]
-    if measure.incident_id:
-        decided += list(
-            measure.person.measures.filter(
-                incident_id=measure.incident_id,
-                status=MeasureStatus.ACTIVE,
-                notice__isnull=True,
-            ).exclude(pk=measure.pk)
-        )
-    for item in decided:
-        notices.issue_notice(item, actor=actor)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bans.models import BAN_KINDS, Measure
 from bans.selectors import gallery_people
@@ -102,7 +103,9 @@ def outbox_rows(bulletin):
         if version
         else []
     )
-    unsigned, no_address = _("No signed protocol declaration"), _("No bulletin address")
+    # Stored in English and translated when shown (the delivery report): the reader's language.
+    unsigned = gettext_noop("No signed protocol declaration")
+    no_address = gettext_noop("No bulletin address")
     shops = Shop.objects.in_partnership(bulletin.partnership).filter(active=True, area__active=True)
     # Ids and addresses only: a national partnership has thousands of shops.
     for shop_id, email in shops.order_by("pk").values_list("pk", "bulletin_email"):

@@ -27,6 +27,7 @@ from django.db import connection as db_connection
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bans.services import RegisterError
 from bulletins import content
@@ -464,7 +465,7 @@ def requeue_stuck(now=None) -> int:
             BulletinDelivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
                 state=DeliveryState.FAILED,
                 attempts=row.attempts + 1,
-                reason=_("Sending stopped halfway too often."),
+                reason=gettext_noop("Sending stopped halfway too often."),
             )
             continue
         requeued += BulletinDelivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
@@ -495,7 +496,10 @@ def retry_failed(bulletin, *, actor) -> int:
         for row in rows:
             fresh = eligible.get(row.shop_id)
             if fresh is None:
-                row.state, row.reason = DeliveryState.NOT_SENT, _("The shop no longer takes part")
+                row.state, row.reason = (
+                    DeliveryState.NOT_SENT,
+                    gettext_noop("The shop no longer takes part"),
+                )
             elif fresh.state == DeliveryState.NOT_SENT:
                 row.state, row.reason = fresh.state, fresh.reason
             else:

@@ -309,13 +309,16 @@ def test_person_photo(case, client_as, world, tmp_path):
         assert "De foto is toegevoegd." in response.content.decode()
         assert before.new_rows() == {"PersonPhoto": 1}
         photo = person.photos.get()
-        assert len(before.new_files()) == 2
+        # The original, its thumbnail and the gallery's large rendition, all cleaned.
+        assert len(before.new_files()) == 3
         assert all_files(tmp_path) - before.everything == before.new_files()
-        for name in (photo.original.name, photo.thumbnail.name):
+        for name in (photo.original.name, photo.thumbnail.name, photo.display.name):
             assert_stored_name(name, "people", case)
         original = default_storage.open(photo.original.name).read()
         assert_clean_jpeg(original, case.data(), width=photo.width, height=photo.height)
         assert_upright(original, case)
+        display = default_storage.open(photo.display.name).read()
+        assert b"Exif" not in display[:4096] and display[:2] == b"\xff\xd8"
 
 
 # --- the certification dossier (coordinator) ------------------------------------------------------

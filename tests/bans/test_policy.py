@@ -41,7 +41,7 @@ def test_first_offence_gets_a_yellow_card_and_a_shop_ban(world, person):
     assert proposal.kind == MeasureKind.YELLOW
     assert (proposal.starts_on, proposal.ends_on) == (YELLOW_START, YELLOW_END)
     assert proposal.individual_ban_until == YELLOW_END
-    assert "gele kaart" in proposal.reason and "15-01-2026" in proposal.reason
+    assert "gele kaart" in proposal.reason and "15 januari 2026" in proposal.reason
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_new_offence_three_months_later_proposes_red(world, officer, person):
     services.link_incident(person, second, actor=officer)
     proposal = services.propose_measures(person, second, actor=officer, today=date(2026, 6, 3))
     assert [m.kind for m in proposal] == [MeasureKind.RED]
-    assert "gele kaart" in proposal[0].proposal_reason
+    assert "gele kaart" in proposal[0].proposal_text
 
 
 def test_only_an_officer_decides(world, person):
@@ -178,3 +178,27 @@ def test_revoke_needs_a_reason(world, officer, person):
     services.revoke(measure, actor=officer, reason="Verkeerde persoon")
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.REVOKED
+
+
+def test_a_proposal_reads_in_the_readers_language(world, person, client):
+    """Issue 18: the reason is stored as a code and its figures, not as a Dutch sentence; the
+    officer who reads in English sees English, with dates written the reader's way."""
+    from django.utils import translation
+
+    officer = world.users["officer"]
+    first = offence(world, date(2026, 3, 2))
+    services.link_incident(person, first, actor=officer)
+    with translation.override("nl"):
+        (card, _ban) = services.propose_measures(person, first, actor=officer)
+    card.refresh_from_db()
+    assert card.proposal_code == "first_offence" and card.proposal_reason == ""
+    assert card.proposal_params == {"day": "2026-03-02", "months": 12}
+    with translation.override("en"):
+        assert card.proposal_text.startswith("No measure in force on March 2, 2026: a yellow card")
+    with translation.override("nl"):
+        assert card.proposal_text.startswith("Geen maatregel van kracht op 2 maart 2026")
+    officer.language = "en"
+    officer.save()
+    client.force_login(officer)
+    page = client.get(reverse("bans:person", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "No measure in force on" in page.text and "Geen maatregel" not in page.text

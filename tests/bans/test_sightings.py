@@ -66,3 +66,13 @@ def test_the_undo_ends_after_five_minutes_or_once_the_officer_acted(signed, worl
     assert "kan niet meer worden ingetrokken" in response.text
     assert Incident.objects.filter(pk=sighting.pk).exists()
     assert timezone.now() < later  # the window, not the clock, refused the first try
+
+
+def test_a_sighting_stores_no_sentence_and_each_reader_reads_their_language(client, world):
+    sighting = world.sighting
+    assert sighting.description == ""
+    client.force_login(world.users["officer"])
+    url = sighting.get_absolute_url()
+    assert "Gezien in de winkel: gemeld vanuit de galerij." in client.get(url).text
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Seen in the shop: reported from the gallery." in english

@@ -43,7 +43,7 @@ def test_yellow_then_red_then_gallery_and_sighting(
     assert "kennisgeving" in dialog.inner_text()
     axe_check(officer)
     dialog.get_by_role("button", name="Ja, bevestigen").click()
-    assert "de kennisgeving staat klaar" in officer.locator(".messages").inner_text()
+    assert "De kennisgeving wordt gemaakt" in officer.locator(".messages").inner_text()
     notice = officer_context.request.get(
         live_server.url
         + officer.get_by_role("link", name="Kennisgeving (PDF)").first.get_attribute("href")

@@ -3,6 +3,7 @@ the shops: the merged build read such a text part as ASCII and failed every deli
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from bulletins import outbox as bulletin_outbox
 from bulletins.models import BulletinDelivery, DeliveryState
@@ -39,3 +40,15 @@ def test_the_merged_email_with_such_a_name_is_what_django_builds(ready, mode):  
     ordinary = bulletin_content.build_message(row, edition, merged=False)
     assert isinstance(merged, MergedMessage)
     assert _normalised(merged.data) == _normalised(as_merged(ordinary).data)
+
+
+def test_why_a_shop_got_nothing_reads_in_the_readers_language(ready, client_as):  # noqa: F811
+    """Issue 18: the delivery report's reasons are stored in English and worded for the reader."""
+    bulletin = make(ready)
+    row = BulletinDelivery.objects.get(bulletin=bulletin, shop=ready.neighbour_shop)
+    assert row.reason == "No signed protocol declaration"
+    client = client_as("officer")
+    url = reverse("bulletins:delivery_report", args=[bulletin.pk])
+    assert "Geen ondertekende protocolverklaring" in client.get(url).text
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "No signed protocol declaration" in english and "Geen ondertekende" not in english

@@ -23,6 +23,7 @@ Takes one to two minutes (seed_demo of 0.8 is most of it); -s prints the figures
 
 import hashlib
 import importlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -116,6 +117,8 @@ NEW_COLUMNS: dict[str, dict] = {
     "incidents_incident": {"officers_alerted_at": None},
     # bans 0011: the gallery's large rendition of a photo (made by make_gallery_renditions)
     "bans_personphoto": {"display": ""},
+    # bans 0012: a proposal's reason as a code (older ones keep their sentence)
+    "bans_measure": {"proposal_code": "", "proposal_params": {}},
     # merchants 0011: where a person objects to the letters (empty until the coordinator fills
     # it in; the letters then name the partnership), and the term of 6 weeks they always stated
     "merchants_partnership": {
@@ -421,6 +424,8 @@ def compare_values(before: Picture, after: Picture):
             for (where, column), value in cells.items():
                 new = after.tables[where].get(key)
                 found = "(no row)" if new is None else new.get(column, "(no such column)")
+                if isinstance(value, dict | list) and isinstance(found, str):
+                    found = json.loads(found)  # a JSON column: text on SQLite, parsed on PostgreSQL
                 if found != value:
                     differences[where, column].append((key, value, found))
     problems = [
