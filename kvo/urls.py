@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from kvo import views
+from kvo import app_views, views
 from merchants import views as merchant_views
 
 # The admin's own login form knows nothing of TOTP: send staff through allauth's login instead.
@@ -12,6 +12,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", app_views.manifest, name="manifest"),
+    path("sw.js", app_views.service_worker, name="service_worker"),
+    path("offline/", app_views.offline, name="offline"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("language/", merchant_views.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),

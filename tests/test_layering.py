@@ -43,6 +43,7 @@ TEMPLATE_HOMES = {
     "home.html": "kvo",
     "dashboard.html": "kvo",
     "reports": "kvo",
+    "app": "kvo",  # the app on the home screen: service worker, offline page
 }
 LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
 

@@ -54,6 +54,10 @@ MATRIX = {
     # --- ours ---
     "home": (GET, None, LOGIN_THEN_200),
     "healthz": (GET, None, ALL_200),
+    # The app on the home screen: the same for everyone, nothing personal in them.
+    "manifest": (GET, None, ALL_200),
+    "service_worker": (GET, None, ALL_200),
+    "offline": (GET, None, ALL_200),
     "dashboard": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
     "switch_language": (POST, None, LOGIN_THEN_302),
     "merchants:profile": (GET, None, LOGIN_THEN_200),

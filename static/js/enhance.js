@@ -1,6 +1,8 @@
 /* Small enhancements of every page; each page works without them.
  *
  * - Filter panels (<details data-filters>) are folded on a phone and open on a wider screen.
+ * - The service worker (the app on the home screen, offline pages) is registered; logging out
+ *   tells it to forget the pages it kept.
  * - A form with data-confirm asks in the page (a <dialog>) before it is sent, and then sends
  *   confirmed=1 with it; the dialog's buttons are named by data-confirm-yes / data-confirm-no.
  */
@@ -68,6 +70,16 @@
     event.preventDefault();
     ask(form, event.submitter);
   }, true);
+
+  var worker = document.querySelector("meta[name=kvo-service-worker]");
+  if (worker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(worker.content, { scope: "/" }).catch(function () {});
+    document.addEventListener("submit", function (event) {
+      if (event.target.hasAttribute("data-forget-pages") && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage("forget-pages");
+      }
+    });
+  }
 
   unfoldFilters(document);
   document.addEventListener("htmx:afterSwap", function (event) { unfoldFilters(event.target); });

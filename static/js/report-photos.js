@@ -6,6 +6,8 @@
  *   them) before they are sent, so a report leaves a weak connection in seconds.
  * - The form is sent in the background with a progress bar. When it comes back with an error,
  *   the page shows it in place; the server keeps the photos under the form's submission key.
+ * - Without a connection the report waits on the device (outbox.js) and is sent when the
+ *   connection is back; the form is free for the next report at once.
  *
  * Texts come translated from the page (data-* attributes on the form).
  */
@@ -68,7 +70,8 @@
       photo: form.getAttribute("data-text-photo"),
       tooMany: form.getAttribute("data-text-too-many"),
       scaling: form.getAttribute("data-text-scaling"),
-      failed: form.getAttribute("data-text-failed")
+      failed: form.getAttribute("data-text-failed"),
+      kept: form.getAttribute("data-text-kept")
     };
     var chosen = [];
     var sending = false;
@@ -158,6 +161,33 @@
       say(text.failed);
     }
 
+    // No connection: the report waits on this device (outbox.js) and the form is free for the
+    // next one.
+    function keepForLater(files) {
+      var fields = [];
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string") fields.push([name, value]);
+      });
+      var photos = files.map(function (file) { return { blob: file, name: file.name }; });
+      return window.KVOOutbox.keep(fields, photos).then(function () {
+        sending = false;
+        button.disabled = false;
+        progressBox.hidden = true;
+        chosen = [];
+        form.reset();
+        sync();
+        render();
+        var key = form.querySelector("input[name=submission_key]");
+        if (key && window.crypto && crypto.randomUUID) key.value = crypto.randomUUID();
+        say(text.kept);
+        status.focus();
+      }, fail);
+    }
+
+    function offline(files) {
+      return !navigator.onLine && window.KVOOutbox ? keepForLater(files) : null;
+    }
+
     function send(files) {
       var data = new FormData(form);
       data.delete("photos");
@@ -180,8 +210,12 @@
           fail();
         }
       });
-      request.addEventListener("error", fail);
-      request.addEventListener("timeout", fail);
+      function lost() {
+        if (window.KVOOutbox) keepForLater(files);
+        else fail();
+      }
+      request.addEventListener("error", lost);
+      request.addEventListener("timeout", lost);
       request.send(data);
     }
 
@@ -195,7 +229,7 @@
       say(chosen.length ? text.scaling : "");
       Promise.all(chosen.map(scaled)).then(function (files) {
         say("");
-        send(files);
+        if (!offline(files)) send(files);
       }, fail);
     });
   }
