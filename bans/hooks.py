@@ -10,29 +10,37 @@
 """
 
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 
 from bans.models import PersonIncident
 
 person_merging = Signal()  # sender=Person, keep=Person, duplicate=Person
 collective_measure_in_force = Signal()  # sender=Measure, partnership=Partnership
 
+# Each action with what it says in the access log and in a person's access report.
 ACCESS_ACTIONS = {
-    "bans.person.viewed",
-    "bans.gallery.viewed",
-    "bans.gallery.printed",
-    "bans.notice.printed",
-    "bans.notice.issued",
-    "bans.subject_request.access_report",
-    "bans.register.searched",
-    "bans.sighting.reported",
-    "incidents.pdf.case_printed",
-    "incidents.pdf.aangifte_printed",
-    "incidents.export.full",
+    "bans.person.viewed": _("Opened the person's page"),
+    "bans.gallery.viewed": _("Looked at the gallery"),
+    "bans.gallery.printed": _("Printed the gallery"),
+    "bans.notice.printed": _("Opened a notice letter"),
+    "bans.notice.issued": _("Made a notice letter"),
+    "bans.subject_request.access_report": _("Made an access report"),
+    "bans.register.searched": _("Searched the register"),
+    "bans.sighting.reported": _("Reported a sighting"),
+    "incidents.pdf.case_printed": _("Printed a case file"),
+    "incidents.pdf.aangifte_printed": _("Printed a police report form"),
+    "incidents.export.full": _("Exported cases (CSV)"),
 }
 
 
-def add_access_actions(*actions):
-    ACCESS_ACTIONS.update(actions)
+def add_access_actions(**labels):
+    """`action=label` pairs; the action's dots as double underscores in the keyword:
+    add_access_actions(claims__claim__viewed=_("Opened a claim"))."""
+    ACCESS_ACTIONS.update({name.replace("__", "."): label for name, label in labels.items()})
+
+
+def access_label(action: str) -> str:
+    return str(ACCESS_ACTIONS.get(action, action))
 
 
 def register_panel(request, incident):

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, When
 from django.shortcuts import get_object_or_404
 
@@ -164,6 +165,20 @@ def access_log(partnership, *, person=None, user=None, since=None, until=None):
     if until:
         events = events.filter(created_at__date__lte=until)
     return events.order_by("-created_at", "-pk")
+
+
+def labelled(events):
+    """Access-log events with what they say in words (`action_label`) and what they are about
+    (`object_label`, the model's name in the reader's language), for pages and documents."""
+    events = list(events)
+    for event in events:
+        event.action_label = hooks.access_label(event.action)
+        try:
+            model = apps.get_model(event.object_type) if event.object_type else None
+        except (LookupError, ValueError):
+            model = None
+        event.object_label = str(model._meta.verbose_name) if model else ""
+    return events
 
 
 def working_shops(user, partnership):

@@ -24,7 +24,7 @@ from bans.models import (
     search_key,
 )
 from bans.reasons import reason_text
-from bans.selectors import access_log
+from bans.selectors import access_log, labelled
 from merchants import access
 from merchants.services import log_action
 from plumbing.dates import last_day_of_term
@@ -450,7 +450,7 @@ def access_report_pdf(person, *, actor, request=None):
             for link in person.links.select_related("incident__shop", "incident__partnership")
         ],
         "photos": person.photos.count(),
-        "views": list(access_log(person.partnership, person=person)[:500]),
+        "views": labelled(access_log(person.partnership, person=person)[:500]),
         "generated_on": timezone.localdate(),
     }
     log_action(

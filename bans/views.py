@@ -32,6 +32,7 @@ from bans.selectors import (
     gallery_photo,
     get_measure_for_user,
     get_person_for_user,
+    labelled,
     working_shops,
 )
 from bans.tasks import issue_notices_for_decision
@@ -356,11 +357,13 @@ def access_log_page(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    response = render(
-        request,
-        "bans/access_log.html",
-        {"form": form, "page": page, "querystring": query.urlencode()},
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "events": labelled(page),
+        "querystring": query.urlencode(),
+    }
+    response = render(request, "bans/access_log.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 

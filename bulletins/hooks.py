@@ -2,6 +2,8 @@
 and viewing or printing one counts as access to personal data. Connected from
 BulletinsConfig.ready()."""
 
+from django.utils.translation import gettext_lazy as _
+
 from bans import hooks as register
 from bans.models import Measure
 from bulletins.editions import request_bulletin
@@ -11,7 +13,10 @@ def connect():
     register.collective_measure_in_force.connect(
         bulletin_after_decision, sender=Measure, dispatch_uid="bulletins"
     )
-    register.add_access_actions("bulletins.bulletin.viewed", "bulletins.bulletin.printed")
+    register.add_access_actions(
+        bulletins__bulletin__viewed=_("Looked at a bulletin"),
+        bulletins__bulletin__printed=_("Printed a bulletin"),
+    )
 
 
 def bulletin_after_decision(sender, partnership, **kwargs):

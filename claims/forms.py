@@ -24,7 +24,7 @@ def _euros(label, **kwargs):
 
 
 class DamageLineForm(forms.Form):
-    description = forms.CharField(label=_("Direct damage"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
     amount = _euros(_("Amount (EUR)"), required=False)
 
     def clean(self):

@@ -2,6 +2,7 @@
 incident case page's panels. Connected once, from ClaimsConfig.ready()."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bans import hooks as register
 from bans.models import Person, PersonIncident
@@ -15,7 +16,11 @@ from merchants import access
 def connect():
     register.person_merging.connect(move_claims_on_merge, sender=Person, dispatch_uid="claims")
     register.add_access_actions(
-        "claims.claim.viewed", "claims.claim.letter_printed", "claims.books.collection_exported"
+        claims__claim__viewed=gettext_lazy("Opened a claim"),
+        claims__claim__letter_printed=gettext_lazy("Printed a claim letter"),
+        claims__books__collection_exported=gettext_lazy(
+            "Exported claims for the collection agency"
+        ),
     )
     panels.add_case_panel("claims", claim_panel, order=20)
 

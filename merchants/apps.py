@@ -16,6 +16,15 @@ class MerchantsConfig(AppConfig):
         user_logged_in.connect(_logged_in, dispatch_uid="kvo_record_login")
         user_logged_out.connect(_logged_out, dispatch_uid="kvo_record_logout")
         self.sessions = sessions
+        _label_allauth_fields()
+
+
+def _label_allauth_fields():
+    """allauth's form for sending a code to confirm access leaves its one field without a label,
+    so the page said "Recipient:" in English whatever the language."""
+    from allauth.account.forms import RequestReauthenticationCodeForm
+
+    RequestReauthenticationCodeForm.base_fields["recipient"].label = _("Send the code to")
 
 
 def _logged_in(sender, request, user, **kwargs):

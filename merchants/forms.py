@@ -50,6 +50,7 @@ class ShopForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A tampered area id from another partnership is "not one of the choices", never saved.
         self.fields["area"].queryset = ShoppingArea.objects.filter(partnership=partnership)
+        self.fields["area"].empty_label = _("Choose the area")
         self.partnership = partnership
 
     def clean(self):

@@ -59,11 +59,14 @@
       banner.textContent = "";
       var refused = reports.filter(function (report) { return report.refused; }).length;
       var lines = [];
-      if (reports.length - refused) lines.push([text("waiting", reports.length - refused)]);
-      if (refused) lines.push([text("refused", refused)]);
-      received.forEach(function (url) { lines.push([text("received", 1), url]); });
+      if (reports.length - refused) {
+        lines.push([text("waiting", reports.length - refused), null, "message--warning"]);
+      }
+      if (refused) lines.push([text("refused", refused), null, "message--error"]);
+      received.forEach(function (url) { lines.push([text("received", 1), url, "message--success"]); });
       lines.forEach(function (line) {
         var paragraph = document.createElement("p");
+        paragraph.className = "message " + line[2];
         if (line[1]) {
           var link = document.createElement("a");
           link.href = line[1];

@@ -63,4 +63,23 @@ def test_access_report_lists_the_data_and_who_viewed_it(client, world):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert world.person.full_name in text
     assert world.users["officer"].get_full_name() in text
-    assert "bans.person.viewed" in text
+    # What happened, in words: the person reading the report cannot know our internal codes.
+    assert "Persoonspagina geopend" in text and "bans.person.viewed" not in text
+
+
+def test_the_access_log_says_what_happened_in_words(client, world):
+    client.force_login(world.users["officer"])
+    client.get(reverse("bans:person", args=[world.person.pk]))
+    client.get(reverse("incidents:case_pdf", args=[world.incident.pk]))
+    client.force_login(world.users["administrator"])
+    page = client.get(reverse("bans:access_log")).content.decode()
+    assert "Persoonspagina geopend" in page and "Dossier van een melding afgedrukt" in page
+    for code in (
+        "bans.person.viewed",
+        "incidents.pdf.case_printed",
+        "incidents.incident",
+        "<code>",
+    ):
+        assert code not in page
+    english = client.get(reverse("bans:access_log"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Opened the person&#x27;s page" in english and "Printed a case file" in english
