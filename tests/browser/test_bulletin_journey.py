@@ -37,6 +37,8 @@ def test_red_card_to_bulletin_to_shop(browser, live_server, world, login_as, axe
     officer = context.new_page()
     officer.goto(live_server.url + reverse("bans:person", args=[person.pk]))
     officer.get_by_role("button", name="Bevestigen").click()
+    with officer.expect_navigation():
+        officer.locator("dialog[open]").get_by_role("button", name="Ja, bevestigen").click()
     officer.wait_for_url(re.compile(r"/register/people/\d+/$"))
     officer.get_by_role("link", name="Bulletins").click()
     officer.get_by_role("link", name="Bulletin 1").click()

@@ -42,7 +42,8 @@ def test_yellow_then_red_then_gallery_and_sighting(
     dialog = officer.locator("dialog[open]")
     assert "kennisgeving" in dialog.inner_text()
     axe_check(officer)
-    dialog.get_by_role("button", name="Ja, bevestigen").click()
+    with officer.expect_navigation():
+        dialog.get_by_role("button", name="Ja, bevestigen").click()
     assert "De kennisgeving wordt gemaakt" in officer.locator(".messages").inner_text()
     notice = officer_context.request.get(
         live_server.url
@@ -69,8 +70,8 @@ def test_yellow_then_red_then_gallery_and_sighting(
         has=officer.locator("h3", has_text="Rode kaart (collectief winkelverbod) Voorgesteld")
     )
     red_card.get_by_role("button", name="Bevestigen").click()
-    officer.locator("dialog[open]").get_by_role("button", name="Ja, bevestigen").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("dialog[open]").get_by_role("button", name="Ja, bevestigen").click()
     assert "Rode kaart (collectief winkelverbod) Actief" in officer.locator(
         "main"
     ).inner_text().replace("\n", " ")
