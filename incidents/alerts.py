@@ -1,6 +1,7 @@
 """Officers hear of new reports: an email for each, or one each morning with the day's new
-reports, as each officer chose (User.report_alerts). No personal data in either: reference, type,
-shop, area and time, and a link to the case behind the login. A sighting of a banned person
+reports, as each officer chose (User.report_alerts); those who want each report also get an alert
+on their devices (Web Push). No personal data in any: reference, type, shop, area and time, and a
+link to the case behind the login. A sighting of a banned person
 (a ban violation) is not among them: the register alerts every officer of it at once.
 
 Both are idempotent: a report records when its officers were told, and a digest is a row per
@@ -10,9 +11,11 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from incidents.models import Incident, IncidentType, ReportDigest
+from merchants.devices import notify
 from merchants.models import Membership, ReportAlerts
 from merchants.roles import Role
 from plumbing.mail import send_templated_mail
@@ -49,6 +52,16 @@ def send_new_report_email(incident_id) -> int:
             to=[officer.email],
             language=officer.language,
         )
+        # And at once on the officer's devices: what and where, no one's name.
+        with translation.override(officer.language):
+            notify(
+                [officer],
+                title=_("New report"),
+                body=_("%(kind)s at %(shop)s")
+                % {"kind": incident.get_kind_display(), "shop": incident.shop.name},
+                url=incident.get_absolute_url(),
+                tag=f"incident-{incident.pk}",
+            )
     Incident.objects.filter(pk=incident.pk).update(officers_alerted_at=timezone.now())
     return len(recipients)
 

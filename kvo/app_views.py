@@ -25,6 +25,7 @@ APP_FILES = [
     "js/enhance.js",
     "js/outbox.js",
     "js/report-photos.js",
+    "js/alerts.js",
     "django_htmx/htmx-2.min.js",
     "favicon.svg",
     "icons/icon-192.png",

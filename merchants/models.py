@@ -590,3 +590,7 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# A user's devices for alerts live in a module of their own (merchants/devices.py).
+from merchants.devices import PushDevice  # noqa: E402, F401

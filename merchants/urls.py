@@ -1,12 +1,14 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from merchants import member_views, views
+from merchants import device_views, member_views, views
 
 app_name = "merchants"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/devices/", device_views.add_device, name="device_add"),
+    path("profile/devices/<id:pk>/remove/", device_views.remove_device, name="device_remove"),
     path("protocol/", views.protocol, name="protocol"),
     path("partnership/switch/", views.switch_partnership, name="switch_partnership"),
     path("partnership/objections/", views.objection_contact, name="objection_contact"),

@@ -33,6 +33,7 @@ from merchants.models import (
     ShoppingArea,
 )
 from merchants.roles import Role
+from plumbing import push
 from plumbing.http import client_ip
 
 SHOPS_PER_PAGE = 25
@@ -77,7 +78,12 @@ def profile(request):
     return render(
         request,
         "merchants/profile.html",
-        {"form": form, "memberships": access.memberships(request.user)},
+        {
+            "form": form,
+            "memberships": access.memberships(request.user),
+            "devices": request.user.push_devices.all(),
+            "push_key": push.public_key(),
+        },
     )
 
 

@@ -74,6 +74,7 @@ class World:
     def __init__(self, prefix=""):
         """``prefix`` makes a second, unrelated world beside the first (the attack pass tries
         every object URL with its ids)."""
+        self.prefix = prefix
         self.deventer = PartnershipFactory(
             name=f"KVO {prefix}Deventer", slug=f"{prefix}deventer", code="XDV" if prefix else "DEV"
         )
@@ -151,6 +152,19 @@ class World:
             reporter=self.users["participant"],
             shop=self.shop,
             submission_key=uuid.uuid4(),
+        )
+
+    @cached_property
+    def push_device(self):
+        """The officer's phone, subscribed to alerts (at an address nobody answers)."""
+        from merchants.devices import register_device
+
+        return register_device(
+            self.users["officer"],
+            endpoint=f"https://push.example.invalid/{self.prefix or 'w'}",
+            p256dh="BPpublic",
+            auth="secret",
+            name="Chrome (Android)",
         )
 
     @cached_property

@@ -61,6 +61,14 @@ MATRIX = {
     "dashboard": (GET, None, "302 403 403 403 403 200 403 403 403 403"),
     "switch_language": (POST, None, LOGIN_THEN_302),
     "merchants:profile": (GET, None, LOGIN_THEN_200),
+    # A browser adds itself (a push subscription as JSON); nothing posted here: 400 for everyone
+    # logged in. Removing a device: only its owner (the officer's device here).
+    "merchants:device_add": (POST, None, "302 400 400 400 400 400 400 400 400 400"),
+    "merchants:device_remove": (
+        POST,
+        lambda w: {"pk": w.push_device.pk},
+        "302 404 404 404 404 302 404 404 404 404",
+    ),
     "merchants:switch_partnership": (
         POST,
         None,

@@ -66,3 +66,34 @@ self.addEventListener("message", (event) => {
     );
   }
 });
+
+// An alert (plumbing/push.py): a title, a short text, a page to open and a tag; never a name or
+// a photo. Tapping it opens the page, in the app's window if one is open.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "KVO", {
+      body: message.body || "",
+      tag: message.tag || undefined,
+      data: { url: message.url || "/" },
+      icon: FILES.find((file) => file.endsWith("icon-192.png")),
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data.url, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === target);
+      if (open) return open.focus();
+      return self.clients.openWindow(target);
+    })
+  );
+});

@@ -83,6 +83,8 @@ NEW_TABLES = {
     "incidents_reportdigest": lambda before: 0,
     # incidents 0004: photos of a report form that came back with an error
     "incidents_keptphoto": lambda before: 0,
+    # merchants 0012: the devices a user allowed to receive alerts
+    "merchants_pushdevice": lambda before: 0,
 }
 
 # Columns whose values moved into a new table with one row per old row (keyed by the old row's
@@ -136,6 +138,7 @@ NEW_CONTENT_TYPES = {
     ("bulletins", "bulletinsettings"),
     ("incidents", "reportdigest"),
     ("incidents", "keptphoto"),
+    ("merchants", "pushdevice"),
 }
 
 # Compared otherwise (content types and permissions) or not at all.
