@@ -219,6 +219,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KVO <noreply@kvo.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Web Push (plumbing/push.py): the key that signs every alert (PEM or the raw key, base64url).
+# Unset, a key is made once in VAR_DIR: enough for one machine; several web nodes need this.
+VAPID_PRIVATE_KEY = _secret("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")  # "mailto:…" for the push services
+
 # --- Files ----------------------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
