@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bans.models import BAN_KINDS, PersonIncident
@@ -17,6 +18,7 @@ from bans.services import RegisterError, collective_in_force
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentType
 from incidents.workflow import Status
+from merchants.devices import notify
 from merchants.models import Membership
 from merchants.roles import Role
 from merchants.services import log_action
@@ -142,6 +144,19 @@ def send_sighting_email(incident_id) -> int:
         send_templated_mail(
             "bans/email/sighting", context, to=[officer.email], language=officer.language
         )
+        # At once on the officer's devices too; push services are third parties: no name.
+        with translation.override(officer.language):
+            notify(
+                [officer],
+                title=_("Person with a shop ban seen"),
+                body=_("In %(shop)s at %(time)s")
+                % {
+                    "shop": incident.shop.name,
+                    "time": date_format(timezone.localtime(incident.occurred_at), "H:i"),
+                },
+                url=incident.get_absolute_url(),
+                tag=f"sighting-{incident.pk}",
+            )
     return len(officers)
 
 

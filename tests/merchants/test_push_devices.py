@@ -84,3 +84,27 @@ def test_the_officer_hears_of_a_new_report_on_the_phone_without_a_name(
     text = json.dumps(message)
     assert "Jansen" not in text.replace("Bakkerij Jansen", "")
     assert "rode jas" not in text
+
+
+def test_the_officer_hears_of_a_sighting_at_once_without_a_name(
+    client, world, receiver, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    from bans.sightings import report_sighting
+
+    client.force_login(world.users["officer"])
+    subscription = receiver.subscription()
+    add(client, subscription)
+    with django_capture_on_commit_callbacks(execute=True):
+        sighting = report_sighting(
+            world.banned,
+            reporter=world.users["participant"],
+            shop=world.shop,
+            submission_key=uuid.uuid4(),
+        )
+    (message,) = receiver.messages_for(subscription)
+    assert message["title"] == "Persoon met winkelverbod gezien"
+    assert message["body"].startswith("In Bakkerij Jansen om ")
+    assert message["url"] == sighting.get_absolute_url()
+    assert world.banned.display_name not in json.dumps(message)
