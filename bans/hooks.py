@@ -1,10 +1,13 @@
-"""What the register offers the floors above it (claims, bulletins), so that it never imports them.
+"""What the register offers the floors above it (claims, bulletins, alerts), so that it never
+imports them.
 
 - ``person_merging``: sent inside the transaction that merges a duplicate person into the one kept,
   after the register's own rows moved and before the duplicate is emptied. A receiver moves its
   own rows; it stops the merge by raising ``RegisterError`` with a message for the administrator.
 - ``collective_measure_in_force``: sent after commit when a red card or an extension comes into
   force (the bulletins listen: the shops must learn of it).
+- ``sighting_reported``: sent after commit when a shop reported a banned person in the shop (the
+  alerts listen: officers, and where chosen the area's shops, hear of it in seconds).
 - ``ACCESS_ACTIONS``: the audit actions that count as someone looking at personal data, shown in
   the access log and the subject's access report. Apps add theirs with ``add_access_actions``.
 """
@@ -16,6 +19,8 @@ from bans.models import PersonIncident
 
 person_merging = Signal()  # sender=Person, keep=Person, duplicate=Person
 collective_measure_in_force = Signal()  # sender=Measure, partnership=Partnership
+# After commit, when a shop reported a banned person in the shop: alerts raise an alert.
+sighting_reported = Signal()  # sender=Incident, incident=Incident, person=Person
 
 # Each action with what it says in the access log and in a person's access report.
 ACCESS_ACTIONS = {

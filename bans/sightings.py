@@ -9,16 +9,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bans import hooks
 from bans.models import BAN_KINDS, PersonIncident
 from bans.services import RegisterError, collective_in_force
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentType
 from incidents.workflow import Status
-from merchants.devices import notify
 from merchants.models import Membership
 from merchants.roles import Role
 from merchants.services import log_action
@@ -63,6 +62,12 @@ def report_sighting(person, *, reporter, shop, submission_key):
                 data={"incident": incident.pk, "shop": shop.pk},
             )
             transaction.on_commit(lambda: _queue_sighting_email(incident.pk), robust=True)
+            transaction.on_commit(
+                lambda: hooks.sighting_reported.send(
+                    sender=Incident, incident=incident, person=person
+                ),
+                robust=True,
+            )
     return incident
 
 
@@ -144,19 +149,6 @@ def send_sighting_email(incident_id) -> int:
         send_templated_mail(
             "bans/email/sighting", context, to=[officer.email], language=officer.language
         )
-        # At once on the officer's devices too; push services are third parties: no name.
-        with translation.override(officer.language):
-            notify(
-                [officer],
-                title=_("Person with a shop ban seen"),
-                body=_("In %(shop)s at %(time)s")
-                % {
-                    "shop": incident.shop.name,
-                    "time": date_format(timezone.localtime(incident.occurred_at), "H:i"),
-                },
-                url=incident.get_absolute_url(),
-                tag=f"sighting-{incident.pk}",
-            )
     return len(officers)
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bans",
     "claims",
     "bulletins",
+    "alerts",
 ]
 # Development only: seed_demo, seed_scale and demo_totp. The product runs without it; production
 # leaves it out (the default follows DEBUG), tests and `make run` switch it on.

@@ -33,6 +33,7 @@ SOURCES = [
         "bans",
         "claims",
         "bulletins",
+        "alerts",
         "kvo",
         "demo",
         "templates",

@@ -85,6 +85,10 @@ NEW_TABLES = {
     "incidents_keptphoto": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
+    # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
+    "alerts_alert": lambda before: 0,
+    "alerts_alertdelivery": lambda before: 0,
+    "alerts_alertsettings": lambda before: 0,
 }
 
 # Columns whose values moved into a new table with one row per old row (keyed by the old row's
@@ -139,6 +143,9 @@ NEW_CONTENT_TYPES = {
     ("incidents", "reportdigest"),
     ("incidents", "keptphoto"),
     ("merchants", "pushdevice"),
+    ("alerts", "alert"),
+    ("alerts", "alertdelivery"),
+    ("alerts", "alertsettings"),
 }
 
 # Compared otherwise (content types and permissions) or not at all.
