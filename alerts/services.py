@@ -16,7 +16,7 @@ from alerts.models import (
     DeliveryState,
     settings_for,
 )
-from merchants.devices import PushDevice
+from merchants.devices import PushDevice, push_to
 from merchants.models import Membership, ProtocolDeclaration, ProtocolVersion
 from merchants.roles import Role
 from plumbing import push
@@ -150,14 +150,9 @@ def _send(alert, row):
         device = PushDevice.objects.filter(pk=row.target, user=row.user).first()
         if device is None:
             return DeliveryState.GONE, None
-        outcome = push.send(device.subscription(), message(alert, row.user))
-    if outcome.state == push.GONE:
-        device.delete()
-        return DeliveryState.GONE, outcome.status
-    if outcome.state == push.SENT:
-        PushDevice.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
-        return DeliveryState.SENT, outcome.status
-    return DeliveryState.FAILED, outcome.status
+        outcome = push_to(device, message(alert, row.user))
+    states = {push.SENT: DeliveryState.SENT, push.GONE: DeliveryState.GONE}
+    return states.get(outcome.state, DeliveryState.FAILED), outcome.status
 
 
 def _is_officer(alert, user):

@@ -46,15 +46,21 @@ def register_device(user, *, endpoint, p256dh, auth, name) -> PushDevice:
     return device
 
 
+def push_to(device, message) -> push.Outcome:
+    """Push `message` to one device: a device the push service reports gone is deleted, one that
+    took it is marked used."""
+    outcome = push.send(device.subscription(), message)
+    if outcome.state == push.GONE:
+        device.delete()
+    elif outcome.state == push.SENT:
+        PushDevice.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
+    return outcome
+
+
 def notify(users, *, title, body, url, tag) -> dict:
     """Push one message to every device of `users`; returns counts by outcome."""
     counts = {push.SENT: 0, push.GONE: 0, push.FAILED: 0}
     message = {"title": str(title), "body": str(body), "url": url, "tag": tag}
     for device in PushDevice.objects.filter(user__in=users, user__is_active=True):
-        outcome = push.send(device.subscription(), message)
-        counts[outcome.state] += 1
-        if outcome.state == push.GONE:
-            device.delete()
-        elif outcome.state == push.SENT:
-            PushDevice.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
+        counts[push_to(device, message).state] += 1
     return counts
