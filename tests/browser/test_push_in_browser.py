@@ -18,7 +18,7 @@ def test_a_push_message_shows_a_notification_with_the_page_to_open(
     login_as(context, world.users["officer"])
     page = context.new_page()
     page.goto(live_server.url + reverse("merchants:profile"))
-    assert page.get_by_role("button", name="Meldingen aanzetten op dit apparaat").is_visible()
+    assert page.get_by_role("button", name="Berichten aanzetten op dit apparaat").is_visible()
     page.evaluate(
         """() => navigator.serviceWorker.ready.then((registration) => new Promise((done) => {
           const worker = registration.active;

@@ -31,7 +31,7 @@ def test_a_browser_adds_itself_and_the_profile_lists_and_removes_it(client, worl
     assert response.status_code == 201
     device = PushDevice.objects.get(user=world.users["officer"])
     profile = client.get(reverse("merchants:profile")).content.decode()
-    assert "Chrome (Android)" in profile and "Meldingen op uw apparaten" in profile
+    assert "Chrome (Android)" in profile and "Berichten op uw apparaten" in profile
     client.force_login(world.users["coordinator"])  # not theirs: 404
     assert client.post(reverse("merchants:device_remove", args=[device.pk])).status_code == 404
     client.force_login(world.users["officer"])
