@@ -5,6 +5,7 @@ and is sent exactly once when the connection is back."""
 import re
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from incidents.models import Incident
 from tests.incidents.factories import cctv_still
@@ -46,7 +47,8 @@ def test_a_report_made_offline_is_sent_once_when_back_online(
         [{"name": "cam1.jpg", "mimeType": "image/jpeg", "buffer": cctv_still(seed=5)}]
     )
     page.get_by_role("button", name="Melding versturen").click()
-    assert "Geen verbinding" in page.locator("[data-send-status]").inner_text()
+    # Kept on the phone (IndexedDB answers a moment later), then the form says so.
+    expect(page.locator("[data-send-status]")).to_contain_text("Geen verbinding")
     banner = page.locator("[data-outbox]")
     banner.wait_for()
     assert banner.get_attribute("data-waiting") == "1"
