@@ -156,11 +156,14 @@ def _send(alert, row):
 
 
 def _is_officer(alert, user):
-    return (
-        Membership.objects.active()
-        .filter(partnership=alert.partnership, role=Role.OFFICER, user=user)
-        .exists()
-    )
+    """Officers open the case, others the gallery; asked once per alert, not per delivery."""
+    if not hasattr(alert, "officer_ids"):
+        alert.officer_ids = set(
+            Membership.objects.active()
+            .filter(partnership=alert.partnership_id, role=Role.OFFICER)
+            .values_list("user_id", flat=True)
+        )
+    return user.pk in alert.officer_ids
 
 
 def _link(alert, user) -> str:

@@ -103,3 +103,19 @@ def test_a_retry_sends_nothing_twice_and_a_gone_device_goes(
     send_alert.apply(args=[alert.pk])  # the worker runs it again: nothing more goes out
     assert services.deliver(alert.pk)["sent"] == 0
     assert len(receiver.messages_for(kept)) == 1
+
+
+def test_sending_asks_who_is_an_officer_once_per_alert(
+    world, receiver, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Queries per delivery stay fixed: one lock, one device, one update (not the roles again)."""
+    from alerts.models import Alert
+
+    for _ in range(4):
+        device_for(world.users["officer"], receiver)
+    with django_capture_on_commit_callbacks(execute=False):
+        sight(world, django_capture_on_commit_callbacks)
+    alert = Alert.objects.get()
+    AlertDelivery.objects.filter(alert=alert).update(state="queued")
+    with django_assert_max_num_queries(3 + 4 * 6):
+        assert services.deliver(alert.pk)["sent"] == 4
