@@ -2,8 +2,12 @@
 delivery row per recipient and device or channel, so that what reached whom is known and a
 retried task sends nothing twice (docs/adr/0011-alerts-and-the-app.md)."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident
@@ -12,6 +16,23 @@ from merchants.models import Partnership, Shop, ShoppingArea
 
 class AlertKind(models.TextChoices):
     SIGHTING = "sighting", _("Person with a shop ban seen")
+    WARNING = "warning", _("Warning from a shop nearby")
+    PROPOSAL = "proposal", _("Proposal waiting for a decision")
+
+
+class AlertState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# How long an alert stays active on the shop floor: a sighting for two hours; a warning as long
+# as its sender chose, at most four hours. Its content (a warning's description) is removed a day
+# after it was sent, the alert itself after thirty days (alerts.retention).
+SIGHTING_ACTIVE = timedelta(hours=2)
+WARNING_DURATIONS = (30, 60, 120, 240)  # minutes
+CONTENT_KEPT = timedelta(hours=24)
+ALERTS_KEPT = timedelta(days=30)
 
 
 class Alert(models.Model):
@@ -24,7 +45,20 @@ class Alert(models.Model):
     )
     # The gallery card to open, for the shops (a sighting): the person's id, never the name.
     person_id = models.PositiveBigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Who sent it (a warning); the page officers open (a proposal).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    path = models.CharField(max_length=200, blank=True)
+    # A warning's description: shown in the feed behind the login, never in a push payload.
+    description = models.TextField(_("description"), blank=True)
+    expires_at = models.DateTimeField(_("active until"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    content_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("alert")
@@ -34,14 +68,32 @@ class Alert(models.Model):
     def __str__(self):
         return f"{self.kind} alert {self.pk}"
 
+    def state_at(self, now) -> str:
+        if self.withdrawn_at:
+            return AlertState.WITHDRAWN
+        if self.expires_at and self.expires_at <= now:
+            return AlertState.EXPIRED
+        return AlertState.ACTIVE
+
+    @property
+    def state(self) -> str:
+        return self.state_at(timezone.now())
+
+    def get_state_display(self) -> str:
+        return AlertState(self.state).label
+
 
 class Channel(models.TextChoices):
     PUSH = "push", _("Alert on a device")
     EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
 
 
 class DeliveryState(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a worker and being sent: never sent again; one left so by a crashed worker
+    # becomes failed after a while (alerts.services.settle_stale).
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     GONE = "gone", _("Device gone")
@@ -84,6 +136,27 @@ class AlertSettings(models.Model):
         help_text=_(
             "Participants of the same area who signed the protocol get an alert without a name "
             "or photo; it opens the gallery."
+        ),
+    )
+    warnings_from_shops = models.BooleanField(
+        _("shops may warn the other shops of their area"),
+        default=False,
+        help_text=_(
+            "A participant who signed the protocol describes someone acting suspiciously right "
+            "now; the area's shops and the officers get it. No photos."
+        ),
+    )
+    warnings_per_hour = models.PositiveSmallIntegerField(
+        _("warnings per shop per hour"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    sms_fallback = models.BooleanField(
+        _("text message to shops without a device for alerts"),
+        default=False,
+        help_text=_(
+            "Besides the email: for participants who gave a mobile number. Uses the installation's "
+            "text message gateway."
         ),
     )
 

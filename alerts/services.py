@@ -1,5 +1,13 @@
-"""Raising an alert and delivering it: who gets it, on which device or by email, and what each
-delivery became. Payloads carry no name, description or photo (ADR 0011)."""
+"""Raising an alert and delivering it: who gets it, on which device or by email (and text
+message), and what each delivery became. Payloads carry no name, description or photo (ADR 0011).
+
+Delivering is at most once per row: a worker claims the queued rows of an alert (SENDING) in one
+transaction, sends them, many pushes at a time, then records each outcome. A retried task or a
+second worker finds nothing queued; a row left SENDING by a worker that died becomes FAILED after
+STALE_AFTER (we cannot know whether it reached the push service, and sending twice is worse)."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -9,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alerts.models import (
+    SIGHTING_ACTIVE,
     Alert,
     AlertDelivery,
     AlertKind,
@@ -16,17 +25,20 @@ from alerts.models import (
     DeliveryState,
     settings_for,
 )
-from merchants.devices import PushDevice, push_to
+from merchants.devices import PushDevice
 from merchants.models import Membership, ProtocolDeclaration, ProtocolVersion
 from merchants.roles import Role
-from plumbing import push
+from plumbing import push, sms
 from plumbing.mail import send_templated_mail
+
+STALE_AFTER = timedelta(minutes=10)
 
 
 def alert_sighting(incident, person) -> Alert:
     """A banned person seen in a shop: the officers' devices at once, and where the partnership
     chose so, the devices (or else the email) of the area's shops that signed the protocol."""
     partnership = incident.partnership
+    now = timezone.now()
     with transaction.atomic():
         alert = Alert.objects.create(
             partnership=partnership,
@@ -35,26 +47,50 @@ def alert_sighting(incident, person) -> Alert:
             shop=incident.shop,
             incident=incident,
             person_id=person.pk,
+            created_at=now,
+            expires_at=now + SIGHTING_ACTIVE,
         )
-        officers = _members(partnership, Role.OFFICER)
+        officers = members(partnership, Role.OFFICER)
         # Officers have the register's email already: their devices only.
-        _plan(alert, officers, email_without_device=False)
+        plan(alert, officers, fallback=False)
         if settings_for(partnership).sightings_to_shops:
-            shops = _signed_participants(partnership, incident.area).exclude(
-                pk=incident.reporter_id
-            )
-            _plan(alert, shops.exclude(pk__in=[u.pk for u in officers]), email_without_device=True)
-        transaction.on_commit(lambda: _queue(alert.pk), robust=True)
+            shops = signed_participants(partnership, incident.area).exclude(pk=incident.reporter_id)
+            plan(alert, shops.exclude(pk__in=[u.pk for u in officers]), fallback=True)
+        queue_after_commit(alert)
     return alert
 
 
-def _queue(alert_id):
-    from alerts.tasks import send_alert
+def alert_proposal(measure, actor) -> Alert | None:
+    """A measure proposed and waiting for a decision: the partnership's other officers hear of it
+    on their devices (the one who proposed it knows)."""
+    others = [u for u in members(measure.partnership, Role.OFFICER) if u.pk != actor.pk]
+    if not others:
+        return None
+    with transaction.atomic():
+        alert = Alert.objects.create(
+            partnership=measure.partnership,
+            kind=AlertKind.PROPOSAL,
+            shop=measure.incident.shop if measure.incident_id else None,
+            area=measure.incident.area if measure.incident_id else None,
+            incident=measure.incident,
+            created_by=actor,
+            path=reverse("bans:person", kwargs={"pk": measure.person_id}),
+        )
+        plan(alert, others, fallback=False)
+        queue_after_commit(alert)
+    return alert
 
-    send_alert.delay(alert_id)
+
+def queue_after_commit(alert):
+    def queue():
+        from alerts.tasks import send_alert
+
+        send_alert.delay(alert.pk)
+
+    transaction.on_commit(queue, robust=True)
 
 
-def _members(partnership, role):
+def members(partnership, role):
     return [
         m.user
         for m in Membership.objects.active()
@@ -63,7 +99,7 @@ def _members(partnership, role):
     ]
 
 
-def _signed_participants(partnership, area):
+def signed_participants(partnership, area):
     """Participants working in an active shop of `area` who signed the current protocol."""
     from django.contrib.auth import get_user_model
 
@@ -88,71 +124,129 @@ def _signed_participants(partnership, area):
     )
 
 
-def _plan(alert, users, *, email_without_device):
+def plan(alert, users, *, fallback):
+    """One delivery per device of each user; with `fallback`, a user without a device gets the
+    email, and a text message where the partnership sends them and the user gave a number."""
     users = list(users)
     devices = {}
     for device in PushDevice.objects.filter(user__in=users):
         devices.setdefault(device.user_id, []).append(device)
+    texts = fallback and settings_for(alert.partnership).sms_fallback
     rows = []
     for user in users:
         for device in devices.get(user.pk, []):
             rows.append(
                 AlertDelivery(alert=alert, user=user, channel=Channel.PUSH, target=str(device.pk))
             )
-        if email_without_device and user.pk not in devices:
+        if fallback and user.pk not in devices:
             rows.append(
                 AlertDelivery(alert=alert, user=user, channel=Channel.EMAIL, target=user.email)
             )
+            if texts and user.mobile:
+                rows.append(
+                    AlertDelivery(alert=alert, user=user, channel=Channel.SMS, target=user.mobile)
+                )
     AlertDelivery.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+# --- delivering ------------------------------------------------------------------------------
+
+
 def deliver(alert_id) -> dict:
-    """Send every queued delivery of the alert once; safe to run again (a retried task, or two
-    workers): a row is claimed under a lock and only a queued row is sent."""
-    alert = Alert.objects.select_related("shop", "area", "incident").filter(pk=alert_id).first()
+    """Send every queued delivery of the alert once; safe to run again (see the module's text)."""
     counts = dict.fromkeys(DeliveryState.values, 0)
+    alert = (
+        Alert.objects.select_related("shop", "area", "incident", "partnership")
+        .filter(pk=alert_id)
+        .first()
+    )
     if alert is None:
         return counts
-    pending = AlertDelivery.objects.filter(alert=alert, state=DeliveryState.QUEUED)
-    for row_id in pending.values_list("pk", flat=True):
-        with transaction.atomic():
-            row = (
-                AlertDelivery.objects.select_for_update(skip_locked=True)
-                .select_related("user")
-                .filter(pk=row_id, state=DeliveryState.QUEUED)
-                .first()
-            )
-            if row is None:
-                continue
-            state, status = _send(alert, row)
-            row.state, row.status = state, status
-            row.sent_at = timezone.now() if state == DeliveryState.SENT else None
-            row.save(update_fields=["state", "status", "sent_at"])
-            counts[state] += 1
+    with transaction.atomic():
+        rows = list(
+            AlertDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("user")
+            .filter(alert=alert, state=DeliveryState.QUEUED)
+        )
+        AlertDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+            state=DeliveryState.SENDING
+        )
+    if not rows:
+        return counts
+    pushes = [row for row in rows if row.channel == Channel.PUSH]
+    devices = PushDevice.objects.in_bulk([int(row.target) for row in pushes])
+    results = {}
+    jobs = []
+    for row in pushes:
+        device = devices.get(int(row.target))
+        if device is None or device.user_id != row.user_id:
+            results[row.pk] = (DeliveryState.GONE, None)
+            continue
+        with translation.override(row.user.language):
+            jobs.append((row, device, message(alert, row.user)))
+    threads = max(1, min(settings.ALERT_PUSH_THREADS, len(jobs)))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        outcomes = pool.map(lambda job: push.send(job[1].subscription(), job[2]), jobs)
+        # Email and text messages meanwhile, here: they render templates in the user's language.
+        for row in rows:
+            if row.channel != Channel.PUSH:
+                results[row.pk] = _send_other(alert, row)
+        states = {push.SENT: DeliveryState.SENT, push.GONE: DeliveryState.GONE}
+        for (row, _device, _message), outcome in zip(jobs, outcomes, strict=True):
+            results[row.pk] = (states.get(outcome.state, DeliveryState.FAILED), outcome.status)
+    _record(rows, results)
+    for state, _status in results.values():
+        counts[state] += 1
     return counts
 
 
-def _send(alert, row):
+def _record(rows, results):
+    now = timezone.now()
+    for row in rows:
+        row.state, row.status = results[row.pk]
+        row.sent_at = now if row.state == DeliveryState.SENT else None
+    AlertDelivery.objects.bulk_update(rows, ["state", "status", "sent_at"])
+    pushed = [row for row in rows if row.channel == Channel.PUSH]
+    # A device the push service no longer knows is deleted; one that took the alert is used.
+    PushDevice.objects.filter(
+        pk__in=[int(r.target) for r in pushed if r.state == DeliveryState.GONE]
+    ).delete()
+    PushDevice.objects.filter(
+        pk__in=[int(r.target) for r in pushed if r.state == DeliveryState.SENT]
+    ).update(last_used_at=now)
+
+
+def _send_other(alert, row):
     with translation.override(row.user.language):
-        if row.channel == Channel.EMAIL:
-            send_templated_mail(
-                "alerts/email/sighting",
-                {
-                    "alert": alert,
-                    "user": row.user,
-                    "link": _link(alert, row.user),
-                    "site_url": settings.SITE_URL,
-                },
-                to=[row.target],
-                language=row.user.language,
-            )
+        text = message(alert, row.user)
+        if row.channel == Channel.SMS:
+            try:
+                sms.send(
+                    row.target,
+                    f"KVO: {text['title']}. {text['body']}. {settings.SITE_URL}{text['url']}",
+                    reference=f"alert-{alert.pk}-{row.pk}",
+                )
+            except sms.SmsError:
+                return DeliveryState.FAILED, None
             return DeliveryState.SENT, None
-        device = PushDevice.objects.filter(pk=row.target, user=row.user).first()
-        if device is None:
-            return DeliveryState.GONE, None
-        outcome = push_to(device, message(alert, row.user))
-    states = {push.SENT: DeliveryState.SENT, push.GONE: DeliveryState.GONE}
-    return states.get(outcome.state, DeliveryState.FAILED), outcome.status
+        send_templated_mail(
+            f"alerts/email/{alert.kind}",
+            {"alert": alert, "user": row.user, "link": text["url"], "site_url": settings.SITE_URL},
+            to=[row.target],
+            language=row.user.language,
+        )
+        return DeliveryState.SENT, None
+
+
+def settle_stale(now=None) -> int:
+    """Rows a worker claimed and never recorded (it died): failed, not sent again."""
+    now = now or timezone.now()
+    return AlertDelivery.objects.filter(
+        state=DeliveryState.SENDING, alert__created_at__lte=now - STALE_AFTER
+    ).update(state=DeliveryState.FAILED)
+
+
+# --- what a message says ---------------------------------------------------------------------
 
 
 def _is_officer(alert, user):
@@ -166,19 +260,38 @@ def _is_officer(alert, user):
     return user.pk in alert.officer_ids
 
 
-def _link(alert, user) -> str:
+def destination(alert, user) -> str:
+    """The page an alert leads to once opened (alerts.views.open_alert writes the access log
+    line first): the case for an officer, the gallery card for a shop, the person's page for a
+    proposal, the alert itself for a warning."""
+    if alert.kind == AlertKind.PROPOSAL:
+        return alert.path or reverse("alerts:feed")
+    if alert.kind == AlertKind.WARNING:
+        return reverse("alerts:detail", kwargs={"pk": alert.pk})
     if alert.incident_id and _is_officer(alert, user):
         return alert.incident.get_absolute_url()
     return reverse("bans:gallery") + (f"#person-{alert.person_id}" if alert.person_id else "")
 
 
 def message(alert, user) -> dict:
-    """The push payload for `user`, in the active language: what, where, when; no one's name."""
+    """The push payload for `user`, in the active language: what, where, when; no one's name and
+    no description. Its link opens the alert through the access log."""
     at = date_format(timezone.localtime(alert.created_at), "H:i")
-    if _is_officer(alert, user):
+    area = alert.area.name if alert.area_id else ""
+    if alert.kind == AlertKind.WARNING:
+        title = _("Heads-up from a shop nearby")
+        body = _("In %(area)s at %(time)s: open it for the description") % {
+            "area": area,
+            "time": at,
+        }
+    elif alert.kind == AlertKind.PROPOSAL:
+        title = _("Proposal waiting for your decision")
+        body = _("Proposed at %(time)s") % {"time": at}
+    elif _is_officer(alert, user):
         title = _("Person with a shop ban seen")
         body = _("In %(shop)s at %(time)s") % {"shop": alert.shop.name, "time": at}
     else:
         title = _("Warning: person with a shop ban seen")
-        body = _("In %(area)s at %(time)s") % {"area": alert.area.name, "time": at}
-    return {"title": title, "body": body, "url": _link(alert, user), "tag": f"alert-{alert.pk}"}
+        body = _("In %(area)s at %(time)s") % {"area": area, "time": at}
+    url = reverse("alerts:open", kwargs={"pk": alert.pk})
+    return {"title": title, "body": body, "url": url, "tag": f"alert-{alert.pk}"}

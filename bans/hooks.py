@@ -8,6 +8,8 @@ imports them.
   force (the bulletins listen: the shops must learn of it).
 - ``sighting_reported``: sent after commit when a shop reported a banned person in the shop (the
   alerts listen: officers, and where chosen the area's shops, hear of it in seconds).
+- ``measure_proposed``: sent after commit when an officer wrote a proposal that waits for a
+  decision (the alerts listen: the partnership's other officers hear of it).
 - ``ACCESS_ACTIONS``: the audit actions that count as someone looking at personal data, shown in
   the access log and the subject's access report. Apps add theirs with ``add_access_actions``.
 """
@@ -21,6 +23,7 @@ person_merging = Signal()  # sender=Person, keep=Person, duplicate=Person
 collective_measure_in_force = Signal()  # sender=Measure, partnership=Partnership
 # After commit, when a shop reported a banned person in the shop: alerts raise an alert.
 sighting_reported = Signal()  # sender=Incident, incident=Incident, person=Person
+measure_proposed = Signal()  # sender=Measure, measure=Measure (the card), actor=User
 
 # Each action with what it says in the access log and in a person's access report.
 ACCESS_ACTIONS = {

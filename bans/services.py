@@ -159,6 +159,11 @@ def _write_proposal(person, incident, proposal, actor):
                     actor=actor,
                 )
             )
+        card = measures[0]
+        transaction.on_commit(
+            lambda: hooks.measure_proposed.send(sender=Measure, measure=card, actor=actor),
+            robust=True,
+        )
     return measures
 
 

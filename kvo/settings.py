@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.daily_report_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    "alert-retention": {
+        "task": "alerts.tasks.alert_retention",
+        "schedule": crontab(minute=20),
+    },
     "incident-retention": {
         "task": "incidents.tasks.strip_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
@@ -224,6 +228,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Unset, a key is made once in VAR_DIR: enough for one machine; several web nodes need this.
 VAPID_PRIVATE_KEY = _secret("VAPID_PRIVATE_KEY", default="")
 VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")  # "mailto:…" for the push services
+
+# Text messages for alerts (plumbing/sms.py): a file per message in VAR_DIR/sms unless a gateway
+# is configured (plumbing.sms.HttpBackend with its URL and token).
+SMS_BACKEND = env.str("SMS_BACKEND", default="plumbing.sms.FileBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = _secret("SMS_GATEWAY_TOKEN", default="")
+# Alerts to many devices are sent this many at a time (each is an HTTPS request to a push service).
+ALERT_PUSH_THREADS = env.int("ALERT_PUSH_THREADS", default=16)
 
 # --- Files ----------------------------------------------------------------------------------------
 

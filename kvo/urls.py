@@ -24,6 +24,7 @@ urlpatterns = [
     path("register/bulletins/", include("bulletins.urls")),
     path("register/", include("bans.urls")),
     path("claims/", include("claims.urls")),
+    path("alerts/", include("alerts.urls")),
     path("reports/", include("kvo.report_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

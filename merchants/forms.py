@@ -7,6 +7,7 @@ from merchants.models import Partnership, Shop, ShoppingArea, User
 from merchants.objection_contact import MAX_ADDRESS_LINES, address_lines
 from merchants.roles import Role
 from plumbing.forms import IdMultipleChoiceField
+from plumbing.sms import normalise_mobile
 
 
 class AreaForm(forms.ModelForm):
@@ -172,8 +173,14 @@ class BulletinEmailForm(forms.ModelForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "language", "report_alerts"]
-        widgets = {"report_alerts": forms.RadioSelect}
+        fields = ["full_name", "language", "report_alerts", "mobile"]
+        widgets = {
+            "report_alerts": forms.RadioSelect,
+            "mobile": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def clean_mobile(self):
+        return normalise_mobile(self.cleaned_data["mobile"])
 
 
 class ObjectionContactForm(forms.ModelForm):

@@ -68,6 +68,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=ReportAlerts.EACH,
         help_text=_("For the community police officer: how you hear of new reports."),
     )
+    # Only for alerts by text message, where the partnership sends them (E.164: +31612345678).
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "Only for alerts by text message, when you have no device for alerts and your "
+            "partnership sends them."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

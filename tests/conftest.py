@@ -168,6 +168,25 @@ class World:
         )
 
     @cached_property
+    def warning(self):
+        """Bakkerij Jansen's participant warns Binnenstad's shops (the partnership uses warnings
+        and the participant signed the protocol), active for an hour."""
+        from alerts.models import AlertSettings
+        from alerts.warnings import send_warning
+        from merchants.services import sign_protocol
+
+        AlertSettings.objects.update_or_create(
+            partnership=self.deventer, defaults={"warnings_from_shops": True}
+        )
+        sign_protocol(self.protocol, actor=self.users["participant"])
+        return send_warning(
+            sender=self.users["participant"],
+            shop=self.shop,
+            description="Man in groene jas stopt scheermesjes in zijn tas.",
+            minutes=60,
+        )
+
+    @cached_property
     def person(self):
         from tests.bans.factories import PersonFactory
 

@@ -32,6 +32,7 @@ MEASURE_ACTION = "302 404 404 404 404 302 302 404 404 404"
 CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 
 CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
+WARNING = lambda w: {"pk": w.warning.pk}  # noqa: E731
 AREA = lambda w: {"pk": w.binnenstad.pk}  # noqa: E731
 DOSSIER_READ = "302 404 404 404 404 404 404 200 404 200"
 REPORT_JOB = lambda w: {"pk": w.report_job.pk}  # noqa: E731
@@ -321,6 +322,15 @@ MATRIX = {
     # The hand-over file has names and addresses: the officer and the administrator.
     "claims:collection_csv": (POST, None, "302 403 403 403 403 200 200 403 403 403"),
     "claims:settings": (GET, None, COORDINATOR_LIST),
+    # --- alerts: officers and participants who signed the protocol (others sign first); a
+    # warning is Binnenstad's, sent by the participant, who signed (the owner and the neighbour
+    # did not); the alert settings are the coordinator's.
+    "alerts:feed": (GET, None, "302 302 302 302 302 200 403 403 403 403"),
+    "alerts:warn": (GET, None, "302 302 302 302 302 403 403 403 403 403"),
+    "alerts:settings": (GET, None, COORDINATOR_LIST),
+    "alerts:detail": (GET, WARNING, "302 200 302 302 404 200 403 403 403 403"),
+    "alerts:open": (GET, WARNING, "302 302 302 302 404 302 403 403 403 403"),
+    "alerts:withdraw": (POST, WARNING, "302 302 302 302 404 302 403 403 403 403"),
     # --- allauth: accounts ---
     "account_login": (GET, None, "200 302 302 302 302 302 302 302 302 302"),
     "account_logout": (GET, None, LOGIN_THEN_200),

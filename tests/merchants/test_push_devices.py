@@ -106,5 +106,5 @@ def test_the_officer_hears_of_a_sighting_at_once_without_a_name(
     (message,) = receiver.messages_for(subscription)
     assert message["title"] == "Persoon met winkelverbod gezien"
     assert message["body"].startswith("In Bakkerij Jansen om ")
-    assert message["url"] == sighting.get_absolute_url()
+    assert message["url"] == f"/alerts/{sighting.alerts.get().pk}/open/"
     assert world.banned.display_name not in json.dumps(message)

@@ -117,8 +117,9 @@ RENAMED_COLUMNS = {"certification_safetymeasure": {"measure": "description"}}
 
 # Columns that only exist after the upgrade: {table now: {column: its value in every old row}}.
 NEW_COLUMNS: dict[str, dict] = {
-    # merchants 0010: how an officer hears of new reports (everyone starts with an email each)
-    "merchants_user": {"report_alerts": "each"},
+    # merchants 0010: how an officer hears of new reports (everyone starts with an email each);
+    # merchants 0013: a mobile number for alerts by text message (nobody gave one yet)
+    "merchants_user": {"report_alerts": "each", "mobile": ""},
     # incidents 0003: when the officers were told of a report (reports before 0.9: never)
     "incidents_incident": {"officers_alerted_at": None},
     # bans 0011: the gallery's large rendition of a photo (made by make_gallery_renditions)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import alerts as alerts_demo
 from demo import certification as dossier_demo
 from demo import claims as claims_demo
 from demo import incidents as incidents_demo
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             incidents = incidents_demo.seed_incidents(partnership)
             officer = merchants["users"][bans_demo.OFFICER_EMAIL]
             register = bans_demo.seed_register(partnership, officer=officer)
+            alert_settings = alerts_demo.seed_alerts(partnership)
             claims_started = time.monotonic()
             civil_claims = {"claims": 0, "skipped": True, "note": "left out"}
             if options["claims"]:
@@ -68,6 +70,7 @@ class Command(BaseCommand):
         lines += incidents_demo.summary_lines(partnership, incidents)
         lines += bans_demo.summary_lines(partnership, register)
         lines += claims_demo.summary_lines(partnership, civil_claims)
+        lines += alerts_demo.summary_lines(partnership, alert_settings)
         self.stdout.write("\n".join(lines))
         self.stdout.write("")
         merchants_demo.write_logins(self.stdout, self.style, debug=debug)
