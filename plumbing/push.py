@@ -14,9 +14,11 @@ nodes need the setting, or their subscriptions would not match each other's key.
 import base64
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from functools import cache
 
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
@@ -36,6 +38,18 @@ TIMEOUT_SECONDS = 10
 class Outcome:
     state: str  # SENT, GONE or FAILED
     status: int | None = None  # the push service's HTTP status, where there was one
+
+
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    """One HTTP session per thread: connections to a push service are kept open between messages
+    (a TLS handshake per message would cost more than the message), and a Session is not shared
+    between threads."""
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
 
 
 @cache
@@ -81,6 +95,7 @@ def send(subscription: dict, message: dict, *, ttl: int = 3600, urgency: str = "
             ttl=ttl,
             headers={"Urgency": urgency},
             timeout=TIMEOUT_SECONDS,
+            requests_session=_session(),
         )
     except WebPushException as error:
         status = error.status_code

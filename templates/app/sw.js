@@ -90,9 +90,14 @@ self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const target = new URL(event.notification.data.url, self.location.origin).href;
   event.waitUntil(
-    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    self.clients.matchAll({ type: "window" }).then((windows) => {
+      // The page itself if it is open; else an open window of the app goes there; else a new one.
       const open = windows.find((client) => client.url === target);
       if (open) return open.focus();
+      const app = windows.find((client) => "navigate" in client);
+      if (app) {
+        return app.navigate(target).then((client) => client && client.focus().catch(() => client));
+      }
       return self.clients.openWindow(target);
     })
   );

@@ -7,8 +7,10 @@ import json
 
 from django.urls import reverse
 
+from merchants.models import AuditEvent
 
-def test_a_push_message_shows_a_notification_with_the_page_to_open(
+
+def test_a_push_message_shows_a_notification_whose_tap_opens_the_alert(
     browser, live_server, world, login_as
 ):
     from tests.browser.conftest import PHONE
@@ -35,11 +37,12 @@ def test_a_push_message_shows_a_notification_with_the_page_to_open(
     devtools.send("ServiceWorker.enable")
     page.wait_for_timeout(300)
     (registration,) = [r for r in registrations if not r.get("isDeleted")]
+    warning = world.warning  # what the alert is about: a warning from Bakkerij Jansen
     message = {
-        "title": "Nieuwe melding",
-        "body": "Winkeldiefstal bij Bakkerij Jansen",
-        "url": world.incident.get_absolute_url(),
-        "tag": f"incident-{world.incident.pk}",
+        "title": "Let op: bericht van een winkel in de buurt",
+        "body": "In Binnenstad om 14:32: open het voor de beschrijving",
+        "url": reverse("alerts:open", kwargs={"pk": warning.pk}),
+        "tag": f"alert-{warning.pk}",
     }
     devtools.send(
         "ServiceWorker.deliverPushMessage",
@@ -60,4 +63,19 @@ def test_a_push_message_shows_a_notification_with_the_page_to_open(
         })"""
     )
     assert shown == [message]
+
+    # The tap. Headless Chromium has no notification to click, so the service worker gets the
+    # click event from a script, with the notification it showed; what it does is ours: the open
+    # window of the app goes to the alert, through the access log, and lands on the warning.
+    page.reload()  # now a window under the worker's care
+    (worker,) = context.service_workers
+    worker.evaluate(
+        """() => self.registration.getNotifications().then(([notification]) =>
+          self.dispatchEvent(new NotificationEvent("notificationclick", { notification })))"""
+    )
+    page.wait_for_url(live_server.url + reverse("alerts:detail", kwargs={"pk": warning.pk}))
+    assert page.locator("h1").inner_text() == "Waarschuwing van een winkel in de buurt"
+    assert "groene jas" in page.locator("main").inner_text()
+    opened = AuditEvent.objects.filter(action="alerts.alert.opened", object_id=str(warning.pk))
+    assert [event.actor for event in opened] == [world.users["officer"]]
     context.close()
