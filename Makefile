@@ -12,7 +12,7 @@ DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=kvo.example.nl SITE_URL=https
 	STATIC_MANIFEST=false SECRET_KEY=deploy-check-$(shell echo kvo | md5sum | cut -c1-32)-x9Tq7LmZ2vR4pW8sK1nB
 
 .PHONY: run test setup lint migrations-check translations deploy-check layers compose-check \
-	messages demo bench bench-dashboard load backup restore clean
+	messages demo bench bench-dashboard bench-alerts load backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ bench: setup
 # The worst case the table leaves out: one partnership holding 1,000 to 1,000,000 incidents.
 bench-dashboard: setup
 	$(PY) bench/dashboard.py
+
+# Alerts in seconds (issue 19): a sighting to 300 devices through a real worker on Redis.
+bench-alerts: setup
+	$(PY) bench/alert_push.py
 
 # Load test: gunicorn on PostgreSQL on loopback, driven by locust (bench/load.py).
 load: setup

@@ -18,7 +18,7 @@ from alerts.models import Alert, AlertKind, settings_for
 from bans.selectors import working_shops
 from merchants import access
 from merchants.access import require_capability
-from merchants.services import has_signed_current_protocol, log_action
+from merchants.services import has_signed_current_protocol, log_action, save_and_log_changes
 from plumbing.http import client_ip
 
 FEED_SIZE = 50
@@ -173,19 +173,8 @@ def withdraw(request, pk):
 @require_capability("manage_partnership")
 def alert_settings(request):
     form = AlertSettingsForm(request.POST or None, instance=settings_for(request.partnership))
-    before = {name: str(form.initial.get(name, "")) for name in form.fields}
     if request.method == "POST" and form.is_valid():
-        form.save()
-        log_action(
-            "alerts.settings.changed",
-            actor=request.user,
-            partnership=request.partnership,
-            data={
-                name: {"old": before[name], "new": str(form.cleaned_data[name])}
-                for name in form.changed_data
-            },
-            ip_address=client_ip(request),
-        )
+        save_and_log_changes(form, "alerts.settings.changed", request=request)
         messages.success(request, _("The alert settings are saved."))
         return redirect("alerts:settings")
     return render(request, "alerts/settings.html", {"form": form})

@@ -32,7 +32,7 @@ from claims.selectors import filtered_claims, may_see_identity, partnership_clai
 from claims.views import first_error, log_identity_access
 from merchants import access
 from merchants.access import require_capability
-from merchants.services import log_action
+from merchants.services import log_action, save_and_log_changes
 from plumbing.csvexport import csv_response
 from plumbing.http import client_ip
 
@@ -327,20 +327,8 @@ def collection_csv(request):
 @require_capability("manage_claims")
 def claim_settings(request):
     form = ClaimSettingsForm(request.POST or None, instance=settings_for(request.partnership))
-    before = {name: str(form.initial.get(name, "")) for name in form.fields}
     if request.method == "POST" and form.is_valid():
-        form.save()
-        log_action(
-            "claims.settings.changed",
-            actor=request.user,
-            partnership=request.partnership,
-            # Old and new values: a changed payout IBAN must be traceable.
-            data={
-                name: {"old": before[name], "new": str(form.cleaned_data[name])}
-                for name in form.changed_data
-            },
-            ip_address=client_ip(request),
-        )
+        save_and_log_changes(form, "claims.settings.changed", request=request)
         messages.success(request, _("The claim settings are saved."))
         return redirect("claims:settings")
     return render(request, "claims/settings.html", {"form": form})

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from alerts import warnings
 from kvo.dashboard import (
     Period,
     charts_for,
@@ -35,6 +36,8 @@ def home(request):
     }
     if partnership is not None and access.can(request.user, partnership, "manage_members"):
         context["figures"] = selectors.partnership_figures(partnership)
+    if partnership is not None:
+        context["may_warn"] = warnings.may_warn(request.user, partnership)
     return render(request, "home.html", context)
 
 

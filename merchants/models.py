@@ -68,15 +68,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=ReportAlerts.EACH,
         help_text=_("For the community police officer: how you hear of new reports."),
     )
-    # Only for alerts by text message, where the partnership sends them (E.164: +31612345678).
-    mobile = models.CharField(
-        _("mobile number"),
-        max_length=16,
-        blank=True,
-        help_text=_(
-            "Only for alerts by text message, when you have no device for alerts and your "
-            "partnership sends them."
-        ),
+    mobile = models.CharField(  # E.164 (+31612345678): plumbing.sms.normalise_mobile
+        _("mobile number"), max_length=16, blank=True, help_text=_("Only for alerts by text.")
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)

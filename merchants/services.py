@@ -27,6 +27,7 @@ from merchants.models import (
 )
 from merchants.roles import Role
 from merchants.sessions import end_sessions
+from plumbing.http import client_ip
 from plumbing.mail import send_templated_mail
 
 
@@ -44,6 +45,24 @@ def log_action(action, *, actor=None, partnership=None, obj=None, data=None, ip_
         data=data or {},
         ip_address=ip_address,
     )
+
+
+def save_and_log_changes(form, action, *, request):
+    """Save a settings form and write each changed field's old and new value to the audit log
+    (a changed payout IBAN or who gets alerts must be traceable)."""
+    before = {name: str(form.initial.get(name, "")) for name in form.changed_data}
+    saved = form.save()
+    log_action(
+        action,
+        actor=request.user,
+        partnership=request.partnership,
+        data={
+            name: {"old": before[name], "new": str(form.cleaned_data[name])}
+            for name in form.changed_data
+        },
+        ip_address=client_ip(request),
+    )
+    return saved
 
 
 # --- invitations ----------------------------------------------------------------------------------

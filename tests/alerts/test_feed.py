@@ -13,6 +13,7 @@ from bans.sightings import report_sighting
 from merchants.models import AuditEvent
 from merchants.services import sign_protocol
 from tests.alerts.test_sighting_alerts import device_for
+from tests.alerts.test_sighting_alerts import sight as sighting
 from tests.alerts.test_warnings import DESCRIPTION
 from tests.factories import MembershipFactory, ShopFactory, UserFactory, add_totp
 from tests.push_receiver import PushReceiver
@@ -23,16 +24,6 @@ def receiver():
     service = PushReceiver()
     yield service
     service.close()
-
-
-def sighting(world, capture):
-    with capture(execute=True):
-        return report_sighting(
-            world.banned,
-            reporter=world.users["participant"],
-            shop=world.shop,
-            submission_key=uuid.uuid4(),
-        )
 
 
 def test_each_sees_the_alerts_meant_for_them(world, client_as, django_capture_on_commit_callbacks):

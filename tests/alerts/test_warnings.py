@@ -220,3 +220,40 @@ def test_opening_a_warning_is_in_the_access_log(
     assert (event.actor, event.object_id) == (world.users["owner"], str(alert.pk))
     log = client_as("administrator").get("/register/access-log/").content.decode()
     assert "Opende een bericht" in log
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"shop": str(2**70), "description": DESCRIPTION, "minutes": "60"},
+        {"shop": "٣", "description": DESCRIPTION, "minutes": "60"},
+        {"description": "a\x00b", "minutes": "60"},
+        {"description": "🙂" * 5000, "minutes": "60"},
+        {"description": DESCRIPTION, "minutes": "NaN"},
+        {"description": DESCRIPTION, "minutes": "100000"},
+        {"description": DESCRIPTION, "minutes": "60", "person": str(2**70)},
+        {"description": DESCRIPTION, "minutes": "60", "person": "-1"},
+    ],
+)
+def test_tampered_or_awkward_input_is_a_form_error(world, uses_warnings, client_as, data):
+    data = {"shop": str(world.shop.pk), **data}
+    response = client_as("participant").post("/alerts/warn/", data)
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not Alert.objects.exists()
+
+
+def test_a_person_of_another_partnership_cannot_be_linked(world, uses_warnings, client_as):
+    from tests.bans.factories import MeasureFactory, PersonFactory
+
+    stranger = PersonFactory(partnership=world.zwolle, display_name="Zwolse Z.")
+    MeasureFactory(person=stranger, kind="red")
+    assert world.banned.pk  # Deventer's gallery has one person
+    client = client_as("participant")
+    page = client.get("/alerts/warn/").content.decode()
+    assert "Rob K." in page and "Zwolse Z." not in page
+    data = {"shop": world.shop.pk, "description": DESCRIPTION, "minutes": 60}
+    refused = client.post("/alerts/warn/", {**data, "person": stranger.pk})
+    assert refused.status_code == 200 and not Alert.objects.exists()
+    client.post("/alerts/warn/", {**data, "person": world.banned.pk})
+    assert Alert.objects.get().person_id == world.banned.pk
