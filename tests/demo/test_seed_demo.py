@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.utils import timezone
 
+from alerts.models import settings_for as alert_settings_for
 from bans import services
 from bans.models import BAN_KINDS, MeasureKind, Person
 from claims.models import Claim, settings_for
@@ -54,6 +55,9 @@ def test_seed_demo_fills_every_part_and_a_second_run_adds_nothing(db, settings):
     check_partnership(partnership_counts())
     check_incidents(deventer, incident_checks.counts())
     check_register(deventer, register_checks.counts())
+    # The demo's shops get sightings and may warn each other, so both can be tried.
+    alerts = alert_settings_for(deventer)
+    assert alerts.pk and alerts.sightings_to_shops and alerts.warnings_from_shops
 
     call_command("seed_demo", verbosity=0)  # now with the claims
     first = everything()
