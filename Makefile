@@ -53,8 +53,11 @@ compose-check:
 	elif [ "$$CI" = "true" ]; then echo "docker-compose missing in CI"; exit 1; \
 	else echo "SKIP compose check: docker-compose not installed"; fi
 
+# Two workers (pytest-xdist), as the machines have two cores; each takes the next test when it is
+# done, so the long ones (the upgrade, the demo, the page sweep) run beside the rest.
+TEST_WORKERS ?= 2
 test: setup lint migrations-check translations deploy-check layers compose-check
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Extract new strings into locale/nl (needs GNU gettext); then translate them in the .po file.
 messages: setup

@@ -22,10 +22,35 @@ from tests.factories import (
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The suite asserts Dutch text: make sure the compiled catalogue matches the .po before any test.
-subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_messages.py")], check=True)
+# The suite asserts Dutch text: make sure the compiled catalogue matches the .po before any test
+# (once, by the main process, when pytest-xdist runs workers beside each other).
+if not os.environ.get("PYTEST_XDIST_WORKER"):
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_messages.py")], check=True)
 # Django may have loaded the catalogue while starting up; make it read the fresh one.
 translation_file_changed(sender=None, file_path=Path("django.mo"))
+
+# Two workers side by side (pytest-xdist, `make test`): each has its own files (KVO_VAR_DIR,
+# pyproject.toml), its own PostgreSQL test database (pytest-django adds "_gw0") and here its own
+# Redis databases, since every test empties the cache and the broker queue must not be shared.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if WORKER:
+    from django.conf import settings as django_settings
+    from django.core.cache import caches
+
+    from kvo.celery import app as celery_app
+
+    def _shifted(url, by):
+        base, _slash, number = url.rpartition("/")
+        return f"{base}/{(int(number or 0) + by) % 15}" if number.isdigit() else url
+
+    shift = 2 * int("".join(c for c in WORKER if c.isdigit()) or 0)  # broker and cache each
+    if django_settings.REDIS_URL and shift:
+        django_settings.REDIS_URL = _shifted(django_settings.REDIS_URL, shift)
+        django_settings.CACHES["default"]["LOCATION"] = _shifted(
+            django_settings.CACHES["default"]["LOCATION"], shift
+        )
+        caches.__dict__.pop("settings", None)  # read CACHES again on first use
+        celery_app.conf.broker_url = django_settings.REDIS_URL
 
 # In CI every real service must be there: a test that would skip fails instead.
 STRICT = os.environ.get("CI") == "true" or os.environ.get("KVO_REQUIRE_SERVICES") == "1"
