@@ -70,6 +70,23 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_connections(django_db_setup, django_db_blocker):
+    """Threads of the real services (the Celery worker of tests/test_worker.py, live servers) can
+    leave a connection to the test database open; end them so that the database can be dropped
+    when the run ends (PostgreSQL refuses while a session uses it)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate-limit counters and used-TOTP markers live in the cache (Redis in CI).

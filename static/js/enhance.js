@@ -1,6 +1,7 @@
 /* Small enhancements of every page; each page works without them.
  *
  * - Filter panels (<details data-filters>) are folded on a phone and open on a wider screen.
+ * - On a phone, the menu (one row that scrolls sideways) shows the current page's item.
  * - The service worker (the app on the home screen, offline pages) is registered; logging out
  *   tells it to forget the pages it kept.
  * - A form with data-confirm asks in the page (a <dialog>) before it is sent, and then sends
@@ -79,6 +80,15 @@
         navigator.serviceWorker.controller.postMessage("forget-pages");
       }
     });
+  }
+
+  // The menu scrolls sideways on a phone: show where we are.
+  var current = document.querySelector('.site-nav a[aria-current="page"]');
+  if (current && !WIDE.matches) {
+    var list = current.closest("ul");
+    var item = current.getBoundingClientRect();
+    var row = list.getBoundingClientRect();
+    list.scrollLeft += item.left - row.left - (row.width - item.width) / 2;  // the page stays put
   }
 
   unfoldFilters(document);
