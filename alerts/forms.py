@@ -49,7 +49,9 @@ class WarningForm(forms.Form):
         if len(shops) == 1:
             self.fields["shop"].widget = forms.HiddenInput()
             self.fields["shop"].initial = shops[0].pk
-        people = gallery_people(partnership, day=timezone.localdate(), viewer_shops=shops)
+        # Collective measures only: every shop of the area sees those in its gallery, not one
+        # shop's own ban.
+        people = gallery_people(partnership, day=timezone.localdate())
         self.fields["person"].choices = [("", _("Nobody from the gallery"))] + [
             (p.pk, p.display_name) for p in sorted(people, key=lambda p: p.display_name)
         ]

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents.models import Incident
 from merchants.models import Partnership, Shop, ShoppingArea
@@ -85,7 +86,7 @@ class Alert(models.Model):
 
 class Channel(models.TextChoices):
     PUSH = "push", _("Alert on a device")
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("alert channel", "Email")
     SMS = "sms", _("Text message")
 
 
@@ -97,6 +98,8 @@ class DeliveryState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     GONE = "gone", _("Device gone")
+    # Not sent: the alert was withdrawn or had expired before its turn came.
+    CANCELLED = "cancelled", _("Not sent: no longer active")
 
 
 class AlertDelivery(models.Model):

@@ -6,6 +6,7 @@ transaction, sends them, many pushes at a time, then records each outcome. A ret
 second worker finds nothing queued; a row left SENDING by a worker that died becomes FAILED after
 STALE_AFTER (we cannot know whether it reached the push service, and sending twice is worse)."""
 
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -22,6 +23,7 @@ from alerts.models import (
     Alert,
     AlertDelivery,
     AlertKind,
+    AlertState,
     Channel,
     DeliveryState,
     settings_for,
@@ -32,7 +34,9 @@ from merchants.roles import Role
 from plumbing import push, sms
 from plumbing.mail import send_templated_mail
 
+logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
+REQUEUE_AFTER = timedelta(minutes=1)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 RETRY_AFTER_SECONDS = 0.5
 
@@ -172,24 +176,46 @@ def deliver(alert_id) -> dict:
     if alert is None:
         return counts
     with transaction.atomic():
-        rows = list(
-            AlertDelivery.objects.select_for_update(skip_locked=True)
-            .select_related("user")
+        # Lock the deliveries only (of=self): locking their users too would make a second
+        # alert to the same people skip its rows, and leave them queued.
+        claimed = list(
+            AlertDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(alert=alert, state=DeliveryState.QUEUED)
+            .values_list("pk", flat=True)
         )
-        AlertDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-            state=DeliveryState.SENDING
-        )
+        AlertDelivery.objects.filter(pk__in=claimed).update(state=DeliveryState.SENDING)
+    rows = list(AlertDelivery.objects.select_related("user").filter(pk__in=claimed))
     if not rows:
         return counts
+    results = {}
+    try:
+        if alert.state != AlertState.ACTIVE:
+            # Withdrawn or expired before its turn: a late alert would undo the correction.
+            results = {row.pk: (DeliveryState.CANCELLED, None) for row in rows}
+        else:
+            _send_all(alert, rows, results)
+    finally:
+        # Whatever went wrong half-way, what was sent is recorded, and what was not is failed.
+        for row in rows:
+            results.setdefault(row.pk, (DeliveryState.FAILED, None))
+        _record(rows, results)
+    for state, _status in results.values():
+        counts[state] += 1
+    return counts
+
+
+def _send_all(alert, rows, results):
     pushes = [row for row in rows if row.channel == Channel.PUSH]
     devices = PushDevice.objects.in_bulk([int(row.target) for row in pushes])
-    results = {}
     jobs = []
     for row in pushes:
         device = devices.get(int(row.target))
-        if device is None or device.user_id != row.user_id:
+        if device is None:
             results[row.pk] = (DeliveryState.GONE, None)
+            continue
+        if device.user_id != row.user_id:
+            # The browser has since been logged into by someone else: not this user's any more.
+            results[row.pk] = (DeliveryState.FAILED, None)
             continue
         with translation.override(row.user.language):
             jobs.append((row, device, message(alert, row.user)))
@@ -203,10 +229,6 @@ def deliver(alert_id) -> dict:
         states = {push.SENT: DeliveryState.SENT, push.GONE: DeliveryState.GONE}
         for (row, _device, _message), outcome in zip(jobs, outcomes, strict=True):
             results[row.pk] = (states.get(outcome.state, DeliveryState.FAILED), outcome.status)
-    _record(rows, results)
-    for state, _status in results.values():
-        counts[state] += 1
-    return counts
 
 
 def _push(subscription, message):
@@ -231,7 +253,7 @@ def _record(rows, results):
     pushed = [row for row in rows if row.channel == Channel.PUSH]
     # A device the push service no longer knows is deleted; one that took the alert is used.
     PushDevice.objects.filter(
-        pk__in=[int(r.target) for r in pushed if r.state == DeliveryState.GONE]
+        pk__in=[int(r.target) for r in pushed if r.state == DeliveryState.GONE and r.status]
     ).delete()
     PushDevice.objects.filter(
         pk__in=[int(r.target) for r in pushed if r.state == DeliveryState.SENT]
@@ -239,6 +261,14 @@ def _record(rows, results):
 
 
 def _send_other(alert, row):
+    try:
+        return _send_message(alert, row)
+    except Exception:  # a refused address or an unreachable mail server: this row only
+        logger.warning("alert %s: %s delivery %s failed", alert.pk, row.channel, row.pk)
+        return DeliveryState.FAILED, None
+
+
+def _send_message(alert, row):
     with translation.override(row.user.language):
         text = message(alert, row.user)
         if row.channel == Channel.SMS:
@@ -266,6 +296,25 @@ def settle_stale(now=None) -> int:
     return AlertDelivery.objects.filter(
         state=DeliveryState.SENDING, alert__created_at__lte=now - STALE_AFTER
     ).update(state=DeliveryState.FAILED)
+
+
+def requeue_waiting(now=None) -> int:
+    """Alerts with deliveries still queued a minute on (the broker was down when they were
+    queued, or a task was lost): their task again. Claiming makes a duplicate harmless."""
+    now = now or timezone.now()
+    waiting = (
+        AlertDelivery.objects.filter(
+            state=DeliveryState.QUEUED, alert__created_at__lte=now - REQUEUE_AFTER
+        )
+        .values_list("alert_id", flat=True)
+        .distinct()
+    )
+    from alerts.tasks import send_alert
+
+    alert_ids = list(waiting)
+    for alert_id in alert_ids:
+        send_alert.delay(alert_id)
+    return len(alert_ids)
 
 
 # --- what a message says ---------------------------------------------------------------------

@@ -15,9 +15,14 @@ def tell_withdrawn(alert_id):
 
 
 @shared_task(ignore_result=True)
+def sweep_alerts():
+    """Every minute: deliveries still queued get their task again; deliveries a dead worker left
+    half-done become failed."""
+    return {"requeued": services.requeue_waiting(), "stale": services.settle_stale()}
+
+
+@shared_task(ignore_result=True)
 def alert_retention():
     """Hourly: a warning's description goes a day after it was sent, an alert after thirty days
-    (each with a ledger line); deliveries a dead worker left half-done become failed."""
-    result = retention.apply()
-    result["stale_deliveries"] = services.settle_stale()
-    return result
+    (each with a ledger line)."""
+    return retention.apply()

@@ -166,7 +166,7 @@ def withdraw(request, pk):
     except warnings.WarningRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("The warning is withdrawn; the shops see it so."))
+        messages.success(request, _("The warning is withdrawn; the shops can see that."))
     return redirect("alerts:detail", pk=alert.pk)
 
 

@@ -101,7 +101,7 @@ def may_withdraw(user, alert) -> bool:
 def withdraw(alert, *, actor, now=None) -> Alert:
     now = now or timezone.now()
     if not may_withdraw(actor, alert):
-        raise WarningRefused(_("Only its sender and the officer withdraw a warning."))
+        raise WarningRefused(_("Only its sender and the officer can withdraw a warning."))
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.withdrawn_at:
@@ -117,6 +117,18 @@ def withdraw(alert, *, actor, now=None) -> Alert:
     return locked
 
 
+def withdraw_sighting_alerts(incident, now=None):
+    """A sighting taken back by its reporter: its alert claimed something false about someone.
+    It becomes withdrawn and loses the person it pointed to; the devices that showed it are
+    told. Called inside the transaction that deletes the sighting."""
+    alerts = list(Alert.objects.filter(incident=incident, kind=AlertKind.SIGHTING))
+    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(
+        withdrawn_at=now or timezone.now(), person_id=None
+    )
+    for alert in alerts:
+        transaction.on_commit(lambda pk=alert.pk: _queue_withdrawn(pk), robust=True)
+
+
 def _queue_withdrawn(alert_id):
     from alerts.tasks import tell_withdrawn
 
@@ -126,15 +138,15 @@ def _queue_withdrawn(alert_id):
 def tell_withdrawn(alert_id) -> int:
     """Replace the warning on the devices that were sent it (same tag): it no longer holds."""
     alert = Alert.objects.select_related("area").filter(pk=alert_id).first()
-    if alert is None:
+    if alert is None or alert.area is None:
         return 0
     recipients = {d.user for d in alert.deliveries.filter(channel="push").select_related("user")}
     for user in recipients:
         with translation.override(user.language):
             notify(
                 [user],
-                title=_("Warning withdrawn"),
-                body=_("The warning from %(area)s no longer holds.") % {"area": alert.area.name},
+                title=_("Alert withdrawn"),
+                body=_("The alert from %(area)s no longer holds.") % {"area": alert.area.name},
                 url=reverse("alerts:open", kwargs={"pk": alert.pk}),
                 tag=f"alert-{alert.pk}",
             )

@@ -8,6 +8,8 @@ imports them.
   force (the bulletins listen: the shops must learn of it).
 - ``sighting_reported``: sent after commit when a shop reported a banned person in the shop (the
   alerts listen: officers, and where chosen the area's shops, hear of it in seconds).
+- ``sighting_withdrawn``: sent inside the transaction that deletes a sighting its reporter took
+  back (the alerts listen: the alert about it is withdrawn and stripped, the devices are told).
 - ``measure_proposed``: sent after commit when an officer wrote a proposal that waits for a
   decision (the alerts listen: the partnership's other officers hear of it).
 - ``ACCESS_ACTIONS``: the audit actions that count as someone looking at personal data, shown in
@@ -23,6 +25,7 @@ person_merging = Signal()  # sender=Person, keep=Person, duplicate=Person
 collective_measure_in_force = Signal()  # sender=Measure, partnership=Partnership
 # After commit, when a shop reported a banned person in the shop: alerts raise an alert.
 sighting_reported = Signal()  # sender=Incident, incident=Incident, person=Person
+sighting_withdrawn = Signal()  # sender=Incident, incident=Incident (still there)
 measure_proposed = Signal()  # sender=Measure, measure=Measure (the card), actor=User
 
 # Each action with what it says in the access log and in a person's access report.

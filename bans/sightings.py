@@ -106,6 +106,7 @@ def withdraw_sighting(incident, *, actor, now=None):
             "shop": locked.shop.name,
             "time": locked.occurred_at.isoformat(),
         }
+        hooks.sighting_withdrawn.send(sender=Incident, incident=locked)
         locked.delete()
         transaction.on_commit(lambda: _queue_withdrawal_email(facts), robust=True)
     return link.person

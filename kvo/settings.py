@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.daily_report_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    "alert-sweep": {
+        "task": "alerts.tasks.sweep_alerts",
+        "schedule": crontab(minute="*"),
+    },
     "alert-retention": {
         "task": "alerts.tasks.alert_retention",
         "schedule": crontab(minute=20),

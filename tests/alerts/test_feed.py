@@ -181,3 +181,79 @@ def test_the_description_is_not_in_the_feed_partial_or_push(world, client_as):
     assert world.warning.description
     partial = client_as("officer").get("/alerts/", headers={"HX-Request": "true"})
     assert DESCRIPTION[:10] not in partial.content.decode()
+
+
+def test_a_sighting_taken_back_withdraws_its_alert_and_tells_the_devices(
+    world, receiver, django_capture_on_commit_callbacks
+):
+    from bans.sightings import withdraw_sighting
+
+    officer = device_for(world.users["officer"], receiver)
+    incident = sighting(world, django_capture_on_commit_callbacks)
+    alert = incident.alerts.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_sighting(incident, actor=world.users["participant"])
+    alert.refresh_from_db()
+    # It no longer points at anyone, and says it no longer holds.
+    assert alert.state == "withdrawn" and alert.person_id is None and alert.incident is None
+    first, correction = receiver.messages_for(officer)
+    assert correction["title"] == "Bericht ingetrokken" and correction["tag"] == first["tag"]
+
+
+def test_a_failing_mail_server_fails_its_rows_and_the_pushes_are_still_recorded(
+    world, receiver, settings, django_capture_on_commit_callbacks
+):
+    AlertSettings.objects.create(partnership=world.deventer, sightings_to_shops=True)
+    sign_protocol(world.protocol, actor=world.users["owner"])  # no device: email
+    phone = device_for(world.users["officer"], receiver)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    alert = sighting(world, django_capture_on_commit_callbacks).alerts.get()
+    states = dict(AlertDelivery.objects.filter(alert=alert).values_list("channel", "state"))
+    assert states == {"push": "sent", "email": "failed"}
+    assert len(receiver.messages_for(phone)) == 1
+
+
+def test_a_withdrawn_alert_is_not_sent_late_and_a_moved_device_is_kept(
+    world, receiver, django_capture_on_commit_callbacks
+):
+    from merchants.devices import PushDevice
+
+    device_for(world.users["officer"], receiver)
+    with django_capture_on_commit_callbacks(execute=False):
+        incident = report_sighting(
+            world.banned,
+            reporter=world.users["participant"],
+            shop=world.shop,
+            submission_key=uuid.uuid4(),
+        )
+        alert = services.alert_sighting(incident, world.banned)  # queued, not yet sent
+    Alert.objects.filter(pk=alert.pk).update(withdrawn_at=alert.created_at)
+    assert services.deliver(alert.pk)["cancelled"] == 1
+    assert receiver.received == []
+
+    # A delivery planned for a browser that another user has since logged into.
+    second = services.alert_sighting(incident, world.banned)
+    PushDevice.objects.update(user=world.users["administrator"])
+    assert services.deliver(second.pk)["failed"] == 1
+    assert PushDevice.objects.count() == 1 and receiver.received == []
+
+
+def test_deliveries_left_queued_get_their_task_again(
+    world, receiver, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    phone = device_for(world.users["officer"], receiver)
+    with django_capture_on_commit_callbacks(execute=False):
+        incident = report_sighting(
+            world.banned,
+            reporter=world.users["participant"],
+            shop=world.shop,
+            submission_key=uuid.uuid4(),
+        )
+        alert = services.alert_sighting(incident, world.banned)  # the broker lost the task
+    assert services.requeue_waiting(now=alert.created_at) == 0  # not yet: it may be on its way
+    assert services.requeue_waiting(now=alert.created_at + timedelta(minutes=2)) == 1
+    assert len(receiver.messages_for(phone)) == 1
+    assert services.requeue_waiting(now=alert.created_at + timedelta(minutes=3)) == 0
