@@ -122,3 +122,22 @@ def assert_fits(page, what=""):
     own region)."""
     found = page.evaluate(_OVERFLOW)
     assert found["scroll"] <= found["width"], (what, found)
+
+
+# The service worker is active and in charge, or the test fails after `seconds`: a promise that
+# never settles would hold page.evaluate (which has no timeout of its own) for ever.
+_WORKER_ACTIVE = """(seconds) => Promise.race([
+  navigator.serviceWorker.ready.then((registration) => new Promise((done) => {
+    const worker = registration.active;
+    if (worker.state === "activated") return done(worker.state);
+    const settle = () => worker.state === "activated" && done(worker.state);
+    worker.addEventListener("statechange", settle);
+  })),
+  new Promise((done) => setTimeout(() => done("not activated in time"), seconds * 1000)),
+])"""
+
+
+def wait_for_service_worker(page, seconds=20):
+    state = page.evaluate(_WORKER_ACTIVE, seconds)
+    assert state == "activated", state
+    return state

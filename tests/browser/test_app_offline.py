@@ -14,7 +14,7 @@ from tests.incidents.factories import cctv_still
 def test_a_report_made_offline_is_sent_once_when_back_online(
     browser, live_server, world, login_as, shoot
 ):
-    from tests.browser.conftest import PHONE
+    from tests.browser.conftest import PHONE, wait_for_service_worker
 
     context = browser.new_context(viewport=PHONE, locale="nl-NL", service_workers="allow")
     login_as(context, world.users["participant"])
@@ -22,16 +22,7 @@ def test_a_report_made_offline_is_sent_once_when_back_online(
     report_url = live_server.url + reverse("incidents:report")
     page.goto(report_url)
     assert page.locator("link[rel=manifest]").count() == 1
-    state = page.evaluate(
-        """() => navigator.serviceWorker.ready.then((registration) => new Promise((done) => {
-          const worker = registration.active;
-          if (worker.state === "activated") return done(worker.state);
-          worker.addEventListener(
-            "statechange", () => worker.state === "activated" && done(worker.state)
-          );
-        }))"""
-    )
-    assert state == "activated"
+    wait_for_service_worker(page)
     page.reload()  # now under the worker's care, which keeps this form
     assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
 
