@@ -26,6 +26,19 @@ def receiver():
     service.close()
 
 
+def queued_alert(world, capture):
+    """A sighting and its alert, planned but never handed to a worker (a lost task, a dead
+    worker, a delivery still to come)."""
+    with capture(execute=False):
+        incident = report_sighting(
+            world.banned,
+            reporter=world.users["participant"],
+            shop=world.shop,
+            submission_key=uuid.uuid4(),
+        )
+        return incident, services.alert_sighting(incident, world.banned)
+
+
 def test_each_sees_the_alerts_meant_for_them(world, client_as, django_capture_on_commit_callbacks):
     warning = world.warning  # Binnenstad, from the participant
     seen = sighting(world, django_capture_on_commit_callbacks).alerts.get()
@@ -162,14 +175,7 @@ def test_a_delivery_left_half_done_by_a_dead_worker_is_failed_not_sent_again(
     from datetime import timedelta
 
     device = device_for(world.users["officer"], receiver)
-    with django_capture_on_commit_callbacks(execute=False):
-        incident = report_sighting(
-            world.banned,
-            reporter=world.users["participant"],
-            shop=world.shop,
-            submission_key=uuid.uuid4(),
-        )
-        alert = services.alert_sighting(incident, world.banned)  # the task never runs
+    _incident, alert = queued_alert(world, django_capture_on_commit_callbacks)
     AlertDelivery.objects.filter(alert=alert).update(state="sending")  # claimed, then it died
     assert services.deliver(alert.pk)["sent"] == 0
     assert services.settle_stale(now=alert.created_at + timedelta(minutes=11)) == 1
@@ -220,14 +226,7 @@ def test_a_withdrawn_alert_is_not_sent_late_and_a_moved_device_is_kept(
     from merchants.devices import PushDevice
 
     device_for(world.users["officer"], receiver)
-    with django_capture_on_commit_callbacks(execute=False):
-        incident = report_sighting(
-            world.banned,
-            reporter=world.users["participant"],
-            shop=world.shop,
-            submission_key=uuid.uuid4(),
-        )
-        alert = services.alert_sighting(incident, world.banned)  # queued, not yet sent
+    incident, alert = queued_alert(world, django_capture_on_commit_callbacks)
     Alert.objects.filter(pk=alert.pk).update(withdrawn_at=alert.created_at)
     assert services.deliver(alert.pk)["cancelled"] == 1
     assert receiver.received == []
@@ -245,14 +244,7 @@ def test_deliveries_left_queued_get_their_task_again(
     from datetime import timedelta
 
     phone = device_for(world.users["officer"], receiver)
-    with django_capture_on_commit_callbacks(execute=False):
-        incident = report_sighting(
-            world.banned,
-            reporter=world.users["participant"],
-            shop=world.shop,
-            submission_key=uuid.uuid4(),
-        )
-        alert = services.alert_sighting(incident, world.banned)  # the broker lost the task
+    _incident, alert = queued_alert(world, django_capture_on_commit_callbacks)
     assert services.requeue_waiting(now=alert.created_at) == 0  # not yet: it may be on its way
     assert services.requeue_waiting(now=alert.created_at + timedelta(minutes=2)) == 1
     assert len(receiver.messages_for(phone)) == 1
