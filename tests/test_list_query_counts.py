@@ -58,6 +58,24 @@ def add_bulletins(world, count):
         bulletin_outbox.send_deliveries(bulletin.pk)
 
 
+def add_alerts(world, count):
+    """Warnings from both Binnenstad shops and sightings, which the shops see too."""
+    from alerts.models import AlertSettings
+    from alerts.warnings import send_warning
+
+    AlertSettings.objects.update_or_create(
+        partnership=world.deventer,
+        defaults={"warnings_from_shops": True, "sightings_to_shops": True, "warnings_per_hour": 20},
+    )
+    for name in ("participant", "neighbour_owner"):
+        sign_protocol(world.protocol, actor=world.users[name])
+    for index in range(count):
+        sender, shop = (
+            ("participant", world.shop) if index % 2 else ("neighbour_owner", world.neighbour_shop)
+        )
+        send_warning(sender=world.users[sender], shop=shop, description="Jas", minutes=60)
+
+
 def add_dossier(world, count):
     for area in (world.binnenstad, world.colmschate):
         for index in range(count):
@@ -101,6 +119,8 @@ def add_dossier(world, count):
         ("coordinator", "certification:overview", [], add_dossier),
         ("coordinator", "certification:area_dossier", ["binnenstad"], add_dossier),
         ("officer", "dashboard", [], add_claims),
+        ("officer", "alerts:feed", [], add_alerts),
+        ("participant", "alerts:feed", [], add_alerts),
     ],
 )
 def test_new_lists_do_not_grow_with_the_data(client, world, role, page, args, grow):
