@@ -21,6 +21,7 @@ from urllib.parse import quote
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -280,7 +281,8 @@ def test_the_task_twice_at_once_and_again_afterwards_sends_nothing_twice(service
 
 
 def worker_environment(sink) -> dict:
-    """A `celery worker` process pointed at this test's database, Redis and SMTP sink."""
+    """A `celery worker` process pointed at this test's database, Redis and SMTP sink (under
+    pytest-xdist this worker's Redis databases, not the ones in the environment)."""
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="")
     if db["PASSWORD"]:
@@ -290,6 +292,8 @@ def worker_environment(sink) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
+        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_CACHE_URL": settings.CACHES["default"]["LOCATION"],
         "EMAIL_URL": f"smtp://{HOST}:{sink.port}",
         "EMAIL_TIMEOUT": "10",
         "CELERY_TASK_ALWAYS_EAGER": "false",
