@@ -8,7 +8,7 @@ class BansConfig(AppConfig):
     verbose_name = _("Register")
 
     def ready(self):
-        from bans.models import Measure, MeasureStatus
+        from bans.models import IdentityRequest, Measure, MeasureStatus
         from incidents import retention
 
         def incidents_with_a_live_measure():
@@ -16,9 +16,14 @@ class BansConfig(AppConfig):
                 status__in=[MeasureStatus.PROPOSED, MeasureStatus.ACTIVE], incident__isnull=False
             ).values("incident_id")
 
-        # An incident keeps its personal data while a measure rests on it (DESIGN.md section 3).
-        if incidents_with_a_live_measure not in retention.keep_rules:
-            retention.keep_rules.append(incidents_with_a_live_measure)
+        def incidents_waiting_for_the_police():
+            return IdentityRequest.objects.open().values("incident_id")
+
+        # An incident keeps its personal data while a measure rests on it (DESIGN.md section 3),
+        # and while the police are asked for the name of its person.
+        for rule in (incidents_with_a_live_measure, incidents_waiting_for_the_police):
+            if rule.__name__ not in {kept.__name__ for kept in retention.keep_rules}:
+                retention.keep_rules.append(rule)
 
         from bans.hooks import register_panel
         from incidents import panels

@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bans.models import MeasureKind, Person, SubjectRequest
+from bans.models import IdentityRequest, LegalGround, MeasureKind, Person, SubjectRequest
 
 
 class PersonForm(forms.ModelForm):
@@ -76,3 +77,94 @@ class SubjectRequestForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class IdentityRequestForm(forms.ModelForm):
+    """What the police are asked, on what ground, and where to."""
+
+    class Meta:
+        model = IdentityRequest
+        fields = [
+            "legal_ground",
+            "explanation",
+            "ask_name",
+            "ask_address",
+            "ask_birth_date",
+            "mailbox",
+            "remind_after_days",
+        ]
+        widgets = {
+            "legal_ground": forms.RadioSelect,
+            "explanation": forms.Textarea(attrs={"rows": 2}),
+            "mailbox": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+        help_texts = {
+            "mailbox": _("The police team's functional mailbox that handles these requests."),
+            "remind_after_days": _("A reminder goes to the mailbox when no answer came by then."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_ground"].choices = LegalGround.choices
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("ask_name", "ask_address", "ask_birth_date")):
+            raise forms.ValidationError(_("Ask for at least one thing."))
+        if data.get("legal_ground") == LegalGround.OTHER and not data.get("explanation"):
+            self.add_error("explanation", _("Explain the ground of the request."))
+        return data
+
+
+class IdentityAnswerForm(forms.Form):
+    """The police's answer: the identity goes to the person, never into the request."""
+
+    outcome = forms.ChoiceField(
+        label=_("Answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            (IdentityRequest.Status.ANSWERED, _("The police gave the details")),
+            (IdentityRequest.Status.REFUSED, _("The police did not give them")),
+            (IdentityRequest.Status.WITHDRAWN, _("We withdraw the request")),
+        ],
+    )
+    answered_on = forms.DateField(
+        label=_("Answer received on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    residence = forms.CharField(label=_("Residence"), max_length=100, required=False)
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") != IdentityRequest.Status.ANSWERED:
+            return data
+        today = timezone.localdate()
+        answered = data.get("answered_on")
+        if not answered and "answered_on" not in self.errors:
+            self.add_error("answered_on", _("Fill in when the answer came."))
+        elif answered and answered > today:
+            self.add_error("answered_on", _("This date lies in the future."))
+        elif answered and answered < timezone.localdate(self.request.created_at):
+            self.add_error("answered_on", _("The answer cannot be older than the request."))
+        if not data.get("full_name"):
+            self.add_error("full_name", _("An answer names the person: fill in the full name."))
+        born = data.get("birth_date")
+        if born and not (today.year - 110 <= born.year and born <= today):
+            self.add_error("birth_date", _("Check the date of birth."))
+        return data
+
+    def identity(self):
+        names = ("full_name", "birth_date", "address", "residence")
+        return {name: self.cleaned_data.get(name) for name in names}

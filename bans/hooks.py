@@ -12,6 +12,8 @@ imports them.
   back (the alerts listen: the alert about it is withdrawn and stripped, the devices are told).
 - ``measure_proposed``: sent after commit when an officer wrote a proposal that waits for a
   decision (the alerts listen: the partnership's other officers hear of it).
+- ``identity_recorded``: sent inside the transaction that wrote a name-and-address answer of the
+  police into a person (the claims listen: draft claims take the address).
 - ``ACCESS_ACTIONS``: the audit actions that count as someone looking at personal data, shown in
   the access log and the subject's access report. Apps add theirs with ``add_access_actions``.
 """
@@ -19,7 +21,8 @@ imports them.
 from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
-from bans.models import PersonIncident
+from bans.models import IdentityRequest, PersonIncident
+from merchants import access
 
 person_merging = Signal()  # sender=Person, keep=Person, duplicate=Person
 collective_measure_in_force = Signal()  # sender=Measure, partnership=Partnership
@@ -27,6 +30,8 @@ collective_measure_in_force = Signal()  # sender=Measure, partnership=Partnershi
 sighting_reported = Signal()  # sender=Incident, incident=Incident, person=Person
 sighting_withdrawn = Signal()  # sender=Incident, incident=Incident (still there)
 measure_proposed = Signal()  # sender=Measure, measure=Measure (the card), actor=User
+# Inside the transaction that wrote what the police answered into a person's identity fields.
+identity_recorded = Signal()  # sender=Person, person=Person, actor=User
 
 # Each action with what it says in the access log and in a person's access report.
 ACCESS_ACTIONS = {
@@ -41,6 +46,8 @@ ACCESS_ACTIONS = {
     "incidents.pdf.case_printed": _("Printed a case file"),
     "incidents.pdf.aangifte_printed": _("Printed a police report form"),
     "incidents.export.full": _("Exported cases (CSV)"),
+    "incidents.pack.made": _("Made a hand-over pack for the police"),
+    "bans.person.identity_recorded": _("Recorded the name and address given by the police"),
 }
 
 
@@ -57,4 +64,10 @@ def access_label(action: str) -> str:
 def register_panel(request, incident):
     """The case page's register panel (incidents.panels): the people linked to the report."""
     links = PersonIncident.objects.filter(incident=incident).select_related("person")
-    return "bans/partials/register_panel.html", {"incident": incident, "links": links}
+    context = {
+        "incident": incident,
+        "links": links,
+        "identity_request": IdentityRequest.objects.open().filter(incident=incident).first(),
+        "may_ask_identity": access.can(request.user, incident.partnership, "request_identity"),
+    }
+    return "bans/partials/register_panel.html", context

@@ -8,6 +8,7 @@ administrators only; participants see the display name, the photos and the descr
 import unicodedata
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -324,3 +325,87 @@ class SubjectRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.received_on}"
+
+
+class LegalGround(models.TextChoices):
+    CIVIL_CLAIM = "civil_claim", _("Recovering the damage: civil claim (art. 6:162 BW)")
+    NOTICE = "notice", _("Serving the notice of a collective ban (art. 138 Sr)")
+    OTHER = "other", _("Otherwise, as explained")
+
+
+class IdentityRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(partnership__in=partnerships_with(user, "identity_requests"))
+
+    def open(self):
+        return self.filter(status=IdentityRequest.Status.OPEN)
+
+
+class IdentityRequest(models.Model):
+    """A request to the police for the name and address of the person in a case (a "NAW-verzoek"):
+    shops may not ask for ID, and a civil claim or a notice needs an address.
+
+    Sent as a PDF to a police mailbox, reminded after `remind_after_days`; the answer goes straight
+    into the person's identity fields (bans.identity), never into this row."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the police")
+        ANSWERED = "answered", _("Answered")
+        REFUSED = "refused", _("Not answered by the police")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="identity_requests"
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="identity_requests"
+    )
+    # Who the answer is about; empty until the answer names someone not yet in the register.
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="identity_requests"
+    )
+    legal_ground = models.CharField(_("legal ground"), max_length=20, choices=LegalGround.choices)
+    explanation = models.TextField(_("explanation"), max_length=2000, blank=True)
+    ask_name = models.BooleanField(_("name"), default=True)
+    ask_address = models.BooleanField(_("address and residence"), default=True)
+    ask_birth_date = models.BooleanField(_("date of birth"), default=False)
+    mailbox = models.EmailField(_("police mailbox"))
+    remind_after_days = models.PositiveSmallIntegerField(
+        _("remind after (days)"),
+        default=14,
+        validators=[MinValueValidator(3), MaxValueValidator(60)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Delivery to the mailbox: set by the task once the mail went out; the error while it did not.
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    send_error = models.CharField(max_length=300, blank=True, editable=False)
+    reminders = models.PositiveSmallIntegerField(default=0, editable=False)
+    last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IdentityRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("name-and-address request")
+        verbose_name_plural = _("name-and-address requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["partnership", "status", "created_at"], name="identity_req_idx")
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self):
+        return f"NAW-{self.partnership.code}-{self.pk:05d}"

@@ -357,6 +357,7 @@ def add_photo(person, processed, *, actor):
                 display=display,
                 width=processed.width,
                 height=processed.height,
+                sha256=processed.sha256,
                 added_by=actor,
             )
             log_action(

@@ -1,7 +1,9 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from bans import notices, retention, services, sightings
+from bans import identity, notices, retention, services, sightings
 from bans.models import Measure
 
 
@@ -52,3 +54,23 @@ def issue_notices_for_decision(measure_id, actor_id):
         return len([notices.issue_notice(item, actor=actor) for item in decided])
     except services.RegisterError:
         return 0
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_identity_request(request_id, reminder=False):
+    """Idempotent: a request is sent once (its row records when); a reminder is claimed on the
+    row by identity.send_reminders before this runs."""
+    return identity.send_request(request_id, reminder=reminder)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def remind_identity_requests():
+    """Daily (Celery beat): the requests whose term passed get one reminder each."""
+    return identity.send_reminders()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from bans import sighting_views, views
+from bans import identity_views, sighting_views, views
 
 app_name = "bans"
 
@@ -27,4 +27,9 @@ urlpatterns = [
     path("measures/<id:pk>/revoke/", views.decide, {"action": "revoke"}, name="revoke"),
     path("measures/<id:pk>/notice.pdf", views.notice, name="notice"),
     path("measures/<id:pk>/notice/", views.issue_notice, name="issue_notice"),
+    path("identity/", identity_views.request_list, name="identity_requests"),
+    path("identity/new/<id:incident_pk>/", identity_views.new_request, name="identity_request_new"),
+    path("identity/<id:pk>/", identity_views.request_detail, name="identity_request"),
+    path("identity/<id:pk>/request.pdf", identity_views.request_pdf, name="identity_request_pdf"),
+    path("identity/<id:pk>/answer/", identity_views.record_answer, name="identity_answer"),
 ]

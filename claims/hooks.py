@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bans import hooks as register
+from bans import identity
 from bans.models import Person, PersonIncident
 from bans.services import RegisterError
 from claims.models import Claim, ClaimStatus
@@ -15,6 +16,7 @@ from merchants import access
 
 def connect():
     register.person_merging.connect(move_claims_on_merge, sender=Person, dispatch_uid="claims")
+    register.identity_recorded.connect(refresh_drafts, sender=Person, dispatch_uid="claims")
     register.add_access_actions(
         claims__claim__viewed=gettext_lazy("Opened a claim"),
         claims__claim__letter_printed=gettext_lazy("Printed a claim letter"),
@@ -37,6 +39,20 @@ def move_claims_on_merge(sender, keep, duplicate, **kwargs):
     Claim.objects.filter(person=duplicate).update(person=keep)
 
 
+def refresh_drafts(sender, person, **kwargs):
+    """The police gave a name and address: the person's draft claims take them (a draft is not
+    an issued document yet; a sent claim keeps what it was sent with)."""
+    for claim in Claim.objects.select_for_update().filter(person=person, status=ClaimStatus.DRAFT):
+        claim.snapshot = {
+            **claim.snapshot,
+            "full_name": person.full_name,
+            "address": person.address,
+            "residence": person.residence,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        }
+        claim.save(update_fields=["snapshot"])
+
+
 def claim_panel(request, incident):
     """The case page's claim panel: what the rules say about a claim here, and the claims made."""
     if not access.can(request.user, incident.partnership, "make_claims"):
@@ -50,6 +66,7 @@ def claim_panel(request, incident):
             "incident": incident,
             "verdict": eligibility(incident, person),
             "claims": claims,
+            "identity_request": identity.waiting_for(incident),
             # One claim per case and person: once made (and not cancelled), no second button.
             "claimed": any(
                 c.person_id == getattr(person, "pk", None) and c.status != ClaimStatus.CANCELLED

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bans import identity
 from bans.models import PersonIncident
 from bans.services import RegisterError
 from claims import payments, reminders, services
@@ -178,6 +179,7 @@ def claim_detail(request, pk):
             "history": claim.history.select_related("changed_by"),
             "reminder": getattr(claim, "reminder", None),
             "is_open": claim.status in services.OPEN,
+            "identity_request": identity.waiting_for(claim.incident),
             "may_manage": may_manage,
             "send_form": SendClaimForm(),
             "payment_form": ClaimPaymentForm(

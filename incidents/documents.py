@@ -8,7 +8,8 @@ to people outside the partnership. Access checks are the caller's.
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from incidents.models import ContactMoment, Incident, StatusChange
+from incidents.models import ContactMoment, Incident
+from incidents.selectors import timeline
 from plumbing.pdf import render_pdf
 
 PHOTOS_PER_ROW = 2
@@ -26,7 +27,7 @@ def case_pdf(incident) -> bytes:
             for start in range(0, len(numbered), PHOTOS_PER_ROW)
         ],
         "photo_count": len(photos),
-        "history": incident.history.all(),
+        "timeline": timeline(incident),
         "contacts": incident.contacts.all(),
         "printed_at": timezone.now(),
     }
@@ -50,7 +51,6 @@ def _incident_for_document(pk) -> Incident:
         Incident.objects.select_related("partnership", "area", "shop", "reporter")
         .prefetch_related(
             "photos",
-            Prefetch("history", queryset=StatusChange.objects.select_related("actor")),
             Prefetch("contacts", queryset=ContactMoment.objects.select_related("actor")),
         )
         .get(pk=pk)

@@ -5,7 +5,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import ContactKind, Incident, IncidentType, PoliceReport
+from incidents.models import (
+    ContactKind,
+    HearingKind,
+    Incident,
+    IncidentType,
+    PoliceReport,
+    PoliceStage,
+    ReportChannel,
+    Settlement,
+)
+from incidents.police import next_stages
 from incidents.services import MAX_PHOTOS
 from incidents.workflow import Status, allowed_next
 from merchants.models import Shop, ShoppingArea
@@ -100,6 +110,7 @@ class ReportForm(forms.ModelForm):
             "caught_in_act",
             "police_called",
             "police_report",
+            "police_report_channel",
             "police_report_number",
             "person_description",
             "person_age",
@@ -111,6 +122,7 @@ class ReportForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "police_report": forms.RadioSelect,
+            "police_report_channel": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
             "person_description": forms.Textarea(attrs={"rows": 3}),
             "goods_value": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
@@ -136,6 +148,8 @@ class ReportForm(forms.ModelForm):
         # Legally relevant (a civil claim needs an aangifte): the reporter answers, nothing is
         # pre-set, although the model's default for reports made elsewhere stays "no".
         self.fields["police_report"].initial = None
+        self.fields["police_report_channel"].choices = ReportChannel.choices
+        self.fields["police_report_channel"].label = _("How did you file it?")
         # Shop staff type "41,85": read the amount in the active language's notation.
         self.fields["goods_value"].localize = True
         self.order_fields(["shop", "kind", "occurred_at", "description"])
@@ -191,6 +205,10 @@ class ReportForm(forms.ModelForm):
                 "police_report_number",
                 _("Fill in the registration number you received from the police."),
             )
+        if data.get("police_report") == PoliceReport.YES and not data.get("police_report_channel"):
+            self.add_error("police_report_channel", _("Say how you filed the report."))
+        if data.get("police_report") != PoliceReport.YES:
+            data["police_report_channel"] = ""
         return data
 
     def incident_fields(self):
@@ -211,6 +229,64 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(s, Status(s).label) for s in allowed_next(incident.status)]
+
+
+class FilingForm(forms.Form):
+    """How the shop filed its report to the police, and the number it got."""
+
+    channel = forms.ChoiceField(
+        label=_("How was the report filed?"),
+        choices=ReportChannel.choices,
+        widget=forms.RadioSelect,
+    )
+    reference = forms.CharField(
+        label=_("Police registration number"),
+        max_length=40,
+        help_text=_("The number on the confirmation from the police."),
+    )
+
+
+class PoliceStepForm(forms.Form):
+    """The officer's next step of the report to the police."""
+
+    stage = forms.ChoiceField(label=_("New stage"))
+    hearing_kind = forms.ChoiceField(
+        label=_("Kind of hearing"),
+        choices=[("", "—"), *HearingKind.choices],
+        required=False,
+    )
+    hearing_at = DateTimeField(label=_("Date and time of the hearing"), required=False)
+    settlement = forms.ChoiceField(
+        label=_("How it was settled"), choices=[("", "—"), *Settlement.choices], required=False
+    )
+    public_note = forms.CharField(
+        label=_("Note for the shop"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The shop sees this note in the timeline."),
+    )
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [
+            (stage, PoliceStage(stage).label) for stage in next_stages(incident.police_stage)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        stage = data.get("stage")
+        if stage == PoliceStage.HEARING:
+            if not data.get("hearing_kind"):
+                self.add_error("hearing_kind", _("Choose the kind of hearing."))
+            if not data.get("hearing_at") and "hearing_at" not in self.errors:
+                self.add_error("hearing_at", _("Fill in the date and time of the hearing."))
+            moment = data.get("hearing_at")
+            if moment and abs(moment - timezone.now()) > timedelta(days=366):
+                self.add_error("hearing_at", _("The hearing lies more than a year away."))
+        if stage == PoliceStage.SETTLED and not data.get("settlement"):
+            self.add_error("settlement", _("Say how the case was settled."))
+        return data
 
 
 class ContactForm(forms.Form):

@@ -38,6 +38,36 @@ class PoliceReport(models.TextChoices):
     NO = "no", _("No")
 
 
+class ReportChannel(models.TextChoices):
+    ONLINE = "online", _("Online, on politie.nl")
+    DESK = "desk", _("At the police desk")
+    OFFICER = "officer", _("Through the community police officer")
+
+
+class PoliceStage(models.TextChoices):
+    """Where the report to the police stands; the officer keeps it (incidents.police)."""
+
+    FILED = "filed", _("Report filed with the police")
+    HANDLING = "handling", _("Being handled by the police")
+    PROSECUTOR = "prosecutor", _("Sent to the public prosecutor (OM)")
+    HEARING = "hearing", _("Fast-track hearing set")
+    SETTLED = "settled", _("Settled")
+
+
+class HearingKind(models.TextChoices):
+    SNELRECHT = "snelrecht", _("Fast-track (snelrecht)")
+    SUPERSNELRECHT = "supersnelrecht", _("Super-fast-track (supersnelrecht)")
+
+
+class Settlement(models.TextChoices):
+    CONVICTED = "convicted", _("Convicted by the court")
+    PENALTY_ORDER = "penalty_order", _("Penalty order by the public prosecutor (strafbeschikking)")
+    HALT = "halt", _("Referred to Halt (under 18)")
+    DISMISSED = "dismissed", _("Not prosecuted (sepot)")
+    ACQUITTED = "acquitted", _("Acquitted")
+    OTHER = "other", _("Otherwise")
+
+
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Officers and administrators: their partnerships' incidents. Participants: their shops'.
@@ -100,6 +130,13 @@ class Incident(models.Model):
     )
     police_report_number = models.CharField(
         _("police registration number"), max_length=40, blank=True
+    )
+    police_report_channel = models.CharField(
+        _("how the report was filed"), max_length=10, choices=ReportChannel.choices, blank=True
+    )
+    # The latest PoliceStep's stage, for lists and figures; the steps are the history.
+    police_stage = models.CharField(
+        _("police report stage"), max_length=12, choices=PoliceStage.choices, blank=True
     )
 
     # Personal data: removed by the retention job when the case led to no measure.
@@ -225,6 +262,41 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.incident_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class PoliceStep(models.Model):
+    """Append-only: one row per step of the report to the police, shown in the shop's timeline.
+
+    Written by incidents.police in the transaction that moves `Incident.police_stage`."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="police_steps")
+    stage = models.CharField(_("stage"), max_length=12, choices=PoliceStage.choices)
+    channel = models.CharField(
+        _("how the report was filed"), max_length=10, choices=ReportChannel.choices, blank=True
+    )
+    reference = models.CharField(_("police registration number"), max_length=40, blank=True)
+    hearing_kind = models.CharField(
+        _("kind of hearing"), max_length=16, choices=HearingKind.choices, blank=True
+    )
+    hearing_at = models.DateTimeField(_("date and time of the hearing"), null=True, blank=True)
+    settlement = models.CharField(
+        _("how it was settled"), max_length=16, choices=Settlement.choices, blank=True
+    )
+    public_note = models.TextField(_("note for the shop"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by the email task once the reporter was told: a retried task never sends twice.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("police report step")
+        verbose_name_plural = _("police report steps")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.incident_id}: {self.stage}"
 
 
 class ContactKind(models.TextChoices):

@@ -1,11 +1,15 @@
 """Read side: the querysets behind the incident pages, with their joins done once."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from incidents.models import Incident, IncidentPhoto, IncidentType
+from incidents.models import Incident, IncidentPhoto, IncidentType, PoliceStage
 from incidents.workflow import Status
 from plumbing.workdays import working_days_between
 
@@ -78,3 +82,46 @@ def contact_age(incident, now=None):
 
 def is_open(incident):
     return incident.status != Status.CLOSED
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a case's timeline: a status change or a step of the report to the police."""
+
+    created_at: datetime
+    title: str
+    detail: str
+    note: str
+    actor: object
+    police: bool
+
+
+def timeline(incident) -> list[TimelineEntry]:
+    """Status changes and police steps in the order they happened, as the shop sees them."""
+    entries = [
+        TimelineEntry(c.created_at, c.get_to_status_display(), "", c.public_note, c.actor, False)
+        for c in incident.history.select_related("actor")
+    ]
+    entries += [
+        TimelineEntry(
+            s.created_at, s.get_stage_display(), _step_detail(s), s.public_note, s.actor, True
+        )
+        for s in incident.police_steps.select_related("actor")
+    ]
+    return sorted(entries, key=lambda entry: entry.created_at)
+
+
+def _step_detail(step) -> str:
+    if step.stage == PoliceStage.FILED:
+        parts = [step.get_channel_display(), step.reference]
+    elif step.stage == PoliceStage.HEARING:
+        moment = timezone.localtime(step.hearing_at) if step.hearing_at else None
+        parts = [
+            step.get_hearing_kind_display(),
+            date_format(moment, "j F Y H:i") if moment else "",
+        ]
+    elif step.stage == PoliceStage.SETTLED:
+        parts = [step.get_settlement_display()]
+    else:
+        parts = []
+    return " · ".join(part for part in parts if part)

@@ -17,13 +17,15 @@ from incidents.models import (
     IncidentPhoto,
     InternalNote,
     KeptPhoto,
+    PoliceReport,
     StatusChange,
 )
+from incidents.notify import tell_reporter
+from incidents.police import record_filed_on_report
 from incidents.workflow import Status, can_move
 from merchants import access
 from merchants.services import log_action
 from plumbing.files import delete_files, store_image
-from plumbing.mail import send_templated_mail
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +73,15 @@ def report_incident(
                     thumbnail=thumbnail,
                     width=photo.width,
                     height=photo.height,
+                    sha256=photo.sha256,
                 )
             _take_over(kept, incident, reporter)
             StatusChange.objects.create(
                 incident=incident, from_status="", to_status=Status.REPORTED, actor=reporter
             )
+            if incident.police_report == PoliceReport.YES:
+                # Filed before the report was made: the police track starts here, untold.
+                record_filed_on_report(incident, actor=reporter)
             log_action(
                 "incidents.incident.reported",
                 actor=reporter,
@@ -109,6 +115,7 @@ def _take_over(kept, incident, reporter):
             thumbnail=photo.thumbnail.name,
             width=photo.width,
             height=photo.height,
+            sha256=photo.sha256,
         )
     rows.delete()
 
@@ -128,6 +135,7 @@ def keep_photos(photos, *, submission_key, reporter) -> list[KeptPhoto]:
                         thumbnail=thumbnail,
                         width=photo.width,
                         height=photo.height,
+                        sha256=photo.sha256,
                     )
                 )
     except BaseException:
@@ -207,8 +215,6 @@ def _queue_status_email(change_id):
 def send_status_email(change_id) -> bool:
     """Tell the reporter about a status change, once. No note, no personal data: the reporter
     logs in to read the case, and only while still allowed to see it."""
-    from django.conf import settings
-
     change = (
         StatusChange.objects.select_related(
             "incident__shop", "incident__reporter", "incident__partnership"
@@ -216,24 +222,14 @@ def send_status_email(change_id) -> bool:
         .filter(pk=change_id, notified_at__isnull=True)
         .first()
     )
-    reporter = change.incident.reporter if change else None
-    if reporter is None or not reporter.is_active:
+    if change is None:
         return False
-    incident = change.incident
-    if not Incident.objects.visible_to(reporter).filter(pk=incident.pk).exists():
-        return False
-    context = {
-        "incident": incident,
-        "change": change,
-        "has_note": bool(change.public_note),
-        "reporter": reporter,
-        "link": settings.SITE_URL + incident.get_absolute_url(),
-    }
-    send_templated_mail(
-        "incidents/email/status", context, to=[reporter.email], language=reporter.language
+    told = tell_reporter(
+        change.incident, status=Status(change.to_status).label, has_note=bool(change.public_note)
     )
-    StatusChange.objects.filter(pk=change.pk).update(notified_at=timezone.now())
-    return True
+    if told:
+        StatusChange.objects.filter(pk=change.pk).update(notified_at=timezone.now())
+    return told
 
 
 def record_contact(incident, *, kind, contacted_at, note="", actor) -> ContactMoment:

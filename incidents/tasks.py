@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from incidents import alerts, retention, services
+from incidents import alerts, police, retention, services
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -24,6 +24,19 @@ def strip_expired_personal_data():
 def send_status_email_task(change_id):
     """Idempotent: the StatusChange row records when its email went out."""
     return services.send_status_email(change_id)
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_police_step_email_task(step_id):
+    """Idempotent: the PoliceStep row records when its email went out."""
+    return police.send_step_email(step_id)
 
 
 @shared_task(

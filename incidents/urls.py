@@ -1,7 +1,7 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from incidents import views
+from incidents import police_views, views
 
 app_name = "incidents"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<id:pk>/case.pdf", views.case_pdf, name="case_pdf"),
     path("<id:pk>/aangifte.pdf", views.aangifte_pdf, name="aangifte_pdf"),
     path("<id:pk>/status/", views.move, name="move"),
+    path("<id:pk>/police/filed/", police_views.record_filing, name="police_filed"),
+    path("<id:pk>/police/step/", police_views.record_step, name="police_step"),
+    path("<id:pk>/police/pack.zip", police_views.pack, name="police_pack"),
     path("<id:pk>/contact/", views.add_contact, name="contact"),
     path("<id:pk>/note/", views.add_note, name="note"),
     path("<id:pk>/assign/", views.assign, name="assign"),

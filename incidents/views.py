@@ -16,19 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from incidents import documents, services
+from incidents import documents, police, services
 from incidents.forms import (
     ALL_CASES,
     THEFTS,
     ContactForm,
     ExportForm,
+    FilingForm,
     InternalNoteForm,
+    PoliceStepForm,
     QueueFilterForm,
     ReportForm,
     TransitionForm,
 )
-from incidents.models import Incident, IncidentPhoto, KeptPhoto
-from incidents.selectors import get_incident_for_user, queue_for, reports_for_shops
+from incidents.models import Incident, IncidentPhoto, KeptPhoto, PoliceStage
+from incidents.selectors import get_incident_for_user, queue_for, reports_for_shops, timeline
 from incidents.services import MAX_PHOTOS
 from incidents.statistics import THEFT_TYPES
 from incidents.workflow import OPEN_STATUSES
@@ -140,27 +142,44 @@ def my_reports(request):
 
 @login_required
 def detail(request, pk):
-    incident = get_incident_for_user(request.user, pk)
-    history = incident.history.select_related("actor")
+    return case_page(request, get_incident_for_user(request.user, pk))
+
+
+def case_page(request, incident, *, status=200, **forms):
+    """The officer's or the shop's page of a case; `forms` bring back a form with its errors."""
     if access.can(request.user, incident.partnership, "view_incidents"):
-        return _officer_detail(request, incident, history)
-    return render(
-        request,
-        "incidents/detail_reporter.html",
-        {"incident": incident, "history": history, "photos": incident.photos.all()},
+        return _officer_detail(request, incident, status=status, **forms)
+    context = {
+        "incident": incident,
+        "timeline": timeline(incident),
+        "photos": incident.photos.all(),
+        **_police_forms(request, incident, forms),
+    }
+    return render(request, "incidents/detail_reporter.html", context, status=status)
+
+
+def _police_forms(request, incident, forms):
+    may_file = police.may_record_filing(request.user, incident) and incident.police_stage in (
+        "",
+        PoliceStage.FILED,
     )
+    return {
+        "filing_form": (forms.get("filing_form") or FilingForm()) if may_file else None,
+        "police_form": forms.get("police_form") or PoliceStepForm(incident=incident),
+    }
 
 
-def _officer_detail(request, incident, history, **forms):
+def _officer_detail(request, incident, *, status=200, **forms):
     may_review = access.can(request.user, incident.partnership, "review_incidents")
     context = {
         "incident": incident,
-        "history": history,
+        "timeline": timeline(incident),
         "photos": incident.photos.all(),
         "contacts": incident.contacts.select_related("actor"),
         "notes": incident.internal_notes.select_related("author"),
         "duplicates": incident.duplicates.all(),
         "may_review": may_review,
+        "may_pack": True,
         "transition_form": forms.get("transition_form") or TransitionForm(incident=incident),
         "contact_form": forms.get("contact_form")
         or ContactForm(
@@ -168,8 +187,10 @@ def _officer_detail(request, incident, history, **forms):
         ),
         "note_form": forms.get("note_form") or InternalNoteForm(),
         "officers": _officers(incident.partnership),
+        **_police_forms(request, incident, forms),
     }
-    status = 400 if forms else 200
+    if forms:
+        status = 400
     return render(request, "incidents/detail_officer.html", context, status=status)
 
 
@@ -199,7 +220,7 @@ def move(request, pk):
     incident = _review_target(request, pk)
     form = TransitionForm(request.POST, incident=incident)
     if not form.is_valid():
-        return _officer_detail(request, incident, incident.history.all(), transition_form=form)
+        return _officer_detail(request, incident, transition_form=form)
     try:
         services.transition(
             incident,
@@ -224,7 +245,7 @@ def add_contact(request, pk):
     incident = _review_target(request, pk)
     form = ContactForm(request.POST)
     if not form.is_valid():
-        return _officer_detail(request, incident, incident.history.all(), contact_form=form)
+        return _officer_detail(request, incident, contact_form=form)
     try:
         services.record_contact(incident, actor=request.user, **form.cleaned_data)
     except services.IncidentError as error:
@@ -240,7 +261,7 @@ def add_note(request, pk):
     incident = _review_target(request, pk)
     form = InternalNoteForm(request.POST)
     if not form.is_valid():
-        return _officer_detail(request, incident, incident.history.all(), note_form=form)
+        return _officer_detail(request, incident, note_form=form)
     services.add_internal_note(incident, text=form.cleaned_data["text"], actor=request.user)
     messages.success(request, _("The internal note has been added."))
     return redirect(incident)

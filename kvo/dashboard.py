@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bans import identity
 from bans.models import Measure, MeasureKind
 from claims.models import Claim, ClaimStatus
 from incidents import statistics
@@ -192,6 +193,7 @@ def figures(partnership, period, *, now=None) -> dict:
         "open_by_age": open_by_age(partnership, period, now),
         "register": register_figures(partnership, timezone.localdate(now), period.area),
         "claims": claim_figures(partnership, period.area),
+        "identity_requests": identity.figures(partnership),
         "label": _("%(start)s to %(end)s") % {"start": period.start, "end": period.end},
     }
 

@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.strip_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Office hours: a police mailbox is read by people.
+    "identity-request-reminders": {
+        "task": "bans.tasks.remind_identity_requests",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------------

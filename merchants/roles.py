@@ -48,6 +48,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "make_claims": frozenset({Role.OFFICER, Role.COORDINATOR}),
     "manage_claims": frozenset({Role.COORDINATOR}),
     "claim_identity": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    # Name-and-address requests to the police: the officer and the coordinator file them and all
+    # three follow them; only the roles that see identity fields record the answer.
+    "identity_requests": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
+    "request_identity": frozenset({Role.OFFICER, Role.COORDINATOR}),
+    "record_identity": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
 }
 
 

@@ -15,6 +15,7 @@ Order of the checks matters, cheapest and safest first:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import os
@@ -104,6 +105,11 @@ class ProcessedImage:
     width: int  # of ``original``, after orientation
     height: int
     content_type: str = CONTENT_TYPE
+
+    @property
+    def sha256(self) -> str:
+        """Of ``original``, the bytes that are stored: recorded on receipt to verify copies."""
+        return hashlib.sha256(self.original).hexdigest()
 
 
 def process_upload(fileobj, *, name: str = "") -> ProcessedImage:

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated_mail(prefix, context, *, to, language=None, attachments=()):
+def send_templated_mail(prefix, context, *, to, language=None, attachments=(), reply_to=()):
     """Send one email; ``attachments`` are (filename, content, mimetype) tuples."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
@@ -34,7 +34,10 @@ def send_templated_mail(prefix, context, *, to, language=None, attachments=()):
         except TemplateDoesNotExist:
             html = None
     message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=list(to)
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=text,
+        to=list(to),
+        reply_to=list(reply_to),
     )
     if html:
         message.attach_alternative(html, "text/html")

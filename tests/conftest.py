@@ -210,6 +210,24 @@ class World:
         )
 
     @cached_property
+    def identity_request(self):
+        """The officer asks the police for the name and address in Deventer's case (not sent:
+        the test's transaction never commits)."""
+        from bans.identity import file_request
+
+        return file_request(
+            self.incident,
+            actor=self.users["officer"],
+            legal_ground="civil_claim",
+            explanation="",
+            ask_name=True,
+            ask_address=True,
+            ask_birth_date=False,
+            mailbox="naw.verzoeken@politie.example",
+            remind_after_days=14,
+        )
+
+    @cached_property
     def warning(self):
         """Bakkerij Jansen's participant warns Binnenstad's shops (the partnership uses warnings
         and the participant signed the protocol), active for an hour."""

@@ -76,6 +76,27 @@ def add_alerts(world, count):
         send_warning(sender=world.users[sender], shop=shop, description="Jas", minutes=60)
 
 
+def add_identity_requests(world, count):
+    """Requests for new cases, half of them answered."""
+    from bans import identity
+    from tests.incidents.factories import report
+
+    officer = world.users["officer"]
+    for index in range(count):
+        incident = report(world.users["participant"], world.shop)
+        request = identity.file_request(
+            incident, actor=officer, legal_ground="civil_claim", mailbox="naw@politie.example"
+        )
+        if index % 2:
+            identity.record_answer(
+                request,
+                actor=officer,
+                outcome="answered",
+                answered_on=timezone.localdate(),
+                identity={"full_name": f"Piet Jansen {index}"},
+            )
+
+
 def add_dossier(world, count):
     for area in (world.binnenstad, world.colmschate):
         for index in range(count):
@@ -121,6 +142,8 @@ def add_dossier(world, count):
         ("officer", "dashboard", [], add_claims),
         ("officer", "alerts:feed", [], add_alerts),
         ("participant", "alerts:feed", [], add_alerts),
+        ("coordinator", "bans:identity_requests", [], add_identity_requests),
+        ("officer", "dashboard", [], add_identity_requests),
     ],
 )
 def test_new_lists_do_not_grow_with_the_data(client, world, role, page, args, grow):

@@ -64,6 +64,7 @@ def test_a_journey_leaves_no_personal_data_in_the_logs(
             "description": f"{FULL_NAME} nam twee flessen wijn mee.",
             "goods_value": "24,98",
             "police_report": "yes",
+            "police_report_channel": "online",
             "police_report_number": "PL0600-2026123456",
             "person_description": "Lang, rode jas",
             "person_age": "35",

@@ -33,6 +33,7 @@ CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 
 CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
 WARNING = lambda w: {"pk": w.warning.pk}  # noqa: E731
+IDENTITY_REQUEST = lambda w: {"pk": w.identity_request.pk}  # noqa: E731
 AREA = lambda w: {"pk": w.binnenstad.pk}  # noqa: E731
 DOSSIER_READ = "302 404 404 404 404 404 404 200 404 200"
 REPORT_JOB = lambda w: {"pk": w.report_job.pk}  # noqa: E731
@@ -168,6 +169,35 @@ MATRIX = {
     "incidents:photo": (GET, PHOTO, "302 200 200 404 404 200 200 404 404 404"),
     "incidents:photo_thumb": (GET, PHOTO, "302 200 200 404 404 200 200 404 404 404"),
     "incidents:move": (POST, INCIDENT, CASE_ACTION, lambda w: {"to": "in_review"}),
+    # The report to the police: the shop's staff record their filing, the officer its stages.
+    "incidents:police_filed": (
+        POST,
+        INCIDENT,
+        "302 302 302 404 404 302 403 404 404 404",
+        lambda w: {"channel": "desk", "reference": "PL0900-2026-77"},
+    ),
+    "incidents:police_step": (POST, INCIDENT, CASE_ACTION, lambda w: {"stage": "handling"}),
+    "incidents:police_pack": (GET, INCIDENT, "302 403 403 404 404 200 200 404 404 404"),
+    # Name-and-address requests: the officer and the coordinator ask, the administrator follows;
+    # only the roles that see identity fields record the answer.
+    "bans:identity_requests": (GET, None, "302 403 403 403 403 200 200 200 200 403"),
+    "bans:identity_request_new": (
+        GET,
+        lambda w: {"incident_pk": w.incident.pk},
+        "302 404 404 404 404 200 404 200 404 404",
+    ),
+    "bans:identity_request": (GET, IDENTITY_REQUEST, "302 404 404 404 404 200 200 200 404 404"),
+    "bans:identity_request_pdf": (
+        GET,
+        IDENTITY_REQUEST,
+        "302 404 404 404 404 200 200 200 404 404",
+    ),
+    "bans:identity_answer": (
+        POST,
+        IDENTITY_REQUEST,
+        "302 404 404 404 404 302 302 403 404 404",
+        lambda w: {"outcome": "refused"},
+    ),
     "incidents:contact": (
         POST,
         INCIDENT,

@@ -63,7 +63,14 @@ def has_demo_incidents(partnership) -> bool:
 def seed_incidents(partnership, *, now=None, rng_seed=DEMO_SEED) -> dict:
     """Create the demo incidents of ``partnership`` (see the module docstring); returns counts of
     what was created and ``skipped`` when the partnership already had them."""
-    counts = {"incidents": 0, "photos": 0, "status_changes": 0, "contacts": 0, "skipped": True}
+    counts = {
+        "incidents": 0,
+        "photos": 0,
+        "status_changes": 0,
+        "contacts": 0,
+        "police_steps": 0,
+        "skipped": True,
+    }
     if has_demo_incidents(partnership):
         return counts
     now = now or timezone.now()

@@ -4,6 +4,7 @@ The checks are helpers: tests/test_seed_demo.py seeds once for every app and cal
 """
 
 import io
+from collections import Counter, defaultdict
 from datetime import timedelta
 from itertools import pairwise
 
@@ -17,6 +18,8 @@ from incidents.models import (
     IncidentPhoto,
     IncidentType,
     PoliceReport,
+    PoliceStage,
+    PoliceStep,
     StatusChange,
 )
 from incidents.workflow import Status, can_move
@@ -120,3 +123,25 @@ def check_photos():
                 assert not image.getexif()
                 assert "exif" not in image.info
         assert (photo.width, photo.height) == (640, 480)
+
+
+def check_police_track(incidents, now):
+    """Filed reports have their track; the stage is the last step's, and some went further."""
+    filed = incidents.filter(police_report=PoliceReport.YES).exclude(police_report_number="")
+    assert not incidents.exclude(pk__in=filed).exclude(police_stage="").exists()
+    steps = defaultdict(list)
+    for step in PoliceStep.objects.order_by("created_at", "pk"):
+        steps[step.incident_id].append(step)
+    for incident in filed:
+        track = steps[incident.pk]
+        assert track[0].stage == PoliceStage.FILED, incident.pk
+        assert track[0].reference == incident.police_report_number
+        assert track[-1].stage == incident.police_stage, incident.pk
+        assert all(step.created_at <= now for step in track)
+        assert [s.created_at for s in track] == sorted(s.created_at for s in track)
+    stages = Counter(incident.police_stage for incident in filed)
+    assert stages[PoliceStage.HANDLING] and stages[PoliceStage.SETTLED], stages
+    assert (
+        stages[PoliceStage.HEARING]
+        + Counter(step.stage for track in steps.values() for step in track)[PoliceStage.HEARING]
+    ), stages

@@ -90,6 +90,7 @@ def check_incidents(deventer, counts):
     incident_checks.check_shops_and_reporters(Incident.objects.all())
     incident_checks.check_workflow(Incident.objects.all(), now)
     incident_checks.check_photos()
+    incident_checks.check_police_track(Incident.objects.all(), now)
 
 
 def check_register(deventer, counts):

@@ -43,6 +43,7 @@ def report_fields(**overrides):
         "caught_in_act": True,
         "police_called": True,
         "police_report": PoliceReport.YES,
+        "police_report_channel": "online",
         "police_report_number": "2026112612345",
         "person_description": "Lang, kort donker haar, baard.",
         "person_age": 35,

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from incidents import services
+from incidents import police, services
 from incidents.documents import aangifte_pdf, case_pdf
 from incidents.models import ContactKind
 from incidents.workflow import Status
@@ -194,8 +194,22 @@ def test_case_file_queries_are_fixed(world, officer, django_assert_num_queries):
             incident, kind=ContactKind.VISIT, contacted_at=timezone.now(), note=note, actor=officer
         )
 
-    # incident with shop, area, partnership and reporter; photos; history; contacts.
-    with django_assert_num_queries(4):
+    police.record_step(incident, stage="handling", actor=officer)
+    police.record_step(incident, stage="prosecutor", actor=officer)
+
+    # incident with shop, area, partnership and reporter; photos; history; police steps;
+    # contacts: the same with two steps or four.
+    with django_assert_num_queries(5):
+        case_pdf(incident)
+    police.record_step(
+        incident,
+        stage="hearing",
+        hearing_kind="snelrecht",
+        hearing_at=timezone.now() + timedelta(days=2),
+        actor=officer,
+    )
+    police.record_step(incident, stage="settled", settlement="convicted", actor=officer)
+    with django_assert_num_queries(5):
         case_pdf(incident)
 
 

@@ -83,6 +83,10 @@ NEW_TABLES = {
     "incidents_reportdigest": lambda before: 0,
     # incidents 0004: photos of a report form that came back with an error
     "incidents_keptphoto": lambda before: 0,
+    # incidents 0005: the steps of the report to the police
+    "incidents_policestep": lambda before: 0,
+    # bans 0013: name-and-address requests to the police
+    "bans_identityrequest": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
     # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
@@ -120,10 +124,18 @@ NEW_COLUMNS: dict[str, dict] = {
     # merchants 0010: how an officer hears of new reports (everyone starts with an email each);
     # merchants 0013: a mobile number for alerts by text message (nobody gave one yet)
     "merchants_user": {"report_alerts": "each", "mobile": ""},
-    # incidents 0003: when the officers were told of a report (reports before 0.9: never)
-    "incidents_incident": {"officers_alerted_at": None},
+    # incidents 0003: when the officers were told of a report (reports before 0.9: never);
+    # incidents 0005: how the aangifte was filed (not asked before) and its stage (filed, when
+    # the report said so)
+    "incidents_incident": {
+        "officers_alerted_at": None,
+        "police_report_channel": "",
+        "police_stage": lambda row: "filed" if row["police_report"] == "yes" else "",
+    },
+    # incidents 0005, bans 0013: a photo's hash on receipt (not recorded before 0.9)
+    "incidents_incidentphoto": {"sha256": ""},
     # bans 0011: the gallery's large rendition of a photo (made by make_gallery_renditions)
-    "bans_personphoto": {"display": ""},
+    "bans_personphoto": {"display": "", "sha256": ""},
     # bans 0012: a proposal's reason as a code (older ones keep their sentence)
     "bans_measure": {"proposal_code": "", "proposal_params": {}},
     # merchants 0011: where a person objects to the letters (empty until the coordinator fills
@@ -143,6 +155,8 @@ NEW_CONTENT_TYPES = {
     ("bulletins", "bulletinsettings"),
     ("incidents", "reportdigest"),
     ("incidents", "keptphoto"),
+    ("incidents", "policestep"),
+    ("bans", "identityrequest"),
     ("merchants", "pushdevice"),
     ("alerts", "alert"),
     ("alerts", "alertdelivery"),
@@ -411,7 +425,10 @@ def _named(table):
 def expected_cells(old_table, row):
     """Where each value of a 0.8 row belongs after the upgrade: {(table, column): value}."""
     table = MOVED_TABLES.get(old_table, old_table)
-    cells = {(table, column): value for column, value in NEW_COLUMNS.get(table, {}).items()}
+    cells = {
+        (table, column): value(row) if callable(value) else value
+        for column, value in NEW_COLUMNS.get(table, {}).items()
+    }
     for column, value in row.items():
         if (old_table, column) in MOVED_COLUMNS:
             cells[MOVED_COLUMNS[old_table, column]] = value
