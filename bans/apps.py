@@ -13,7 +13,8 @@ class BansConfig(AppConfig):
 
         def incidents_with_a_live_measure():
             return Measure.objects.filter(
-                status__in=[MeasureStatus.PROPOSED, MeasureStatus.ACTIVE], incident__isnull=False
+                status__in=[MeasureStatus.PROPOSED, MeasureStatus.ACTIVE, MeasureStatus.SUSPENDED],
+                incident__isnull=False,
             ).values("incident_id")
 
         def incidents_waiting_for_the_police():

@@ -2,7 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bans.models import IdentityRequest, LegalGround, MeasureKind, Person, SubjectRequest
+from bans.models import (
+    IdentityRequest,
+    LegalGround,
+    MeasureKind,
+    Objection,
+    Person,
+    SubjectRequest,
+)
 
 
 class PersonForm(forms.ModelForm):
@@ -142,14 +149,26 @@ class IdentityAnswerForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     residence = forms.CharField(label=_("Residence"), max_length=100, required=False)
 
-    def __init__(self, *args, request, **kwargs):
+    def __init__(self, *args, request, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if len(people) > 1:
+            # Several people in the case: the officer says who the answer is about.
+            self.fields["person"] = forms.ModelChoiceField(
+                label=_("Who the answer is about"),
+                queryset=Person.objects.filter(pk__in=[p.pk for p in people]),
+                required=False,
+                empty_label=None,
+                widget=forms.RadioSelect,
+            )
+            self.order_fields(["outcome", "answered_on", "person"])
 
     def clean(self):
         data = super().clean()
         if data.get("outcome") != IdentityRequest.Status.ANSWERED:
             return data
+        if "person" in self.fields and not data.get("person") and "person" not in self.errors:
+            self.add_error("person", _("Choose who the answer is about."))
         today = timezone.localdate()
         answered = data.get("answered_on")
         if not answered and "answered_on" not in self.errors:
@@ -168,3 +187,97 @@ class IdentityAnswerForm(forms.Form):
     def identity(self):
         names = ("full_name", "birth_date", "address", "residence")
         return {name: self.cleaned_data.get(name) for name in names}
+
+
+class ObjectionEntryForm(forms.Form):
+    """A letter or email objecting to a measure, entered by the administrator."""
+
+    measure = forms.CharField(
+        label=_("Reference of the measure"),
+        max_length=30,
+        help_text=_("As on the notice letter, for example DEV-M000123."),
+    )
+    channel = forms.ChoiceField(
+        label=_("Received"),
+        choices=[c for c in Objection.Channel.choices if c[0] != Objection.Channel.ONLINE],
+        widget=forms.RadioSelect,
+    )
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    objector = forms.CharField(
+        label=_("Objection made by"),
+        max_length=200,
+        help_text=_("The person, or their lawyer or representative, by name."),
+    )
+    contact = forms.CharField(
+        label=_("Where the decision goes"), max_length=300, help_text=_("Postal or email address.")
+    )
+    grounds = forms.CharField(
+        label=_("Grounds of the objection"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_measure(self):
+        digits = self.cleaned_data["measure"].strip().upper().rsplit("M", 1)[-1].lstrip("-0")
+        if not digits.isdigit() or len(digits) > 12:
+            raise forms.ValidationError(_("Write the reference as on the letter: DEV-M000123."))
+        self.cleaned_data["measure_number"] = int(digits)
+        return self.cleaned_data["measure"]
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("This date lies in the future."))
+        return value
+
+
+class ObjectionDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Objection.Status.UPHELD, _("Upheld: revoke the measure")),
+            (Objection.Status.REJECTED, _("Rejected: the measure stands")),
+            (
+                Objection.Status.MISTAKEN,
+                _("Mistaken identity: revoke every measure, delete the photos, tell the shops"),
+            ),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reasons"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("They are in the decision letter to the person."),
+    )
+
+
+class PublicObjectionForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the letter"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_("Ten letters and digits, for example K7M4Q-9XD2P."),
+    )
+    birth_date = forms.DateField(
+        label=_("Your date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+    objector = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        help_text=_("Or the name of your lawyer, if a lawyer objects for you."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact = forms.CharField(
+        label=_("Where we send the decision"),
+        max_length=300,
+        help_text=_("Your postal address or email address."),
+    )
+    grounds = forms.CharField(
+        label=_("Why you object"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -12,6 +12,8 @@ imports them.
   back (the alerts listen: the alert about it is withdrawn and stripped, the devices are told).
 - ``measure_proposed``: sent after commit when an officer wrote a proposal that waits for a
   decision (the alerts listen: the partnership's other officers hear of it).
+- ``mistaken_identity``: sent inside the transaction of an objection decided as mistaken identity
+  (the bulletins listen: the next edition carries a correction).
 - ``identity_recorded``: sent inside the transaction that wrote a name-and-address answer of the
   police into a person (the claims listen: draft claims take the address).
 - ``ACCESS_ACTIONS``: the audit actions that count as someone looking at personal data, shown in
@@ -30,12 +32,16 @@ collective_measure_in_force = Signal()  # sender=Measure, partnership=Partnershi
 sighting_reported = Signal()  # sender=Incident, incident=Incident, person=Person
 sighting_withdrawn = Signal()  # sender=Incident, incident=Incident (still there)
 measure_proposed = Signal()  # sender=Measure, measure=Measure (the card), actor=User
+# Inside the transaction of a "mistaken identity" decision on an objection: the person is out of
+# the register's measures and photos; the bulletins tell the shops with the next edition.
+mistaken_identity = Signal()  # sender=Person, person=Person, actor=User
 # Inside the transaction that wrote what the police answered into a person's identity fields.
 identity_recorded = Signal()  # sender=Person, person=Person, actor=User
 
 # Each action with what it says in the access log and in a person's access report.
 ACCESS_ACTIONS = {
     "bans.person.viewed": _("Opened the person's page"),
+    "bans.person.identity_opened": _("Opened the identity"),
     "bans.gallery.viewed": _("Looked at the gallery"),
     "bans.gallery.printed": _("Printed the gallery"),
     "bans.notice.printed": _("Opened a notice letter"),
@@ -48,6 +54,7 @@ ACCESS_ACTIONS = {
     "incidents.export.full": _("Exported cases (CSV)"),
     "incidents.pack.made": _("Made a hand-over pack for the police"),
     "bans.person.identity_recorded": _("Recorded the name and address given by the police"),
+    "bans.objection.printed": _("Opened an objection's decision letter"),
 }
 
 

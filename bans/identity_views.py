@@ -98,7 +98,9 @@ def request_detail(request, pk, answer_form=None):
     may_record = access.can(request.user, found.partnership, "record_identity")
     if may_record and found.status == IdentityRequest.Status.OPEN and answer_form is None:
         answer_form = IdentityAnswerForm(
-            request=found, initial={"answered_on": timezone.localdate()}
+            request=found,
+            people=identity.people_of(found),
+            initial={"answered_on": timezone.localdate()},
         )
     context = {
         "found": found,
@@ -128,7 +130,7 @@ def record_answer(request, pk):
     found = get_request_for_user(request.user, pk)
     if not access.can(request.user, found.partnership, "record_identity"):
         raise PermissionDenied
-    form = IdentityAnswerForm(request.POST, request=found)
+    form = IdentityAnswerForm(request.POST, request=found, people=identity.people_of(found))
     if not form.is_valid():
         return request_detail(request, pk, answer_form=form)
     try:
@@ -138,6 +140,7 @@ def record_answer(request, pk):
             outcome=form.cleaned_data["outcome"],
             answered_on=form.cleaned_data["answered_on"],
             identity=form.identity(),
+            person=form.cleaned_data.get("person"),
         )
     except identity.IdentityError as error:
         messages.error(request, str(error))

@@ -5,6 +5,7 @@ Identity fields (full name, date and place of birth, address, residence) are for
 administrators only; participants see the display name, the photos and the description.
 """
 
+import secrets
 import unicodedata
 
 from django.conf import settings
@@ -140,6 +141,8 @@ BAN_KINDS = (MeasureKind.RED, MeasureKind.EXTENSION)
 class MeasureStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     ACTIVE = "active", _("Active")
+    # While an objection against it is decided (bans.objections): not in force, not forgotten.
+    SUSPENDED = "suspended", _("Suspended")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
 
@@ -258,6 +261,13 @@ class PersonPhoto(StoredImage):
         return f"photo {self.pk} of person {self.person_id}"
 
 
+def objection_code() -> str:
+    """Ten letters and digits without look-alikes (no 0/O, 1/I/L), printed on the notice as
+    XXXXX-XXXXX: the person types it on the public objection page."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
 class NoticeLetter(models.Model):
     """The written notice to the person about a measure: an immutable snapshot once issued.
 
@@ -268,6 +278,10 @@ class NoticeLetter(models.Model):
     measure = models.OneToOneField(Measure, on_delete=models.PROTECT, related_name="notice")
     snapshot = models.JSONField(editable=False)
     pdf = models.FileField(max_length=200, editable=False)
+    # With the person's date of birth, what opens the public objection page for this measure.
+    objection_code = models.CharField(
+        max_length=10, unique=True, default=objection_code, editable=False
+    )
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -351,7 +365,7 @@ class IdentityRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for the police")
         ANSWERED = "answered", _("Answered")
-        REFUSED = "refused", _("Not answered by the police")
+        REFUSED = "refused", _("Not given by the police")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     partnership = models.ForeignKey(
@@ -402,6 +416,11 @@ class IdentityRequest(models.Model):
         indexes = [
             models.Index(fields=["partnership", "status", "created_at"], name="identity_req_idx")
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=Q(status="open"), name="identity_request_one_open"
+            )
+        ]
 
     def __str__(self):
         return self.number
@@ -409,3 +428,80 @@ class IdentityRequest(models.Model):
     @property
     def number(self):
         return f"NAW-{self.partnership.code}-{self.pk:05d}"
+
+
+class ObjectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(partnership__in=partnerships_with(user, "view_objections"))
+
+    def open(self):
+        return self.filter(status=Objection.Status.OPEN)
+
+
+class Objection(models.Model):
+    """An objection by a person (or their lawyer) against a card or ban: by letter or email,
+    entered by the administrator, or through the public page. Decided within four weeks by an
+    officer other than the one who decided the measure (bans.objections)."""
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("By letter")
+        EMAIL = "email", pgettext_lazy("objection channel", "By email")
+        ONLINE = "online", _("Online, on the objection page")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld: the measure is revoked")
+        REJECTED = "rejected", _("Rejected: the measure stands")
+        MISTAKEN = "mistaken", _("Mistaken identity")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="objections")
+    channel = models.CharField(_("received"), max_length=10, choices=Channel.choices)
+    objector = models.CharField(
+        _("objection made by"),
+        max_length=200,
+        help_text=_("The person, or their lawyer or representative, by name."),
+    )
+    contact = models.CharField(
+        _("where the decision goes"), max_length=300, help_text=_("Postal or email address.")
+    )
+    grounds = models.TextField(_("grounds of the objection"), max_length=5000)
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("decision due on"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    suspended_at = models.DateTimeField(_("measure suspended on"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reasons of the decision"), max_length=5000, blank=True)
+    # The decision letter: rendered once from its snapshot and kept as it was sent.
+    letter_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    letter = models.FileField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ObjectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["status", "due_on", "pk"]
+        constraints = [
+            # One open objection per measure: a second letter about it is added to the first.
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(status="open"), name="objection_one_open"
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self):
+        return f"BZW-{self.partnership.code}-{self.pk:05d}"

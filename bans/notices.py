@@ -9,13 +9,22 @@ the Netherlands.
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bans.models import COLLECTIVE_KINDS, Measure, MeasureKind, MeasureStatus, NoticeLetter
+from bans.models import (
+    COLLECTIVE_KINDS,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    NoticeLetter,
+    objection_code,
+)
 from bans.services import RegisterError
 from merchants import access
 from merchants.models import Shop
@@ -26,8 +35,8 @@ from plumbing.pdf import render_pdf
 LANGUAGE = "nl"
 TEMPLATE = "bans/pdf/notice.html"
 # 2: adds ``objection`` (the partnership's contact and term); a version-1 letter has none and
-# renders as it was issued.
-SNAPSHOT_VERSION = 2
+# renders as it was issued. 3: adds ``objection_online`` (the public page and the letter's code).
+SNAPSHOT_VERSION = 3
 
 
 def issue_notice(measure, *, actor) -> NoticeLetter:
@@ -63,11 +72,16 @@ def issue_notice(measure, *, actor) -> NoticeLetter:
                 return existing
             if locked.status != MeasureStatus.ACTIVE:
                 raise RegisterError(_("A notice can only be issued for an active measure."))
-            snapshot = build_snapshot(locked, actor=actor)
+            code = objection_code()
+            snapshot = build_snapshot(locked, actor=actor, code=code)
             pdf = render_notice(snapshot)
             stored = default_storage.save(random_name("notices", "pdf"), ContentFile(pdf))
             notice = NoticeLetter.objects.create(
-                measure=locked, snapshot=snapshot, pdf=stored, issued_by=actor
+                measure=locked,
+                snapshot=snapshot,
+                pdf=stored,
+                issued_by=actor,
+                objection_code=code,
             )
             log_action(
                 "bans.notice.issued",
@@ -89,7 +103,7 @@ def notice_pdf_bytes(notice) -> bytes:
         return handle.read()
 
 
-def build_snapshot(measure, *, actor, today=None) -> dict:
+def build_snapshot(measure, *, actor, today=None, code="") -> dict:
     """Everything the letter states, as plain JSON types (dates as ISO strings)."""
     partnership = measure.partnership
     person = measure.person
@@ -114,6 +128,13 @@ def build_snapshot(measure, *, actor, today=None) -> dict:
         "issued_on": (today or timezone.localdate()).isoformat(),
         "partnership": {"name": partnership.name, "municipality": partnership.municipality},
         "objection": partnership.objection_snapshot(),
+        # Version 3: the public objection page and the code that opens it for this measure.
+        "objection_online": {
+            "url": settings.SITE_URL + reverse("objection"),
+            "code": f"{code[:5]}-{code[5:]}",
+        }
+        if code
+        else None,
         "person": {
             "display_name": person.display_name,
             "full_name": person.full_name,
@@ -221,5 +242,6 @@ def _context(snapshot) -> dict:
         "officer_name": snapshot["officer"]["name"],
         # None in a letter issued before the objection contact existed: it keeps its old wording.
         "objection": objection,
+        "objection_online": snapshot.get("objection_online"),
         "object_by": issued_on + timedelta(weeks=objection["term_weeks"]) if objection else None,
     }

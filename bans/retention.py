@@ -26,7 +26,7 @@ STALE_PROPOSAL_AFTER = timedelta(days=30)
 
 def _live(now):
     return Measure.objects.filter(
-        Q(status=MeasureStatus.ACTIVE)
+        Q(status__in=(MeasureStatus.ACTIVE, MeasureStatus.SUSPENDED))
         | Q(status=MeasureStatus.PROPOSED, created_at__gt=now - STALE_PROPOSAL_AFTER)
     )
 
@@ -39,6 +39,8 @@ def due(now=None):
     return (
         Person.objects.filter(personal_data_removed_at__isnull=True)
         .exclude(pk__in=live)
+        # The police are asked for this person's name and address: not while that is open.
+        .exclude(identity_requests__status="open")
         .filter(Q(pk__in=ended.values("person")) | undecided)
         .distinct()
         .order_by("pk")

@@ -14,6 +14,7 @@ from bans.models import (
 )
 from incidents.models import IncidentType
 from merchants.models import AuditEvent, Shop, ShopAssignment
+from merchants.purpose import Purpose
 from plumbing.images import GALLERY_BOXES, fitted_size
 
 
@@ -167,6 +168,15 @@ def access_log(partnership, *, person=None, user=None, since=None, until=None):
     return events.order_by("-created_at", "-pk")
 
 
+def purpose_label(data) -> str:
+    """The purpose an event was stated for, in words, with the user's own few words."""
+    code = (data or {}).get("purpose") if isinstance(data, dict) else None
+    if code not in Purpose.values:
+        return ""
+    text = data.get("purpose_text", "")
+    return f"{Purpose(code).label}: {text}" if text else str(Purpose(code).label)
+
+
 def labelled(events):
     """Access-log events with what they say in words (`action_label`) and what they are about
     (`object_label`, the model's name in the reader's language), for pages and documents."""
@@ -178,6 +188,7 @@ def labelled(events):
         except (LookupError, ValueError):
             model = None
         event.object_label = str(model._meta.verbose_name) if model else ""
+        event.purpose_label = purpose_label(event.data)
     return events
 
 

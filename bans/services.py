@@ -26,6 +26,7 @@ from bans.models import (
 from bans.reasons import reason_text
 from bans.selectors import access_log, labelled
 from merchants import access
+from merchants.purpose import Purpose, purpose_of
 from merchants.services import log_action
 from plumbing.dates import last_day_of_term
 from plumbing.files import random_name, store_image
@@ -271,7 +272,11 @@ def revoke(measure, *, actor, reason) -> Measure:
         raise RegisterError(_("Give the reason for revoking the measure."))
     with transaction.atomic():
         locked = Measure.objects.select_for_update().get(pk=measure.pk)
-        if locked.status not in (MeasureStatus.PROPOSED, MeasureStatus.ACTIVE):
+        if locked.status not in (
+            MeasureStatus.PROPOSED,
+            MeasureStatus.ACTIVE,
+            MeasureStatus.SUSPENDED,
+        ):
             raise RegisterError(_("Only a proposed or active measure can be revoked."))
         _change(locked, MeasureStatus.REVOKED, actor, reason)
         for proposal in proposed_shop_bans(locked).select_for_update():
@@ -281,14 +286,15 @@ def revoke(measure, *, actor, reason) -> Measure:
 
 
 def expire_measures(today=None) -> int:
-    """Daily: active measures past their last day become expired. Idempotent."""
+    """Daily: active (or suspended) measures past their last day become expired. Idempotent."""
     today = today or timezone.localdate()
     count = 0
-    for measure in Measure.objects.filter(status=MeasureStatus.ACTIVE, ends_on__lt=today):
+    running = (MeasureStatus.ACTIVE, MeasureStatus.SUSPENDED)
+    for measure in Measure.objects.filter(status__in=running, ends_on__lt=today):
         with transaction.atomic():
             locked = (
                 Measure.objects.select_for_update()
-                .filter(pk=measure.pk, status=MeasureStatus.ACTIVE)
+                .filter(pk=measure.pk, status__in=running)
                 .first()
             )
             if locked:
@@ -301,7 +307,9 @@ def _change(measure, to, actor, reason):
     previous = measure.status
     measure.status = to
     fields = ["status"]
-    if to in (MeasureStatus.ACTIVE, MeasureStatus.REVOKED) and actor is not None:
+    # Back in force after a suspension, the measure is still the decision of whoever made it.
+    resumed = previous == MeasureStatus.SUSPENDED and to == MeasureStatus.ACTIVE
+    if to in (MeasureStatus.ACTIVE, MeasureStatus.REVOKED) and actor is not None and not resumed:
         measure.decided_by, measure.decided_at = actor, timezone.now()
         fields += ["decided_by", "decided_at"]
     if to == MeasureStatus.ACTIVE:
@@ -464,6 +472,8 @@ def access_report_pdf(person, *, actor, request=None):
         actor=actor,
         partnership=person.partnership,
         obj=person,
+        # Made for a subject request only: that is its purpose.
+        data=purpose_of(Purpose.REQUEST),
         ip_address=client_ip(request),
     )
     return render_pdf("bans/pdf/access_report.html", context, language="nl")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from bans import identity_views, sighting_views, views
+from bans import identity_views, objection_views, sighting_views, views
 
 app_name = "bans"
 
@@ -27,6 +27,13 @@ urlpatterns = [
     path("measures/<id:pk>/revoke/", views.decide, {"action": "revoke"}, name="revoke"),
     path("measures/<id:pk>/notice.pdf", views.notice, name="notice"),
     path("measures/<id:pk>/notice/", views.issue_notice, name="issue_notice"),
+    path("objections/", objection_views.objection_list, name="objections"),
+    path("objections/new/", objection_views.record_objection, name="objection_new"),
+    path("objections/<id:pk>/", objection_views.objection_detail, name="objection"),
+    path("objections/<id:pk>/suspend/", objection_views.suspend, name="objection_suspend"),
+    path("objections/<id:pk>/decide/", objection_views.decide, name="objection_decide"),
+    path("objections/<id:pk>/withdraw/", objection_views.withdraw, name="objection_withdraw"),
+    path("objections/<id:pk>/letter.pdf", objection_views.decision_letter, name="objection_letter"),
     path("identity/", identity_views.request_list, name="identity_requests"),
     path("identity/new/<id:incident_pk>/", identity_views.new_request, name="identity_request_new"),
     path("identity/<id:pk>/", identity_views.request_detail, name="identity_request"),

@@ -39,10 +39,22 @@ from bans.tasks import issue_notices_for_decision
 from incidents.selectors import get_incident_for_user
 from merchants import access
 from merchants.access import require_capability
+from merchants.purpose import Purpose, PurposeForm, purpose_page, stated_purpose
 from merchants.services import has_signed_current_protocol
 from plumbing.files import private_file_response
 from plumbing.http import client_ip
 from plumbing.images import GALLERY_BOXES, ImageRejected, fitted, process_upload, watermark
+
+# Why someone opens a person's identity or a letter naming them; why a shop prints the gallery.
+IDENTITY_PURPOSES = [
+    Purpose.CASE,
+    Purpose.MEASURE,
+    Purpose.CLAIM,
+    Purpose.POLICE,
+    Purpose.REQUEST,
+    Purpose.OTHER,
+]
+PRINT_PURPOSES = [Purpose.COUNTER, Purpose.OTHER]
 
 
 def _review(request, incident_pk):
@@ -106,6 +118,17 @@ def link_person(request, incident_pk):
 def person(request, pk):
     subject = get_person_for_user(request.user, pk)
     services.log_person_view(subject, actor=request.user, request=request)
+    # The identity fields open for a stated purpose, logged with it (merchants.purpose).
+    identity_purpose = stated_purpose(request, choices=IDENTITY_PURPOSES)
+    if identity_purpose:
+        services.log_action(
+            "bans.person.identity_opened",
+            actor=request.user,
+            partnership=subject.partnership,
+            obj=subject,
+            data=identity_purpose,
+            ip_address=client_ip(request),
+        )
     links = subject.links.select_related("incident__shop", "incident__partnership").order_by(
         "-incident__occurred_at"
     )
@@ -134,6 +157,10 @@ def person(request, pk):
         "bans/person.html",
         {
             "person": subject,
+            "show_identity": identity_purpose is not None,
+            "purpose_form": PurposeForm(
+                request.GET if "purpose" in request.GET else None, choices=IDENTITY_PURPOSES
+            ),
             "links": links,
             "measures": measures,
             "undecided": [
@@ -326,12 +353,20 @@ def notice(request, pk):
     """The notice letter as issued: the stored PDF, never rendered again."""
     measure = get_measure_for_user(request.user, pk)
     letter = get_object_or_404(NoticeLetter, measure=measure)
+    purpose = stated_purpose(request, choices=IDENTITY_PURPOSES)
+    if purpose is None:
+        return purpose_page(
+            request,
+            title=_("Open the notice letter"),
+            what=_("The letter names the person and gives the address."),
+            choices=IDENTITY_PURPOSES,
+        )
     services.log_action(
         "bans.notice.printed",
         actor=request.user,
         partnership=measure.partnership,
         obj=measure.person,
-        data={"measure": measure.pk},
+        data={"measure": measure.pk, **purpose},
         ip_address=client_ip(request),
     )
     return private_file_response(
@@ -457,11 +492,20 @@ def gallery_print(request):
     shops, viewer, refusal = gallery_viewer(request)
     if refusal:
         return refusal
+    purpose = stated_purpose(request, choices=PRINT_PURPOSES)
+    if purpose is None:
+        return purpose_page(
+            request,
+            title=_("Print the gallery"),
+            what=_("The printout shows every person with a collective measure, with photos."),
+            choices=PRINT_PURPOSES,
+        )
     people = gallery_people(request.partnership, day=timezone.localdate(), viewer_shops=shops)
     services.log_action(
         "bans.gallery.printed",
         actor=request.user,
         partnership=request.partnership,
+        data=purpose,
         ip_address=client_ip(request),
     )
     response = render(

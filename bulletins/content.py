@@ -157,6 +157,7 @@ class Edition:
         else:
             link_text, link_html, row = merge.field("link"), merge.field("link-html"), None
         photographed = {entry.person_id for entry in self.photographed}
+        corrections = corrections_of(self.bulletin)
         people = [
             {
                 "name": entry.person.display_name,
@@ -176,6 +177,7 @@ class Edition:
                 "partnership": self.bulletin.partnership,
                 "shop": _Shop(shop_name),
                 "people": people,
+                "corrections": corrections,
                 "inline": self.inline,
                 "link": link,
                 "day": self.day,
@@ -246,10 +248,19 @@ class Edition:
         return message
 
 
+def corrections_of(bulletin) -> list[dict]:
+    """The wrong people this edition tells the shops about: the name as shown, and when."""
+    return [
+        {"name": name, "shown_on": shown_on}
+        for name, shown_on in bulletin.corrections.values_list("display_name", "shown_on")
+    ]
+
+
 def _content(bulletin, entries, inline) -> tuple:
     """Everything of the bulletin and its entries that the email shows, apart from the shop."""
     return (
         bulletin.partnership.name,
+        tuple((c["name"], c["shown_on"]) for c in corrections_of(bulletin)),
         *(
             (
                 entry.pk,

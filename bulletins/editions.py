@@ -21,6 +21,7 @@ from bans.selectors import gallery_people
 from bans.services import RegisterError
 from bulletins.models import (
     Bulletin,
+    BulletinCorrection,
     BulletinDelivery,
     BulletinEntry,
     BulletinRequest,
@@ -42,13 +43,14 @@ BATCHES_PER_TASK = 10
 
 
 def make_bulletin(partnership, *, trigger, actor=None, now=None) -> Bulletin | None:
-    """A new edition with the people in force today, and its outbox. None when nobody has a
-    collective measure in force (no empty bulletins go out)."""
+    """A new edition with the people in force today, the corrections waiting, and its outbox.
+    None when there is neither (no empty bulletins go out)."""
     if trigger == BulletinTrigger.MANUAL and not access.can(actor, partnership, "review_incidents"):
         raise RegisterError(_("Only the community police officer makes a bulletin by hand."))
     now = now or timezone.now()
     people = gallery_people(partnership, day=timezone.localdate(now))
-    if not people:
+    corrections = BulletinCorrection.objects.filter(partnership=partnership, bulletin__isnull=True)
+    if not people and not corrections.exists():
         return None
     with transaction.atomic():
         # One edition at a time per partnership: its number is the next one.
@@ -76,6 +78,8 @@ def make_bulletin(partnership, *, trigger, actor=None, now=None) -> Bulletin | N
             )
             for position, person in enumerate(people)
         )
+        # Corrections waiting for an edition go with this one (even one with nobody in it).
+        corrected = corrections.update(bulletin=bulletin)
         rows = BulletinDelivery.objects.bulk_create(outbox_rows(bulletin))
         queued = sum(1 for row in rows if row.state == DeliveryState.QUEUED)
         log_action(
@@ -83,7 +87,7 @@ def make_bulletin(partnership, *, trigger, actor=None, now=None) -> Bulletin | N
             actor=actor,
             partnership=partnership,
             obj=bulletin,
-            data={"trigger": trigger, "people": len(people)},
+            data={"trigger": trigger, "people": len(people), "corrections": corrected},
         )
         # One task per BATCHES_PER_TASK batches (up to four): idle workers share the outbox,
         # each claiming its own rows with SKIP LOCKED.

@@ -154,3 +154,23 @@ def settings_for(partnership) -> BulletinSettings:
         return partnership.bulletin_settings
     except BulletinSettings.DoesNotExist:
         return BulletinSettings(partnership=partnership)
+
+
+class BulletinCorrection(models.Model):
+    """A person shown in a bulletin turned out to be the wrong person (an objection decided as
+    mistaken identity): the next edition tells the shops. Only the name as shown is kept."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    display_name = models.CharField(max_length=80)
+    shown_on = models.DateField()
+    # The edition that carries it; empty until the next one is made.
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"correction {self.pk} ({self.partnership_id})"

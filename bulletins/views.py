@@ -190,6 +190,7 @@ def bulletin(request, pk):
             "bulletin": bulletin,
             "shop": shop,
             "entries": _people(bulletin),
+            "corrections": content.corrections_of(bulletin),
             "token": request.GET.get("t", ""),
         },
     )
@@ -248,7 +249,13 @@ def pdf(request, pk):
     )
     document = render_pdf(
         "bulletins/pdf/bulletin.html",
-        {"bulletin": bulletin, "shop": shop, "people": people, "today": timezone.localdate()},
+        {
+            "bulletin": bulletin,
+            "shop": shop,
+            "people": people,
+            "corrections": content.corrections_of(bulletin),
+            "today": timezone.localdate(),
+        },
     )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = (

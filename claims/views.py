@@ -41,6 +41,7 @@ from claims.selectors import (
 from incidents.models import Incident
 from merchants import access
 from merchants.access import require_capability
+from merchants.purpose import Purpose, purpose_of
 from merchants.services import log_action
 from plumbing.files import private_file_response
 from plumbing.http import client_ip
@@ -199,7 +200,8 @@ def log_identity_access(request, claim, action, data=None):
         actor=request.user,
         partnership=claim.partnership,
         obj=claim.person if claim.person_id else claim,
-        data={"claim": claim.number, **(data or {})},
+        # A claim's names and address are opened for the claim: that is the purpose.
+        data={"claim": claim.number, **purpose_of(Purpose.CLAIM), **(data or {})},
         ip_address=client_ip(request),
     )
 

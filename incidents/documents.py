@@ -5,6 +5,7 @@ PDF path in ``plumbing.pdf``. Internal notes never appear in a document: the cas
 to people outside the partnership. Access checks are the caller's.
 """
 
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -18,7 +19,8 @@ PHOTOS_PER_ROW = 2
 def case_pdf(incident) -> bytes:
     """The case file: facts, the person, photos, timeline and contact log. Marked confidential."""
     incident = _incident_for_document(incident.pk)
-    photos = list(incident.photos.all())
+    # A photo whose file is gone (a failed disk, a restore without media) is left out, not fatal.
+    photos = [p for p in incident.photos.all() if default_storage.exists(p.original.name)]
     numbered = list(enumerate(photos, start=1))
     context = {
         "incident": incident,

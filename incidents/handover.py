@@ -1,7 +1,8 @@
 """The hand-over pack for the police: a case in one ZIP, for a fast-track hearing or a detective.
 
 It holds the case file and the pre-filled report form (PDF), every photo exactly as stored on
-receipt (metadata such as GPS was stripped at intake, then the file never changed), the witness,
+receipt (re-encoded at intake, at most 2048 px, metadata such as GPS stripped; the SHA-256 was
+taken then and the file never changed after), the witness,
 the timeline, and a manifest: who made the pack and when, and the SHA-256 of every file, in the
 format `sha256sum -c` reads. A photo whose hash differs from the one recorded on receipt says so.
 Making a pack is written to the access log. Rendered in the site's language, like the PDFs.
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from incidents import documents
 from incidents.selectors import timeline
+from merchants.purpose import Purpose, purpose_of
 from merchants.services import log_action
 
 CHECKSUMS = "SHA256SUMS.txt"
@@ -40,8 +42,9 @@ def handover_pack(incident, *, actor) -> tuple[bytes, str]:
     """The ZIP and its file name; logged as `incidents.pack.made` with the manifest's hash."""
     made_at = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        files = _files(incident)
-        manifest = _manifest(incident, files, actor=actor, made_at=made_at)
+        files, missing = _files(incident)
+        manifest = _manifest(incident, files, missing, actor=actor, made_at=made_at)
+        filename = _("handover-%(reference)s.zip") % {"reference": incident.reference}
     checksums = "".join(f"{f.sha256}  {f.name}\n" for f in [*files, manifest])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -54,12 +57,17 @@ def handover_pack(incident, *, actor) -> tuple[bytes, str]:
         actor=actor,
         partnership=incident.partnership,
         obj=incident,
-        data={"files": len(files), "manifest_sha256": manifest.sha256},
+        data={
+            "files": len(files),
+            "manifest_sha256": manifest.sha256,
+            **purpose_of(Purpose.POLICE),
+        },
     )
-    return buffer.getvalue(), f"overdracht-{incident.reference}.zip"
+    return buffer.getvalue(), filename
 
 
-def _files(incident) -> list[PackedFile]:
+def _files(incident) -> tuple[list[PackedFile], list[str]]:
+    """The files of the pack, and the names of photos whose file is missing from storage."""
     reference = incident.reference
     case_file, report_form = _("case-file"), _("police-report-form")
     witness, steps, photos = _("witnesses"), _("timeline"), _("photos")
@@ -69,9 +77,14 @@ def _files(incident) -> list[PackedFile]:
         PackedFile(f"3-{witness}.txt", _witness(incident).encode()),
         PackedFile(f"4-{steps}.txt", _timeline(incident).encode()),
     ]
+    missing = []
     for number, photo in enumerate(incident.photos.all(), start=1):
-        with default_storage.open(photo.original.name, "rb") as stored:
-            data = stored.read()
+        try:
+            with default_storage.open(photo.original.name, "rb") as stored:
+                data = stored.read()
+        except OSError:
+            missing.append(f"{photos}/{reference}-{number}.jpg")
+            continue
         packed = PackedFile(f"{photos}/{reference}-{number}.jpg", data)
         if not photo.sha256:
             note = _("no hash was recorded on receipt (stored before 0.9)")
@@ -85,7 +98,7 @@ def _files(incident) -> list[PackedFile]:
                 "hash": photo.sha256,
             }
         files.append(PackedFile(packed.name, data, note))
-    return files
+    return files, missing
 
 
 def _witness(incident) -> str:
@@ -118,7 +131,7 @@ def _timeline(incident) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _manifest(incident, files, *, actor, made_at) -> PackedFile:
+def _manifest(incident, files, missing, *, actor, made_at) -> PackedFile:
     lines = [
         _("Hand-over pack for the police"),
         "",
@@ -138,11 +151,15 @@ def _manifest(incident, files, *, actor, made_at) -> PackedFile:
         lines.append(f"{packed.sha256}  {packed.name}  ({size})")
         if packed.note:
             lines.append(f"    {packed.note}")
+    for name in missing:
+        lines.append(_("MISSING: %(name)s, the stored file could not be read") % {"name": name})
     lines += [
         "",
         _(
-            "The photos are the files as stored when the shop sent them: metadata such as "
-            "location was removed on receipt, the picture was not changed afterwards."
+            "The photos are the files as stored when the shop sent them. On receipt they were "
+            "re-encoded as JPEG, scaled down to at most 2048 pixels on the long side, and "
+            "metadata such as the location were removed; the hash was taken then, and the file "
+            "was not changed afterwards."
         ),
         "",
     ]

@@ -62,7 +62,7 @@ class HearingKind(models.TextChoices):
 class Settlement(models.TextChoices):
     CONVICTED = "convicted", _("Convicted by the court")
     PENALTY_ORDER = "penalty_order", _("Penalty order by the public prosecutor (strafbeschikking)")
-    HALT = "halt", _("Referred to Halt (under 18)")
+    HALT = "halt", _("Referred to Halt")
     DISMISSED = "dismissed", _("Not prosecuted (sepot)")
     ACQUITTED = "acquitted", _("Acquitted")
     OTHER = "other", _("Otherwise")

@@ -122,6 +122,10 @@ def record_step(
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if not locked.police_stage:
             raise PoliceError(_("Record first how and when the report was filed."))
+        if locked.personal_data_removed_at and public_note.strip():
+            raise PoliceError(
+                _("The personal data of this case were removed: record the stage without a note.")
+            )
         if stage not in STAGE_TRANSITIONS[locked.police_stage]:
             raise PoliceError(
                 _("A report that is “%(current)s” cannot become “%(next)s”.")

@@ -19,6 +19,8 @@ from incidents.models import (
     IncidentPhoto,
     InternalNote,
     KeptPhoto,
+    PoliceStage,
+    PoliceStep,
     StatusChange,
 )
 from incidents.services import drop_kept_photos
@@ -88,6 +90,9 @@ def _strip_batch(batch, *, now, run):
     # Who reported is personal data too; who decided (the officer) is not.
     StatusChange.objects.filter(incident_id__in=ids, from_status="").update(actor=None)
 
+    # The police track keeps its stages (figures); not the number, the notes or who filed.
+    PoliceStep.objects.filter(incident_id__in=ids).update(reference="", public_note="")
+    PoliceStep.objects.filter(incident_id__in=ids, stage=PoliceStage.FILED).update(actor=None)
     ContactMoment.objects.filter(incident_id__in=ids).update(note="")
     Incident.objects.filter(pk__in=ids).update(
         description="",

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from incidents import police_views, views
+from incidents import export_views, police_views, views
 
 app_name = "incidents"
 
@@ -10,8 +10,8 @@ urlpatterns = [
     path("report/kept/<uuid:key>/<id:pk>/", views.kept_photo, name="kept_photo"),
     path("mine/", views.my_reports, name="mine"),
     path("queue/", views.queue, name="queue"),
-    path("export/", views.export, name="export"),
-    path("export/figures/", views.export_figures, name="export_figures"),
+    path("export/", export_views.export, name="export"),
+    path("export/figures/", export_views.export_figures, name="export_figures"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/case.pdf", views.case_pdf, name="case_pdf"),
     path("<id:pk>/aangifte.pdf", views.aangifte_pdf, name="aangifte_pdf"),

@@ -1,10 +1,9 @@
 import re
 import uuid
-from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -17,11 +16,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from incidents import documents, police, services
+from incidents.export_views import between
 from incidents.forms import (
     ALL_CASES,
     THEFTS,
     ContactForm,
-    ExportForm,
     FilingForm,
     InternalNoteForm,
     PoliceStepForm,
@@ -39,7 +38,6 @@ from merchants.access import require_capability
 from merchants.models import Membership, Shop
 from merchants.roles import Role
 from merchants.services import log_action
-from plumbing.csvexport import csv_response
 from plumbing.files import private_file_response
 
 PER_PAGE = 25
@@ -359,7 +357,7 @@ def queue(request):
             incidents = incidents.filter(police_report="yes")
         elif data["aangifte"] == "no":
             incidents = incidents.exclude(police_report="yes")
-        incidents = _between(incidents, data["since"], data["until"])
+        incidents = between(incidents, data["since"], data["until"])
     else:
         incidents = incidents.filter(status__in=OPEN_STATUSES)
     page = Paginator(incidents, PER_PAGE).get_page(request.GET.get("page"))
@@ -384,173 +382,6 @@ def _active_filters(form):
     if not form.is_bound or not form.is_valid():
         return 0
     return sum(1 for value in form.cleaned_data.values() if value not in (None, ""))
-
-
-EXPORT_BATCH = 2000
-
-
-def _exported_incidents(request, action):
-    """The current partnership's incidents in the asked period, oldest first; logged as `action`."""
-    form = ExportForm(request.GET or None)
-    if request.GET and not form.is_valid():
-        raise BadRequest("invalid export period")
-    since = until = None
-    if form.is_valid():
-        since, until = form.cleaned_data["since"], form.cleaned_data["until"]
-    incidents = Incident.objects.filter(partnership=request.partnership).select_related(
-        "shop", "area", "partnership"
-    )
-    incidents = _between(incidents, since, until)
-    log_action(
-        action,
-        actor=request.user,
-        partnership=request.partnership,
-        data={"since": str(since or ""), "until": str(until or "")},
-    )
-    return incidents.order_by("occurred_at", "pk")
-
-
-@require_capability("export_incidents")
-def export(request):
-    """All facts and personal details of the partnership's incidents, for the officer."""
-    incidents = _exported_incidents(request, "incidents.export.full")
-    header = [
-        _("Reference"),
-        _("Reported at"),
-        _("Date and time"),
-        _("Area"),
-        _("Shop"),
-        _("Type"),
-        _("Status"),
-        _("Value of the goods"),
-        _("Recovered"),
-        _("Caught in the act"),
-        _("Police called"),
-        _("Police report"),
-        _("Police registration number"),
-        _("What happened"),
-        _("Description of the person"),
-        _("Approximate age"),
-        _("Clothing"),
-        _("Name"),
-        _("Date of birth"),
-        _("Witness"),
-        _("First contact"),
-    ]
-    rows = (
-        [
-            i.reference,
-            _local(i.created_at),
-            _local(i.occurred_at),
-            i.area.name,
-            i.shop.name,
-            i.get_kind_display(),
-            i.get_status_display(),
-            _money(i.goods_value),
-            _yes(i.goods_recovered),
-            _yes(i.caught_in_act),
-            _yes(i.police_called),
-            i.get_police_report_display(),
-            i.police_report_number,
-            i.description,
-            i.person_description,
-            i.person_age,
-            i.person_clothing,
-            i.person_name,
-            i.person_birth_date or "",
-            i.witness,
-            _local(i.first_contact_at),
-        ]
-        for i in incidents.iterator(chunk_size=EXPORT_BATCH)
-    )
-    return csv_response(f"meldingen-{request.partnership.slug}.csv", header, rows)
-
-
-@require_capability("incident_figures")
-def export_figures(request):
-    """The anonymous facts only: safe for coordinators, reports and the municipality."""
-    incidents = _exported_incidents(request, "incidents.export.figures")
-    header = [
-        _("Date"),
-        _("Month"),
-        _("Area"),
-        _("Shop"),
-        _("Type"),
-        _("Value of the goods"),
-        _("Recovered"),
-        _("Caught in the act"),
-        _("Police report"),
-        _("Status"),
-        _("Hours to first contact"),
-    ]
-    rows = (
-        [
-            timezone.localtime(i.occurred_at).date(),
-            timezone.localtime(i.occurred_at).strftime("%Y-%m"),
-            i.area.name,
-            i.shop.name,
-            i.get_kind_display(),
-            _money(i.goods_value),
-            _yes(i.goods_recovered),
-            _yes(i.caught_in_act),
-            _yes(i.police_report == "yes"),
-            i.get_status_display(),
-            _hours(i),
-        ]
-        for i in incidents.select_related(None)
-        .select_related("area", "shop")
-        .only(
-            "occurred_at",
-            "created_at",
-            "first_contact_at",
-            "area__name",
-            "shop__name",
-            "kind",
-            "goods_value",
-            "goods_recovered",
-            "caught_in_act",
-            "police_report",
-            "status",
-        )
-        .iterator(chunk_size=EXPORT_BATCH)
-    )
-    return csv_response(f"meldingen-cijfers-{request.partnership.slug}.csv", header, rows)
-
-
-def _between(incidents, since, until):
-    """Whole local days as datetime bounds, so the (partnership, occurred_at) index is used."""
-    zone = timezone.get_current_timezone()
-    if since:
-        incidents = incidents.filter(
-            occurred_at__gte=datetime.combine(since, time.min, tzinfo=zone)
-        )
-    if until:
-        incidents = incidents.filter(
-            occurred_at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone)
-        )
-    return incidents
-
-
-def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _money(value):
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
-def _yes(flag):
-    return _("yes") if flag else _("no")
-
-
-def _hours(incident):
-    if not incident.first_contact_at:
-        return ""
-    return (
-        f"{(incident.first_contact_at - incident.created_at).total_seconds() / 3600:.1f}".replace(
-            ".", ","
-        )
-    )
 
 
 def _pdf_response(pdf, filename):

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bans import identity
+from bans import identity, objections
 from bans.models import Measure, MeasureKind
 from claims.models import Claim, ClaimStatus
 from incidents import statistics
@@ -194,6 +194,7 @@ def figures(partnership, period, *, now=None) -> dict:
         "register": register_figures(partnership, timezone.localdate(now), period.area),
         "claims": claim_figures(partnership, period.area),
         "identity_requests": identity.figures(partnership),
+        "objections": objections.figures(partnership, timezone.localdate(now)),
         "label": _("%(start)s to %(end)s") % {"start": period.start, "end": period.end},
     }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("register/bulletins/", include("bulletins.urls")),
     path("register/", include("bans.urls")),
+    path("objection/", include("bans.public_urls")),
     path("claims/", include("claims.urls")),
     path("alerts/", include("alerts.urls")),
     path("reports/", include("kvo.report_urls")),

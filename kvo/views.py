@@ -92,6 +92,7 @@ def dashboard(request):
             "period": period,
             "figures": numbers,
             "month_rows": month_rows(numbers, period),
+            "may_see_objections": access.can(request.user, request.partnership, "view_objections"),
             "links": {
                 "all": queue_link(period),
                 "filed": queue_link(period, aangifte="yes"),

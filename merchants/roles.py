@@ -53,6 +53,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "identity_requests": frozenset({Role.OFFICER, Role.ADMINISTRATOR, Role.COORDINATOR}),
     "request_identity": frozenset({Role.OFFICER, Role.COORDINATOR}),
     "record_identity": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    # Objections against measures: the administrator enters letters, an officer other than the
+    # one who decided the measure decides; both read them.
+    "view_objections": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    "record_objections": frozenset({Role.ADMINISTRATOR}),
+    "decide_objections": frozenset({Role.OFFICER}),
 }
 
 

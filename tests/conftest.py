@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation.reloader import translation_file_changed
 
 from merchants.roles import MFA_REQUIRED_ROLES, Role
@@ -207,6 +208,40 @@ class World:
             p256dh="BPpublic",
             auth="secret",
             name="Chrome (Android)",
+        )
+
+    @cached_property
+    def objection(self):
+        """Sjaak B. objects by letter against his red card (decided by nobody in this world, so
+        the officer may decide); the administrator entered it."""
+        from datetime import date
+
+        from bans.objections import record_objection
+        from tests.bans.factories import MeasureFactory, PersonFactory
+
+        person = PersonFactory(
+            partnership=self.deventer, display_name="Sjaak B.", birth_date=date(1991, 3, 14)
+        )
+        red = MeasureFactory(person=person, kind="red")
+        return record_objection(
+            red,
+            actor=self.users["administrator"],
+            channel="letter",
+            objector="mr. A. de Wit, advocaat",
+            contact="Postbus 12, 7400 AA Deventer",
+            grounds="Mijn cliënt was die dag in Zwolle.",
+            received_on=timezone.localdate(),
+        )
+
+    @cached_property
+    def decided_objection(self):
+        from bans.objections import decide
+
+        return decide(
+            self.objection,
+            actor=self.users["officer"],
+            outcome="rejected",
+            reason="De beelden tonen uw cliënt.",
         )
 
     @cached_property

@@ -96,7 +96,7 @@ def test_a_journey_leaves_no_personal_data_in_the_logs(
     client.post(reverse("bans:propose", args=[person.pk, incident.pk]))
     proposal = Measure.objects.filter(person=person).latest("pk")
     client.post(reverse("bans:confirm", args=[proposal.pk]))
-    client.get(reverse("bans:notice", args=[proposal.pk]))
+    client.get(reverse("bans:notice", args=[proposal.pk]), {"purpose": "measure"})
     client.get(reverse("incidents:photo", args=[incident.pk, photo.pk]))
     client.get(reverse("bans:person", args=[987654]))  # a tampered id: 404
 

@@ -34,6 +34,9 @@ CASE_ACTION = "302 403 403 404 404 302 403 404 404 404"
 CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
 WARNING = lambda w: {"pk": w.warning.pk}  # noqa: E731
 IDENTITY_REQUEST = lambda w: {"pk": w.identity_request.pk}  # noqa: E731
+OBJECTION = lambda w: {"pk": w.objection.pk}  # noqa: E731
+# Objections: the officer (not the one who decided the measure) decides, the administrator enters.
+OBJECTION_DECIDE = "302 404 404 404 404 302 403 404 404 404"
 AREA = lambda w: {"pk": w.binnenstad.pk}  # noqa: E731
 DOSSIER_READ = "302 404 404 404 404 404 404 200 404 200"
 REPORT_JOB = lambda w: {"pk": w.report_job.pk}  # noqa: E731
@@ -192,6 +195,36 @@ MATRIX = {
         IDENTITY_REQUEST,
         "302 404 404 404 404 200 200 200 404 404",
     ),
+    "bans:objections": (GET, None, "302 403 403 403 403 200 200 403 403 403"),
+    "bans:objection_new": (
+        POST,
+        None,
+        "302 403 403 403 403 403 302 403 403 403",
+        lambda w: {
+            "measure": f"DEV-M{w.banned.measures.get().pk:06d}",
+            "channel": "letter",
+            "received_on": "2026-12-01",
+            "objector": "R. Kramer",
+            "contact": "Brink 2, Deventer",
+            "grounds": "Ik was het niet.",
+        },
+    ),
+    "bans:objection": (GET, OBJECTION, "302 404 404 404 404 200 200 404 404 404"),
+    "bans:objection_suspend": (POST, OBJECTION, OBJECTION_DECIDE),
+    "bans:objection_decide": (
+        POST,
+        OBJECTION,
+        OBJECTION_DECIDE,
+        lambda w: {"outcome": "rejected", "reason": "De beelden tonen u."},
+    ),
+    "bans:objection_withdraw": (POST, OBJECTION, "302 404 404 404 404 403 302 404 404 404"),
+    "bans:objection_letter": (
+        GET,
+        lambda w: {"pk": w.decided_objection.pk},
+        "302 404 404 404 404 200 200 404 404 404",
+    ),
+    # The public objection page: no account needed, nothing of a person on it.
+    "objection": (GET, None, ALL_200),
     "bans:identity_answer": (
         POST,
         IDENTITY_REQUEST,

@@ -36,3 +36,4 @@ class MeasureFactory(factory.django.DjangoModelFactory):
             starts_on=factory.LazyFunction(lambda: date.today() - timedelta(days=400)),
         )
         revoked = factory.Trait(status=MeasureStatus.REVOKED)
+        suspended = factory.Trait(status=MeasureStatus.SUSPENDED)

@@ -68,7 +68,7 @@ class TestAsking:
             f"[KVO] Verzoek om naam en adres {request.number} "
             f"({world.incident.police_report_number})"
         )
-        assert "Beantwoord dit verzoek door op deze e-mail te antwoorden" in mail.body
+        assert "Beantwoord dit verzoek door op deze e-mail te antwoorden, ook als" in mail.body
         (name, data, kind) = mail.attachments[0]
         assert (name, kind) == (f"{request.number}.pdf", "application/pdf")
         text = pdf_text(data)
@@ -205,7 +205,6 @@ class TestAnswer:
         claim = create_claim(world.incident, person, actor=officer)
         assert claim.snapshot["address"] == ""
         request = world.identity_request
-        assert request.person == person
         client.force_login(world.users["administrator"])
         answer(
             client,
@@ -277,3 +276,81 @@ def test_the_claim_page_says_it_waits(client, world):
     request = world.identity_request
     page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert f"wacht op het antwoord van de politie op verzoek {request.number}" in page
+
+
+class TestWhoTheAnswerIsAbout:
+    def test_with_two_people_linked_the_officer_chooses(self, client, world):
+        officer = world.users["officer"]
+        people = [
+            create_person(partnership=world.deventer, actor=officer, display_name=name)
+            for name in ("Kees B.", "Piet D.")
+        ]
+        for person in people:
+            link_incident(person, world.incident, actor=officer)
+        request = world.identity_request
+        client.force_login(officer)
+        response = answer(client, request)
+        assert response.status_code == 400
+        assert "Kies over wie het antwoord gaat." in response.content.decode()
+        answer(client, request, person=str(people[1].pk))
+        people[1].refresh_from_db()
+        assert people[1].full_name == "Jan de Vries" and Person.objects.count() == 2
+
+    def test_a_link_made_after_filing_gets_the_answer(self, client, world):
+        officer = world.users["officer"]
+        request = world.identity_request
+        person = create_person(partnership=world.deventer, actor=officer, display_name="Kees B.")
+        link_incident(person, world.incident, actor=officer)
+        client.force_login(officer)
+        answer(client, request)
+        person.refresh_from_db()
+        assert person.full_name == "Jan de Vries" and Person.objects.count() == 1
+
+    def test_the_administrator_does_not_put_new_people_in_the_register(self, client, world):
+        request = world.identity_request
+        client.force_login(world.users["administrator"])
+        answer(client, request)
+        request.refresh_from_db()
+        assert request.status == "open" and not Person.objects.exists()
+
+    def test_a_stripped_person_is_not_filled_in_again(self, client, world):
+        officer = world.users["officer"]
+        person = create_person(partnership=world.deventer, actor=officer, display_name="Kees B.")
+        link_incident(person, world.incident, actor=officer)
+        request = world.identity_request
+        Person.objects.filter(pk=person.pk).update(
+            display_name="—", personal_data_removed_at=timezone.now()
+        )
+        client.force_login(officer)
+        answer(client, request)
+        person.refresh_from_db()
+        assert person.full_name == ""
+        request.refresh_from_db()
+        assert request.person.full_name == "Jan de Vries" and request.person != person
+
+
+def test_a_coordinators_request_is_answered_to_the_officers(client, world, mailoutbox):
+    client.force_login(world.users["coordinator"])
+    ask(client, world.incident)
+    (mail,) = mailoutbox
+    assert mail.reply_to == [world.users["officer"].email]
+    assert world.users["coordinator"].email not in pdf_text(mail.attachments[0][1])
+
+
+def test_after_three_reminders_it_is_closed_and_an_unsent_one_goes_again(world, mailoutbox):
+    request = world.identity_request  # never sent: the test's transaction does not commit
+    IdentityRequest.objects.filter(pk=request.pk).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    identity.send_reminders()
+    request.refresh_from_db()
+    assert request.sent_at and len(mailoutbox) == 1
+    now = timezone.now()
+    for _round in range(3):
+        now += timedelta(days=14)
+        assert identity.send_reminders(now=now) == 1
+    now += timedelta(days=14)
+    assert identity.send_reminders(now=now) == 0
+    request.refresh_from_db()
+    assert (request.reminders, request.status) == (3, "refused")
+    assert len(mailoutbox) == 4

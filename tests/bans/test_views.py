@@ -16,6 +16,9 @@ def test_officer_links_a_new_person_and_confirms_the_proposal(client, world):
     person = Person.objects.get()
     assert response["Location"] == reverse("bans:person", args=[person.pk])
     page = client.get(response["Location"])
+    # The identity opens for a stated purpose only.
+    assert "Mark Visser" not in page.text and "Toon de identiteit" in page.text
+    page = client.get(response["Location"], {"purpose": "case", "purpose_text": "DEV-1"})
     assert "Mark Visser" in page.text
     assert AuditEvent.objects.filter(action="bans.person.viewed", object_id=str(person.pk)).exists()
 
@@ -24,7 +27,7 @@ def test_officer_links_a_new_person_and_confirms_the_proposal(client, world):
     client.post(reverse("bans:confirm", args=[yellow.pk]))
     yellow.refresh_from_db()
     assert yellow.status == MeasureStatus.ACTIVE
-    letter = client.get(reverse("bans:notice", args=[yellow.pk]))
+    letter = client.get(reverse("bans:notice", args=[yellow.pk]), {"purpose": "measure"})
     assert letter["Content-Type"] == "application/pdf"
     assert b"".join(letter.streaming_content).startswith(b"%PDF")
     assert "Mark V." in client.get(world.incident.get_absolute_url()).text
@@ -93,7 +96,7 @@ def test_print_view_is_logged_and_not_cached(client, world):
     sign_protocol(world.protocol, actor=world.users["participant"])
     assert world.banned.photos.exists()
     client.force_login(world.users["participant"])
-    page = client.get(reverse("bans:gallery_print"))
+    page = client.get(reverse("bans:gallery_print"), {"purpose": "counter"})
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     assert "Rob K." in page.text and "Bakkerij Jansen" in page.text
     assert AuditEvent.objects.filter(action="bans.gallery.printed").count() == 1

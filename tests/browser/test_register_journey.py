@@ -48,6 +48,7 @@ def test_yellow_then_red_then_gallery_and_sighting(
     notice = officer_context.request.get(
         live_server.url
         + officer.get_by_role("link", name="Kennisgeving (PDF)").first.get_attribute("href")
+        + "?purpose=measure"
     )
     assert notice.headers["content-type"] == "application/pdf" and notice.body()[:4] == b"%PDF"
     officer.locator("input[name=photo]").set_input_files(

@@ -15,7 +15,7 @@ def read_csv(response):
 def test_officer_export_has_the_details(client, world):
     report(world.users["participant"], world.shop, person_name="J. de Vries", description="=cmd|x")
     client.force_login(world.users["officer"])
-    response = client.get(reverse("incidents:export"))
+    response = client.get(reverse("incidents:export"), {"purpose": "case"})
     assert response["Content-Type"].startswith("text/csv")
     assert "private" in response["Cache-Control"]
     rows = read_csv(response)
@@ -46,5 +46,5 @@ def test_export_period_and_bad_dates(client, world):
     report(world.users["participant"], world.shop)
     client.force_login(world.users["officer"])
     url = reverse("incidents:export")
-    assert len(read_csv(client.get(url, {"since": "2099-01-01"}))) == 1
-    assert client.get(url, {"since": "gisteren"}).status_code == 400
+    assert len(read_csv(client.get(url, {"since": "2099-01-01", "purpose": "case"}))) == 1
+    assert client.get(url, {"since": "gisteren", "purpose": "case"}).status_code == 400

@@ -255,3 +255,36 @@ def test_a_step_row_is_never_written_without_its_stage(world):
     world.incident.refresh_from_db()
     latest = PoliceStep.objects.filter(incident=world.incident).last()
     assert latest.stage == world.incident.police_stage == "handling"
+
+
+def test_a_photo_missing_from_storage_is_named_in_the_pack_not_a_500(client, world):
+    default_storage.delete(world.photo.original.name)
+    client.force_login(world.users["officer"])
+    response = client.get(reverse("incidents:police_pack", args=[world.incident.pk]))
+    assert response.status_code == 200
+    archive = unpack(response)
+    reference = world.incident.reference
+    assert f"fotos/{reference}-1.jpg" not in archive.namelist()
+    manifest = archive.read("0-manifest.txt").decode()
+    assert f"ONTBREEKT: fotos/{reference}-1.jpg" in manifest
+
+
+def test_retention_strips_the_number_notes_and_filer_but_keeps_the_stages(world):
+    from incidents import retention, services
+    from incidents.workflow import Status
+
+    officer = world.users["officer"]
+    incident = world.incident
+    police.record_step(incident, stage="handling", actor=officer, public_note="Rechercheur Jansen")
+    for step in (Status.IN_REVIEW, Status.NO_ACTION, Status.CLOSED):
+        services.transition(incident, to=step, actor=officer)
+    later = timezone.now() + timedelta(days=400)
+    retention.strip_personal_data(now=later)
+    steps = list(incident.police_steps.order_by("pk"))
+    assert [s.stage for s in steps] == ["filed", "handling"]
+    assert all(s.reference == "" and s.public_note == "" for s in steps)
+    assert steps[0].actor is None and steps[1].actor == officer
+    with pytest.raises(police.PoliceError, match="zonder notitie"):
+        police.record_step(
+            incident, stage="settled", settlement="other", actor=officer, public_note="Namen"
+        )

@@ -116,7 +116,8 @@ def test_duplicates_link_to_the_head_and_never_loop(client, world):
 
 def test_export_with_a_bad_date_is_refused(client, world):
     client.force_login(world.users["officer"])
-    assert client.get(reverse("incidents:export"), {"since": "gisteren"}).status_code == 400
+    data = {"since": "gisteren", "purpose": "case"}
+    assert client.get(reverse("incidents:export"), data).status_code == 400
 
 
 def test_lost_submission_key_still_reports(client, world):

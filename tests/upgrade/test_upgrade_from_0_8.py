@@ -25,6 +25,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -87,6 +88,9 @@ NEW_TABLES = {
     "incidents_policestep": lambda before: 0,
     # bans 0013: name-and-address requests to the police
     "bans_identityrequest": lambda before: 0,
+    # bans 0014 and bulletins 0004: objections, and corrections for the shops
+    "bans_objection": lambda before: 0,
+    "bulletins_bulletincorrection": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
     # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
@@ -119,6 +123,20 @@ MOVED_COLUMNS = {
 # Columns with a new name in the same table: {table now: {column in 0.8: column now}}.
 RENAMED_COLUMNS = {"certification_safetymeasure": {"measure": "description"}}
 
+
+class Matching:
+    """A value the upgrade makes at random: equal to any text of the pattern."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def __eq__(self, other):
+        return isinstance(other, str) and re.fullmatch(self.pattern, other) is not None
+
+    def __repr__(self):
+        return f"text matching {self.pattern}"
+
+
 # Columns that only exist after the upgrade: {table now: {column: its value in every old row}}.
 NEW_COLUMNS: dict[str, dict] = {
     # merchants 0010: how an officer hears of new reports (everyone starts with an email each);
@@ -136,6 +154,8 @@ NEW_COLUMNS: dict[str, dict] = {
     "incidents_incidentphoto": {"sha256": ""},
     # bans 0011: the gallery's large rendition of a photo (made by make_gallery_renditions)
     "bans_personphoto": {"display": "", "sha256": ""},
+    # bans 0014: each notice letter gets its own code for the objection page (random)
+    "bans_noticeletter": {"objection_code": lambda row: Matching(r"[2-9A-HJKMNP-Z]{10}")},
     # bans 0012: a proposal's reason as a code (older ones keep their sentence)
     "bans_measure": {"proposal_code": "", "proposal_params": {}},
     # merchants 0011: where a person objects to the letters (empty until the coordinator fills
@@ -157,6 +177,8 @@ NEW_CONTENT_TYPES = {
     ("incidents", "keptphoto"),
     ("incidents", "policestep"),
     ("bans", "identityrequest"),
+    ("bans", "objection"),
+    ("bulletins", "bulletincorrection"),
     ("merchants", "pushdevice"),
     ("alerts", "alert"),
     ("alerts", "alertdelivery"),
