@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bans.models import (
+    AccessReviewSettings,
     IdentityRequest,
     LegalGround,
     MeasureKind,
@@ -281,3 +282,9 @@ class PublicObjectionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class AccessReviewSettingsForm(forms.ModelForm):
+    class Meta:
+        model = AccessReviewSettings
+        fields = ["people_at_once", "window_minutes", "night_from", "night_until", "flag_exports"]

@@ -505,3 +505,56 @@ class Objection(models.Model):
     @property
     def reference(self):
         return f"BZW-{self.partnership.code}-{self.pk:05d}"
+
+
+class AccessReviewSettings(models.Model):
+    """What the weekly access review of a partnership's administrators flags (bans.access_review):
+    one user opening many people in a short time, access at night, exports and printouts, people
+    outside the user's areas."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="access_review_settings"
+    )
+    people_at_once = models.PositiveSmallIntegerField(
+        _("people opened at once"),
+        default=15,
+        validators=[MinValueValidator(2), MaxValueValidator(500)],
+        help_text=_("Flag a user who opens more different people than this within the window."),
+    )
+    window_minutes = models.PositiveSmallIntegerField(
+        _("window (minutes)"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(1440)],
+    )
+    night_from = models.PositiveSmallIntegerField(
+        _("night from (hour)"), default=22, validators=[MaxValueValidator(23)]
+    )
+    night_until = models.PositiveSmallIntegerField(
+        _("night until (hour)"), default=6, validators=[MaxValueValidator(23)]
+    )
+    flag_exports = models.BooleanField(_("list every export and printout"), default=True)
+
+    class Meta:
+        verbose_name = _("access review settings")
+        verbose_name_plural = _("access review settings")
+
+    def __str__(self):
+        return f"access review settings {self.partnership_id}"
+
+
+class AccessReview(models.Model):
+    """One week's review of a partnership's access log, sent once to its administrators."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    findings = models.JSONField(default=dict)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "week_start"], name="access_review_once")
+        ]
+
+    def __str__(self):
+        return f"access review {self.partnership_id} {self.week_start}"

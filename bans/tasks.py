@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from bans import identity, notices, retention, services, sightings
+from bans import access_review, identity, notices, retention, services, sightings
 from bans.models import Measure
 
 
@@ -74,3 +74,16 @@ def send_identity_request(request_id, reminder=False):
 def remind_identity_requests():
     """Daily (Celery beat): the requests whose term passed get one reminder each."""
     return identity.send_reminders()
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=300,
+    max_retries=6,
+)
+def weekly_access_reviews():
+    """Mondays (Celery beat): last week's access review to each partnership's administrators.
+    Idempotent: one AccessReview row per partnership and week."""
+    return access_review.send_reviews()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from bans import identity_views, objection_views, sighting_views, views
+from bans import identity_views, objection_views, review_views, sighting_views, views
 
 app_name = "bans"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("gallery/print/", views.gallery_print, name="gallery_print"),
     path("people/<id:pk>/merge/", views.merge, name="merge"),
     path("access-log/", views.access_log_page, name="access_log"),
+    path("access-log/review/", review_views.access_review_settings, name="access_review"),
     path("requests/", views.subject_requests, name="subject_requests"),
     path("requests/<id:pk>/close/", views.close_request, name="close_request"),
     path("people/<id:pk>/access-report.pdf", views.access_report, name="access_report"),

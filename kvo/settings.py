@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.strip_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    "access-reviews": {
+        "task": "bans.tasks.weekly_access_reviews",
+        "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
+    },
     # Office hours: a police mailbox is read by people.
     "identity-request-reminders": {
         "task": "bans.tasks.remind_identity_requests",

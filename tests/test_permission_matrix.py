@@ -195,6 +195,7 @@ MATRIX = {
         IDENTITY_REQUEST,
         "302 404 404 404 404 200 200 200 404 404",
     ),
+    "bans:access_review": (GET, None, "302 403 403 403 403 403 200 403 403 403"),
     "bans:objections": (GET, None, "302 403 403 403 403 200 200 403 403 403"),
     "bans:objection_new": (
         POST,

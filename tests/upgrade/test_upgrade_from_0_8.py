@@ -91,6 +91,9 @@ NEW_TABLES = {
     # bans 0014 and bulletins 0004: objections, and corrections for the shops
     "bans_objection": lambda before: 0,
     "bulletins_bulletincorrection": lambda before: 0,
+    # bans 0016: the weekly access review, its settings and what each week found
+    "bans_accessreviewsettings": lambda before: 0,
+    "bans_accessreview": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
     # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
@@ -179,6 +182,8 @@ NEW_CONTENT_TYPES = {
     ("bans", "identityrequest"),
     ("bans", "objection"),
     ("bulletins", "bulletincorrection"),
+    ("bans", "accessreviewsettings"),
+    ("bans", "accessreview"),
     ("merchants", "pushdevice"),
     ("alerts", "alert"),
     ("alerts", "alertdelivery"),
