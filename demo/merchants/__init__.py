@@ -77,6 +77,8 @@ DEMO_SEED = 2003  # the year the Deventer model started
 DEMO_USERS = (
     # email, full name, role, owner, linked to the owner's shop
     ("wijkagent@demo.kvo.nl", "Henk Wolters", Role.OFFICER, False, False),
+    # A second officer: objections are decided by someone other than who took the measure.
+    ("wijkagent2@demo.kvo.nl", "Fatima el Idrissi", Role.OFFICER, False, False),
     ("beheerder@demo.kvo.nl", "Anouk Brinkman", Role.ADMINISTRATOR, False, False),
     ("coordinator@demo.kvo.nl", "Jeroen Kamphuis", Role.COORDINATOR, False, False),
     ("auditor@demo.kvo.nl", "Sanne Dijkstra", Role.AUDITOR, False, False),

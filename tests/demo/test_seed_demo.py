@@ -8,15 +8,17 @@ tests/demo/test_register.py, tests/demo/test_claims.py).
 """
 
 from allauth.mfa.models import Authenticator
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
 from alerts.models import settings_for as alert_settings_for
 from bans import services
-from bans.models import BAN_KINDS, MeasureKind, Person
+from bans.models import BAN_KINDS, IdentityRequest, MeasureKind, Objection, Person
 from claims.models import Claim, settings_for
 from demo.claims import ACCOUNT, BENEFICIARY, seed_claims
 from demo.incidents import has_demo_incidents, seed_incidents
+from demo.police_link import seed_police_link
 from demo.register import DEMO_FULL_NAMES, seed_register
 from incidents.models import Incident
 from merchants.models import AreaKind, Membership, Partnership, Shop, ShoppingArea, User
@@ -44,7 +46,28 @@ def everything():
         incident_checks.counts(),
         register_checks.counts(),
         claims_checks.counts(),
+        police_link_counts(),
     )
+
+
+def police_link_counts():
+    return {
+        "requests": list(IdentityRequest.objects.values_list("status", flat=True).order_by("pk")),
+        "objections": list(Objection.objects.values_list("status", flat=True).order_by("pk")),
+    }
+
+
+def check_police_link(deventer):
+    """A request waiting and one answered; an objection open and one rejected by the second
+    officer, with its letter."""
+    assert police_link_counts() == {
+        "requests": ["open", "answered"],
+        "objections": ["open", "rejected"],
+    }
+    rejected = Objection.objects.get(status="rejected")
+    assert rejected.decided_by.email == "wijkagent2@demo.kvo.nl"
+    assert rejected.measure.decided_by.email == "wijkagent@demo.kvo.nl"
+    assert default_storage.exists(rejected.letter.name)
 
 
 def test_seed_demo_fills_every_part_and_a_second_run_adds_nothing(db, settings):
@@ -58,6 +81,7 @@ def test_seed_demo_fills_every_part_and_a_second_run_adds_nothing(db, settings):
     # The demo's shops get sightings and may warn each other, so both can be tried.
     alerts = alert_settings_for(deventer)
     assert alerts.pk and alerts.sightings_to_shops and alerts.warnings_from_shops
+    check_police_link(deventer)
 
     call_command("seed_demo", verbosity=0)  # now with the claims
     first = everything()
@@ -67,6 +91,7 @@ def test_seed_demo_fills_every_part_and_a_second_run_adds_nothing(db, settings):
     assert seed_incidents(deventer)["skipped"]
     assert seed_register(deventer)["skipped"]
     assert seed_claims(deventer)["skipped"]
+    assert seed_police_link(deventer)["skipped"]
     assert everything() == first
     check_claims(deventer)
     check_logins(settings)

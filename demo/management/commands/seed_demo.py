@@ -18,6 +18,7 @@ from demo import certification as dossier_demo
 from demo import claims as claims_demo
 from demo import incidents as incidents_demo
 from demo import merchants as merchants_demo
+from demo import police_link as police_demo
 from demo import register as bans_demo
 
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             officer = merchants["users"][bans_demo.OFFICER_EMAIL]
             register = bans_demo.seed_register(partnership, officer=officer)
             alert_settings = alerts_demo.seed_alerts(partnership)
+            police_link = police_demo.seed_police_link(partnership)
             claims_started = time.monotonic()
             civil_claims = {"claims": 0, "skipped": True, "note": "left out"}
             if options["claims"]:
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         lines += bans_demo.summary_lines(partnership, register)
         lines += claims_demo.summary_lines(partnership, civil_claims)
         lines += alerts_demo.summary_lines(partnership, alert_settings)
+        lines += police_demo.summary_lines(partnership, police_link)
         self.stdout.write("\n".join(lines))
         self.stdout.write("")
         merchants_demo.write_logins(self.stdout, self.style, debug=debug)
