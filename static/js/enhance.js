@@ -6,6 +6,9 @@
  *   tells it to forget the pages it kept.
  * - A form with data-confirm asks in the page (a <dialog>) before it is sent, and then sends
  *   confirmed=1 with it; the dialog's buttons are named by data-confirm-yes / data-confirm-no.
+ * - A form with data-depends-on="field" and data-depends='{"other": ["value", ...]}' shows each
+ *   other field only while "field" has one of its values (the police stage's hearing date, say);
+ *   without the script every field shows and the server checks what belongs together.
  */
 (function () {
   "use strict";
@@ -90,6 +93,22 @@
     var row = list.getBoundingClientRect();
     list.scrollLeft += item.left - row.left - (row.width - item.width) / 2;  // the page stays put
   }
+
+  function showDependents(form) {
+    var control = form.elements[form.getAttribute("data-depends-on")];
+    var rules = JSON.parse(form.getAttribute("data-depends") || "{}");
+    if (!control) return;
+    Object.keys(rules).forEach(function (name) {
+      var field = form.elements[name];
+      var node = field && (field.length && !field.tagName ? field[0] : field);
+      var wrapper = node && node.closest("div");
+      if (wrapper) wrapper.hidden = rules[name].indexOf(control.value) === -1;
+    });
+  }
+  document.querySelectorAll("form[data-depends-on]").forEach(function (form) {
+    showDependents(form);
+    form.addEventListener("change", function () { showDependents(form); });
+  });
 
   unfoldFilters(document);
   document.addEventListener("htmx:afterSwap", function (event) { unfoldFilters(event.target); });

@@ -49,6 +49,11 @@ def test_aangifte_to_a_fast_track_hearing_and_the_pack(
     login_as(officer_context, world.users["officer"])
     officer = officer_context.new_page()
     officer.goto(case_url)
+    # Only the fields of the chosen stage show (the script; without it all show).
+    assert officer.get_by_label("Hoe het is afgehandeld").is_hidden()
+    officer.get_by_label("Nieuwe fase").select_option("settled")
+    assert officer.get_by_label("Hoe het is afgehandeld").is_visible()
+    assert officer.get_by_label("Soort zitting").is_hidden()
     hearing = (timezone.localtime() + timedelta(days=2)).replace(hour=9, minute=30)
     for stage, extra in (
         ("handling", {}),
