@@ -8,8 +8,10 @@ Four things stand out (thresholds per partnership, `AccessReviewSettings`):
 - exports and printouts of people, with their stated purpose (`flag_exports`);
 - a user with shops opening a person whose cases are all in areas where the user has no shop.
 
-Sent once per partnership and week: the `AccessReview` row is the mark (made under a lock before
-the mail goes, `sent_at` after).
+Sent once per partnership and week: the `AccessReview` row is the mark. It is made under a lock
+and committed with `sent_at` after the mail went; a second run waits for the lock and finds it
+sent. (A crash between the mail and the commit sends it again: the window every mail here has.)
+One task per partnership, so that one failing mail server answer stops no other partnership.
 """
 
 from collections import defaultdict, deque
@@ -32,6 +34,10 @@ from plumbing.mail import send_templated_mail
 EXPORT_ACTIONS = (
     "incidents.export.full",
     "incidents.pack.made",
+    "incidents.pdf.case_printed",
+    "incidents.pdf.aangifte_printed",
+    "bulletins.bulletin.printed",
+    "claims.claim.letter_printed",
     "claims.books.collection_exported",
     "bans.gallery.printed",
     "bans.notice.printed",
@@ -234,6 +240,7 @@ def send_review(partnership, *, today=None) -> AccessReview | None:
             "found": review.findings,
             "quiet": not any(review.findings[k] for k in ("bursts", "night", "exports", "outside")),
             "log_link": settings.SITE_URL + reverse("bans:access_log"),
+            "settings_link": settings.SITE_URL + reverse("bans:access_review"),
         }
         send_templated_mail("bans/email/access_review", context, to=recipients)
         review.sent_at = timezone.now()
@@ -241,10 +248,5 @@ def send_review(partnership, *, today=None) -> AccessReview | None:
     return review
 
 
-def send_reviews(today=None) -> int:
-    """Every Monday (Celery beat): each active partnership's review of the week before."""
-    sent = 0
-    for partnership in Partnership.objects.filter(active=True).order_by("pk"):
-        review = send_review(partnership, today=today)
-        sent += 1 if review is not None and review.sent_at else 0
-    return sent
+def partnerships_to_review():
+    return list(Partnership.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,6 +192,10 @@ class IdentityAnswerForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in names}
 
 
+# "DEV-M000123", "M123" or "123": ASCII digits only (str.isdigit takes "²" too).
+MEASURE_REFERENCE = re.compile(r"(?:[A-Za-z]{2,6}-)?[Mm]?0*([0-9]{1,12})")
+
+
 class ObjectionEntryForm(forms.Form):
     """A letter or email objecting to a measure, entered by the administrator."""
 
@@ -221,10 +227,10 @@ class ObjectionEntryForm(forms.Form):
     )
 
     def clean_measure(self):
-        digits = self.cleaned_data["measure"].strip().upper().rsplit("M", 1)[-1].lstrip("-0")
-        if not digits.isdigit() or len(digits) > 12:
+        found = MEASURE_REFERENCE.fullmatch(self.cleaned_data["measure"].strip())
+        if found is None:
             raise forms.ValidationError(_("Write the reference as on the letter: DEV-M000123."))
-        self.cleaned_data["measure_number"] = int(digits)
+        self.cleaned_data["measure_number"] = int(found[1])
         return self.cleaned_data["measure"]
 
     def clean_received_on(self):

@@ -4,11 +4,13 @@ public page a person reaches from the notice letter."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bans import objections
@@ -17,6 +19,7 @@ from bans.models import Measure, MeasureStatus, Objection
 from merchants import access
 from merchants.access import require_capability
 from merchants.services import log_action
+from plumbing.files import private_file_response
 from plumbing.http import client_ip
 from plumbing.throttle import allow, spent
 
@@ -25,6 +28,10 @@ PER_PAGE = 25
 TRIES_PER_ADDRESS = 10  # an hour, from one IP address
 TRIES_PER_CODE = 5  # a day, wrong answers for one code
 HOUR, DAY = 3600, 86400
+NOT_FOUND = gettext_lazy(
+    "We could not find a letter with this code and date of birth. Check both, or object by post "
+    "or email as the letter says."
+)
 
 
 def get_objection_for_user(user, pk) -> Objection:
@@ -177,8 +184,8 @@ def decide(request, pk):
 @login_required
 def decision_letter(request, pk):
     objection = get_objection_for_user(request.user, pk)
-    if not objection.letter:
-        raise PermissionDenied
+    if not objection.letter or not default_storage.exists(objection.letter.name):
+        raise Http404
     log_action(
         "bans.objection.printed",
         actor=request.user,
@@ -186,10 +193,12 @@ def decision_letter(request, pk):
         obj=objection.measure.person,
         data={"objection": objection.pk},
     )
-    response = HttpResponse(objections.letter_bytes(objection), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{objection.reference}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        default_storage,
+        objection.letter.name,
+        content_type="application/pdf",
+        filename=f"{objection.reference}.pdf",
+    )
 
 
 def public_objection(request):
@@ -211,16 +220,16 @@ def public_objection(request):
     notice = objections.find_notice(data["code"], data["birth_date"])
     if notice is None:
         allow(f"objection:code:{code}", limit=TRIES_PER_CODE, period=DAY)
-        form.add_error(
-            None,
-            _(
-                "We could not find a letter with this code and date of birth. Check both, "
-                "or object by post or email as the letter says."
-            ),
-        )
+        form.add_error(None, NOT_FOUND)
         return render(request, "bans/objection_public.html", {"form": form}, status=400)
-    objection, created = objections.submit_online(
-        notice, objector=data["objector"], contact=data["contact"], grounds=data["grounds"]
-    )
+    try:
+        objection, created = objections.submit_online(
+            notice, objector=data["objector"], contact=data["contact"], grounds=data["grounds"]
+        )
+    except objections.ObjectionError:
+        # The measure ended or another submission won the race a moment ago: the same neutral
+        # answer as for a wrong code, nothing about the person.
+        form.add_error(None, NOT_FOUND)
+        return render(request, "bans/objection_public.html", {"form": form}, status=400)
     context = {"reference": objection.reference, "due_on": objection.due_on, "created": created}
     return render(request, "bans/objection_received.html", context)

@@ -23,9 +23,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bans import hooks
-from bans.models import Measure, MeasureStatus, NoticeLetter, Objection, Person, PersonPhoto
+from bans import hooks, services
+from bans.models import (
+    Measure,
+    MeasureChange,
+    MeasureStatus,
+    NoticeLetter,
+    Objection,
+    Person,
+    PersonIncident,
+    PersonPhoto,
+)
 from bans.services import _change
+from incidents.models import Incident
 from merchants import access
 from merchants.models import DeletionRecord
 from merchants.services import log_action
@@ -138,18 +148,31 @@ def submit_online(notice, *, objector, contact, grounds) -> tuple[Objection, boo
     return objection, True
 
 
+def issuer_id(measure):
+    """Who decided the measure: `decided_by`, or, when that account is gone or was never set,
+    whoever put it into force (its history)."""
+    if measure.decided_by_id:
+        return measure.decided_by_id
+    return (
+        MeasureChange.objects.filter(measure=measure, to_status=MeasureStatus.ACTIVE)
+        .order_by("created_at", "pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
 def may_decide(user, objection) -> bool:
     """An officer of the partnership who did not decide the measure."""
     return (
         access.can(user, objection.partnership, "decide_objections")
-        and objection.measure.decided_by_id != user.pk
+        and issuer_id(objection.measure) != user.pk
     )
 
 
 def _require_decider(actor, objection):
     if not access.can(actor, objection.partnership, "decide_objections"):
         raise ObjectionError(_("Only a community police officer decides on objections."))
-    if objection.measure.decided_by_id == actor.pk:
+    if issuer_id(objection.measure) == actor.pk:
         raise ObjectionError(
             _("You decided this measure yourself: another officer decides on the objection.")
         )
@@ -165,7 +188,9 @@ def suspend(objection, *, actor) -> Objection:
             raise ObjectionError(_("This objection has been decided already."))
         if measure.status != MeasureStatus.ACTIVE:
             raise ObjectionError(_("Only a measure in force can be suspended."))
-        _change(measure, MeasureStatus.SUSPENDED, actor, _("Suspended pending an objection."))
+        # An extension rests on the ban it extends: it is suspended with it.
+        for suspended in [measure, *_extensions(measure, MeasureStatus.ACTIVE)]:
+            _change(suspended, MeasureStatus.SUSPENDED, actor, _("Suspended pending an objection."))
         locked.suspended_at = timezone.now()
         locked.save(update_fields=["suspended_at"])
     objection.refresh_from_db()
@@ -194,11 +219,13 @@ def decide(objection, *, actor, outcome, reason) -> Objection:
             locked.decided_by, locked.decided_at = actor, timezone.now()
             locked.letter_snapshot = letter_snapshot(locked, measure, actor)
             if outcome == Objection.Status.UPHELD:
-                _change(measure, MeasureStatus.REVOKED, actor, _("Objection upheld."))
-            elif outcome == Objection.Status.REJECTED and measure.status == MeasureStatus.SUSPENDED:
-                expired = measure.ends_on < timezone.localdate()
-                to = MeasureStatus.EXPIRED if expired else MeasureStatus.ACTIVE
-                _change(measure, to, actor, _("Objection rejected."))
+                _revoke_with_what_rests_on_it(measure, actor, _("Objection upheld."))
+            elif outcome == Objection.Status.REJECTED:
+                for resumed in [measure, *_extensions(measure, MeasureStatus.SUSPENDED)]:
+                    if resumed.status == MeasureStatus.SUSPENDED:
+                        expired = resumed.ends_on < timezone.localdate()
+                        to = MeasureStatus.EXPIRED if expired else MeasureStatus.ACTIVE
+                        _change(resumed, to, actor, _("Objection rejected."))
             elif outcome == Objection.Status.MISTAKEN:
                 files = _mistaken_identity(measure.person, actor=actor)
             pdf = render_decision_letter(locked.letter_snapshot)
@@ -218,6 +245,26 @@ def decide(objection, *, actor, outcome, reason) -> Objection:
     transaction.on_commit(lambda: delete_files(files))
     objection.refresh_from_db()
     return objection
+
+
+def _extensions(measure, status):
+    return list(
+        Measure.objects.select_for_update().filter(extends=measure, status=status).order_by("pk")
+    )
+
+
+def _revoke_with_what_rests_on_it(measure, actor, reason):
+    """The measure (unless it was revoked already), its extensions and the shop ban proposed
+    with it for the same offence, as bans.services.revoke does."""
+    ended = (MeasureStatus.REVOKED,)
+    for revoked in [
+        measure,
+        *_extensions(measure, MeasureStatus.ACTIVE),
+        *_extensions(measure, MeasureStatus.SUSPENDED),
+        *services.proposed_shop_bans(measure).select_for_update(),
+    ]:
+        if revoked.status not in ended:
+            _change(revoked, MeasureStatus.REVOKED, actor, reason)
 
 
 def _mistaken_identity(person, *, actor) -> list[str]:
@@ -240,6 +287,13 @@ def _mistaken_identity(person, *, actor) -> list[str]:
         files_removed=len(files),
     )
     hooks.mistaken_identity.send(sender=Person, person=person, actor=actor)
+    # The officer's finding that this person did those offences was wrong: the links go, and the
+    # cases forget the name and date of birth that pointed to this person.
+    links = PersonIncident.objects.filter(person=person)
+    Incident.objects.filter(pk__in=links.values("incident_id")).update(
+        person_name="", person_birth_date=None
+    )
+    links.delete()
     log_action(
         "bans.person.mistaken_identity",
         actor=actor,

@@ -11,7 +11,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bans.models import Measure, MeasureChange, MeasureStatus, NoticeLetter, Person, PersonPhoto
+from bans.models import (
+    Measure,
+    MeasureChange,
+    MeasureStatus,
+    NoticeLetter,
+    Objection,
+    Person,
+    PersonPhoto,
+)
 from incidents.models import Incident, IncidentType
 from merchants.models import DeletionRecord
 from plumbing.files import delete_files
@@ -20,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 # Someone put in the register without any measure (linked, never decided) is not kept for ever.
 UNDECIDED_AFTER = timedelta(days=365)
+# A decided objection's letter (naming the person and the objector) is kept this long to be sent.
+OBJECTION_LETTER_KEPT = timedelta(days=30)
 # A proposal nobody decided on does not keep a person in the register for ever.
 STALE_PROPOSAL_AFTER = timedelta(days=30)
 
@@ -41,6 +51,9 @@ def due(now=None):
         .exclude(pk__in=live)
         # The police are asked for this person's name and address: not while that is open.
         .exclude(identity_requests__status="open")
+        # An objection is being decided, or its letter was made less than a month ago (to send).
+        .exclude(measures__objections__status="open")
+        .exclude(measures__objections__decided_at__gt=now - OBJECTION_LETTER_KEPT)
         .filter(Q(pk__in=ended.values("person")) | undecided)
         .distinct()
         .order_by("pk")
@@ -70,8 +83,14 @@ def strip_people(now=None) -> dict:
 def _strip(person, *, now, run):
     photos = list(PersonPhoto.objects.filter(person=person))
     letters = list(NoticeLetter.objects.filter(measure__person=person))
+    objections = Objection.objects.filter(measure__person=person)
     files = [n for p in photos for n in (p.original.name, p.thumbnail.name, p.display.name) if n]
     files += [letter.pdf.name for letter in letters]
+    files += [name for name in objections.values_list("letter", flat=True) if name]
+    # Objections keep their dates and outcome (figures), not who objected, why, or the letter.
+    objections.update(
+        objector="", contact="", grounds="", decision_reason="", letter_snapshot=None, letter=""
+    )
     PersonPhoto.objects.filter(person=person).delete()
     NoticeLetter.objects.filter(pk__in=[letter.pk for letter in letters]).delete()
     Measure.objects.filter(person=person).update(

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from bans import access_review, identity, notices, retention, services, sightings
 from bans.models import Measure
+from merchants.models import Partnership
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -84,6 +85,20 @@ def remind_identity_requests():
     max_retries=6,
 )
 def weekly_access_reviews():
-    """Mondays (Celery beat): last week's access review to each partnership's administrators.
-    Idempotent: one AccessReview row per partnership and week."""
-    return access_review.send_reviews()
+    """Mondays (Celery beat): a task per partnership for last week's access review."""
+    for partnership_id in access_review.partnerships_to_review():
+        send_access_review.delay(partnership_id)
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=300,
+    max_retries=6,
+)
+def send_access_review(partnership_id):
+    """Idempotent: one AccessReview row per partnership and week."""
+    partnership = Partnership.objects.filter(pk=partnership_id, active=True).first()
+    review = access_review.send_review(partnership) if partnership else None
+    return bool(review and review.sent_at)

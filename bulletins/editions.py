@@ -145,8 +145,10 @@ def request_bulletin(partnership, *, now=None) -> BulletinRequest:
 
 
 def _news(partnership, day) -> bool:
-    """Is a ban in force that the last edition did not have? (A red card revoked before its
-    bulletin was due makes no bulletin.)"""
+    """Is a ban in force that the last edition did not have, or a correction waiting? (A red
+    card revoked before its bulletin was due makes no bulletin.)"""
+    if BulletinCorrection.objects.filter(partnership=partnership, bulletin__isnull=True).exists():
+        return True
     bans = Measure.objects.filter(partnership=partnership, kind__in=BAN_KINDS).in_force_on(day)
     last = Bulletin.objects.filter(partnership=partnership).order_by("-number").first()
     if last is not None:

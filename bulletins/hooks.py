@@ -3,6 +3,7 @@ the wrong person shown in one asks for a correction in the next, and viewing or 
 counts as access to personal data. Connected from
 BulletinsConfig.ready()."""
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +48,6 @@ def correction_for_the_shops(sender, person, **kwargs):
         display_name=person.display_name,
         shown_on=timezone.localdate(last.bulletin.created_at),
     )
+    # The shops must hear it soon, not with next Monday's edition: a bulletin follows shortly.
+    partnership = person.partnership
+    transaction.on_commit(lambda: request_bulletin(partnership), robust=True)

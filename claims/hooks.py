@@ -9,14 +9,16 @@ from bans import identity
 from bans.models import Person, PersonIncident
 from bans.services import RegisterError
 from claims.models import Claim, ClaimStatus
-from claims.services import eligibility
+from claims.services import OPEN, eligibility, set_status
 from incidents import panels
 from merchants import access
+from merchants.services import log_action
 
 
 def connect():
     register.person_merging.connect(move_claims_on_merge, sender=Person, dispatch_uid="claims")
     register.identity_recorded.connect(refresh_drafts, sender=Person, dispatch_uid="claims")
+    register.mistaken_identity.connect(stop_claims, sender=Person, dispatch_uid="claims")
     register.add_access_actions(
         claims__claim__viewed=gettext_lazy("Opened a claim"),
         claims__claim__letter_printed=gettext_lazy("Printed a claim letter"),
@@ -37,6 +39,29 @@ def move_claims_on_merge(sender, keep, duplicate, **kwargs):
             _("Both have a claim for the same case: cancel or credit one of them first.")
         )
     Claim.objects.filter(person=duplicate).update(person=keep)
+
+
+def stop_claims(sender, person, actor, **kwargs):
+    """The wrong person: a draft is cancelled and an open claim written off, each with the reason
+    in its history (what was paid is for the coordinator to pay back). A consequence of the
+    officer's decision on the objection, so it is not asked of the coordinator."""
+    note = _("Mistaken identity: the claim was against the wrong person.")
+    for claim in Claim.objects.select_for_update().filter(person=person):
+        if claim.status == ClaimStatus.DRAFT:
+            to = ClaimStatus.CANCELLED
+        elif claim.status in OPEN:
+            to = ClaimStatus.WRITTEN_OFF
+        else:
+            continue
+        set_status(claim, to, actor=actor, note=note)
+        claim.save(update_fields=["status"])
+        log_action(
+            f"claims.claim.{to}",
+            actor=actor,
+            partnership=claim.partnership,
+            obj=claim,
+            data={"reason": "mistaken identity"},
+        )
 
 
 def refresh_drafts(sender, person, **kwargs):

@@ -62,7 +62,9 @@ def test_many_people_in_an_hour_at_night_and_an_export_are_reported(world, peopl
     assert found["exports"][0]["purpose"] == "Overdracht aan de politie: PL06"
     (mail,) = mailoutbox
     assert mail.to == [admin.email]
-    assert mail.subject == "[KVO] Toegangscontrole KVO Deventer, 30 november tot 6 december 2026"
+    assert (
+        mail.subject == "[KVO] Controle toegangslog KVO Deventer, 30 november tot 6 december 2026"
+    )
     assert f"{officer.get_full_name()}: 17 personen tussen 01-12-2026 14:00 en 14:32" in mail.body
     link = f"http://testserver{reverse('bans:access_log')}?user={officer.pk}"
     assert f"{link}&since=2026-12-01&until=2026-12-01" in mail.body

@@ -50,7 +50,7 @@ class TestIdentityFields:
         )
         client.force_login(world.users["administrator"])
         log = client.get(reverse("bans:access_log"), {"person": person.pk}).content.decode()
-        assert "Opende de identiteit" in log
+        assert "Bekeek de identiteitsgegevens" in log
         assert "Anders (leg uit): Vraag van de officier van justitie" in log
 
 

@@ -17,7 +17,7 @@ def test_officer_links_a_new_person_and_confirms_the_proposal(client, world):
     assert response["Location"] == reverse("bans:person", args=[person.pk])
     page = client.get(response["Location"])
     # The identity opens for a stated purpose only.
-    assert "Mark Visser" not in page.text and "Toon de identiteit" in page.text
+    assert "Mark Visser" not in page.text and "Identiteitsgegevens tonen" in page.text
     page = client.get(response["Location"], {"purpose": "case", "purpose_text": "DEV-1"})
     assert "Mark Visser" in page.text
     assert AuditEvent.objects.filter(action="bans.person.viewed", object_id=str(person.pk)).exists()
