@@ -1,6 +1,7 @@
 """Telling the reporter that its case moved on: one email per step, without personal data."""
 
 from django.conf import settings
+from django.utils import timezone
 
 from incidents.models import Incident
 from plumbing.mail import send_templated_mail
@@ -25,3 +26,19 @@ def tell_reporter(incident, *, status, has_note) -> bool:
         "incidents/email/status", context, to=[reporter.email], language=reporter.language
     )
     return True
+
+
+def tell_once(rows, pk, status_of) -> bool:
+    """Tell the reporter about one history row (`rows`: a StatusChange or PoliceStep queryset),
+    once: the row's `notified_at` records it, so a retried task sends nothing twice."""
+    row = (
+        rows.select_related("incident__shop", "incident__reporter", "incident__partnership")
+        .filter(pk=pk, notified_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        return False
+    told = tell_reporter(row.incident, status=status_of(row), has_note=bool(row.public_note))
+    if told:
+        rows.filter(pk=row.pk).update(notified_at=timezone.now())
+    return told

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import Incident, PoliceReport, PoliceStage, PoliceStep
-from incidents.notify import tell_reporter
+from incidents.notify import tell_once
 from merchants import access
 from merchants.services import log_action
 
@@ -167,18 +167,4 @@ def _queue_step_email(step_id):
 
 def send_step_email(step_id) -> bool:
     """Tell the reporter about a step, once (the row records it)."""
-    step = (
-        PoliceStep.objects.select_related(
-            "incident__shop", "incident__reporter", "incident__partnership"
-        )
-        .filter(pk=step_id, notified_at__isnull=True)
-        .first()
-    )
-    if step is None:
-        return False
-    told = tell_reporter(
-        step.incident, status=PoliceStage(step.stage).label, has_note=bool(step.public_note)
-    )
-    if told:
-        PoliceStep.objects.filter(pk=step.pk).update(notified_at=timezone.now())
-    return told
+    return tell_once(PoliceStep.objects.all(), step_id, lambda step: PoliceStage(step.stage).label)

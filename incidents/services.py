@@ -20,7 +20,7 @@ from incidents.models import (
     PoliceReport,
     StatusChange,
 )
-from incidents.notify import tell_reporter
+from incidents.notify import tell_once
 from incidents.police import record_filed_on_report
 from incidents.workflow import Status, can_move
 from merchants import access
@@ -215,21 +215,7 @@ def _queue_status_email(change_id):
 def send_status_email(change_id) -> bool:
     """Tell the reporter about a status change, once. No note, no personal data: the reporter
     logs in to read the case, and only while still allowed to see it."""
-    change = (
-        StatusChange.objects.select_related(
-            "incident__shop", "incident__reporter", "incident__partnership"
-        )
-        .filter(pk=change_id, notified_at__isnull=True)
-        .first()
-    )
-    if change is None:
-        return False
-    told = tell_reporter(
-        change.incident, status=Status(change.to_status).label, has_note=bool(change.public_note)
-    )
-    if told:
-        StatusChange.objects.filter(pk=change.pk).update(notified_at=timezone.now())
-    return told
+    return tell_once(StatusChange.objects.all(), change_id, lambda c: Status(c.to_status).label)
 
 
 def record_contact(incident, *, kind, contacted_at, note="", actor) -> ContactMoment:

@@ -491,3 +491,43 @@ def _private_storage(settings, tmp_path):
 def _fast_passwords(settings):
     # PBKDF2's real cost is for production; the suite hashes hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def second_officer(world):
+    """Eva Visser, a second officer of Deventer (with her second factor): objections are decided
+    by an officer other than the one who took the measure."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(email="agent.visser@politie.example", full_name="Eva Visser")
+    MembershipFactory(user=user, partnership=world.deventer, role=Role.OFFICER)
+    add_totp(user)
+    return user
+
+
+@pytest.fixture
+def banned(world):
+    """Sjaak B. (born 14 March 1991), a red card decided by the world's officer, a photo and his
+    notice letter (with its objection code)."""
+    from datetime import date
+
+    from bans import services
+    from bans.notices import issue_notice
+    from plumbing.images import process_upload
+    from tests.bans.factories import MeasureFactory, PersonFactory
+    from tests.incidents.factories import cctv_still, upload
+
+    person = PersonFactory(
+        partnership=world.deventer,
+        display_name="Sjaak B.",
+        full_name="Sjaak Bakker",
+        birth_date=date(1991, 3, 14),
+        address="Brink 9",
+        residence="7411 BT Deventer",
+    )
+    red = MeasureFactory(person=person, kind="red", decided_by=world.users["officer"])
+    services.add_photo(
+        person, process_upload(upload(cctv_still(seed=3))), actor=world.users["officer"]
+    )
+    issue_notice(red, actor=world.users["officer"])
+    return person

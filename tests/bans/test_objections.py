@@ -15,50 +15,19 @@ from pypdf import PdfReader
 
 from bans import objections, services
 from bans.models import MeasureStatus, Objection
-from bans.notices import issue_notice, notice_pdf_bytes
+from bans.notices import notice_pdf_bytes
 from bans.selectors import gallery_people
 from bulletins.editions import make_bulletin
 from bulletins.models import Bulletin
 from merchants.models import DeletionRecord
-from merchants.roles import Role
 from merchants.services import sign_protocol
-from plumbing.images import process_upload
 from tests.bans.factories import MeasureFactory, PersonFactory
-from tests.factories import MembershipFactory, UserFactory, add_totp
-from tests.incidents.factories import cctv_still, upload
 
 BORN = date(1991, 3, 14)
 
 
 def text_of(pdf):
     return " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
-
-
-@pytest.fixture
-def second_officer(world):
-    user = UserFactory(email="agent.visser@politie.example", full_name="Eva Visser")
-    MembershipFactory(user=user, partnership=world.deventer, role=Role.OFFICER)
-    add_totp(user)
-    return user
-
-
-@pytest.fixture
-def banned(world):
-    """Sjaak B., red card decided by the world's officer, a photo, and his notice letter."""
-    person = PersonFactory(
-        partnership=world.deventer,
-        display_name="Sjaak B.",
-        full_name="Sjaak Bakker",
-        birth_date=BORN,
-        address="Brink 9",
-        residence="7411 BT Deventer",
-    )
-    red = MeasureFactory(person=person, kind="red", decided_by=world.users["officer"])
-    services.add_photo(
-        person, process_upload(upload(cctv_still(seed=3))), actor=world.users["officer"]
-    )
-    issue_notice(red, actor=world.users["officer"])
-    return person
 
 
 def entered(world, measure, **changes):

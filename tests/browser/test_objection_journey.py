@@ -4,50 +4,15 @@ and the next bulletin corrects it."""
 
 import io
 import re
-from datetime import date
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from bans import services
 from bans.models import MeasureStatus, Objection
-from bans.notices import issue_notice
 from bulletins.editions import make_bulletin
 from bulletins.models import Bulletin
-from merchants.roles import Role
 from merchants.services import sign_protocol
-from plumbing.images import process_upload
-from tests.bans.factories import MeasureFactory, PersonFactory
-from tests.factories import MembershipFactory, UserFactory, add_totp
-from tests.incidents.factories import cctv_still, upload
-
-
-@pytest.fixture
-def second_officer(world):
-    user = UserFactory(email="agent.visser@politie.example", full_name="Eva Visser")
-    MembershipFactory(user=user, partnership=world.deventer, role=Role.OFFICER)
-    add_totp(user)
-    return user
-
-
-@pytest.fixture
-def banned(world):
-    person = PersonFactory(
-        partnership=world.deventer,
-        display_name="Sjaak B.",
-        full_name="Sjaak Bakker",
-        birth_date=date(1991, 3, 14),
-        address="Brink 9",
-        residence="7411 BT Deventer",
-    )
-    red = MeasureFactory(person=person, kind="red", decided_by=world.users["officer"])
-    services.add_photo(
-        person, process_upload(upload(cctv_still(seed=5))), actor=world.users["officer"]
-    )
-    issue_notice(red, actor=world.users["officer"])
-    return person
 
 
 def decide(page, outcome, reason):
