@@ -235,14 +235,36 @@ class World:
 
     @cached_property
     def decided_objection(self):
-        from bans.objections import decide
+        """Another red card's objection, rejected by the officer (so that its letter exists),
+        apart from `objection`, which stays open for its forms."""
+        from bans.objections import decide, record_objection
+        from tests.bans.factories import MeasureFactory, PersonFactory
 
+        red = MeasureFactory(
+            person=PersonFactory(partnership=self.deventer, display_name="Kees D."), kind="red"
+        )
+        objection = record_objection(
+            red,
+            actor=self.users["administrator"],
+            channel="email",
+            objector="K. Dekker",
+            contact="k.dekker@example.nl",
+            grounds="Ik was het niet.",
+            received_on=timezone.localdate(),
+        )
         return decide(
-            self.objection,
+            objection,
             actor=self.users["officer"],
             outcome="rejected",
-            reason="De beelden tonen uw cliënt.",
+            reason="De beelden tonen u.",
         )
+
+    @cached_property
+    def spare_incident(self):
+        """A second report of Bakkerij Jansen, with nothing asked or decided about it yet."""
+        from tests.incidents.factories import report
+
+        return report(self.users["participant"], self.shop)
 
     @cached_property
     def identity_request(self):

@@ -186,7 +186,7 @@ MATRIX = {
     "bans:identity_requests": (GET, None, "302 403 403 403 403 200 200 200 200 403"),
     "bans:identity_request_new": (
         GET,
-        lambda w: {"incident_pk": w.incident.pk},
+        lambda w: {"incident_pk": w.spare_incident.pk},
         "302 404 404 404 404 200 404 200 404 404",
     ),
     "bans:identity_request": (GET, IDENTITY_REQUEST, "302 404 404 404 404 200 200 200 404 404"),
