@@ -294,3 +294,9 @@ class AccessReviewSettingsForm(forms.ModelForm):
     class Meta:
         model = AccessReviewSettings
         fields = ["people_at_once", "window_minutes", "night_from", "night_until", "flag_exports"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("night_from") is not None and data.get("night_from") == data.get("night_until"):
+            self.add_error("night_until", _("The night needs an end other than its start."))
+        return data

@@ -73,7 +73,10 @@ def issue_notice(measure, *, actor) -> NoticeLetter:
             if locked.status != MeasureStatus.ACTIVE:
                 raise RegisterError(_("A notice can only be issued for an active measure."))
             code = objection_code()
-            snapshot = build_snapshot(locked, actor=actor, code=code)
+            # The page checks the code against the date of birth: without one, it is not offered.
+            snapshot = build_snapshot(
+                locked, actor=actor, code=code if locked.person.birth_date else ""
+            )
             pdf = render_notice(snapshot)
             stored = default_storage.save(random_name("notices", "pdf"), ContentFile(pdf))
             notice = NoticeLetter.objects.create(

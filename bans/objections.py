@@ -127,7 +127,7 @@ def submit_online(notice, *, objector, contact, grounds) -> tuple[Objection, boo
                 "objector": objector.strip(),
                 "contact": contact.strip(),
             }
-            existing.grounds = f"{existing.grounds}\n\n{addition}\n{grounds.strip()}"[:5000]
+            existing.grounds = f"{existing.grounds}\n\n{addition}\n{grounds.strip()}"
             existing.save(update_fields=["grounds"])
             log_action(
                 "bans.objection.added_to",
