@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "kvo",
     "merchants",
     "incidents",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "claims",
     "bulletins",
     "alerts",
+    "api",
 ]
 # Development only: seed_demo, seed_scale and demo_totp. The product runs without it; production
 # leaves it out (the default follows DEBUG), tests and `make run` switch it on.
@@ -222,6 +226,38 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bans.tasks.remind_identity_requests",
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
+}
+
+# --- API (api/, docs/api.md) ----------------------------------------------------------------------
+
+API_RATE = env.str("API_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"api_client": API_RATE},
+    "EXCEPTION_HANDLER": "api.problems.problem_details",
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KVO platform API",
+    "DESCRIPTION": (
+        "Reports for chains, anonymous figures for municipalities, the dossier for auditors. "
+        "No register, gallery or identity fields (docs/adr/0013-api-without-the-register.md)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Mail -----------------------------------------------------------------------------------------

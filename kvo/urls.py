@@ -27,5 +27,7 @@ urlpatterns = [
     path("claims/", include("claims.urls")),
     path("alerts/", include("alerts.urls")),
     path("reports/", include("kvo.report_urls")),
+    path("api/v1/", include("api.urls")),
+    path("api-clients/", include("api.client_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

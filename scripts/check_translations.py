@@ -34,6 +34,7 @@ SOURCES = [
         "claims",
         "bulletins",
         "alerts",
+        "api",
         "kvo",
         "demo",
         "templates",

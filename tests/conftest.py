@@ -260,6 +260,15 @@ class World:
         )
 
     @cached_property
+    def api_client(self):
+        """The municipality's dashboard: Deventer's anonymous figures."""
+        from api.models import ApiClient
+
+        return ApiClient.objects.create(
+            partnership=self.deventer, name="Gemeente Deventer", scopes=["statistics:read"]
+        )
+
+    @cached_property
     def spare_incident(self):
         """A second report of Bakkerij Jansen, with nothing asked or decided about it yet."""
         from tests.incidents.factories import report

@@ -35,6 +35,7 @@ CLAIM = lambda w: {"pk": w.claim.pk}  # noqa: E731
 WARNING = lambda w: {"pk": w.warning.pk}  # noqa: E731
 IDENTITY_REQUEST = lambda w: {"pk": w.identity_request.pk}  # noqa: E731
 OBJECTION = lambda w: {"pk": w.objection.pk}  # noqa: E731
+API_CLIENT = lambda w: {"pk": w.api_client.pk}  # noqa: E731
 # Objections: the officer (not the one who decided the measure) decides, the administrator enters.
 OBJECTION_DECIDE = "302 404 404 404 404 302 403 404 404 404"
 AREA = lambda w: {"pk": w.binnenstad.pk}  # noqa: E731
@@ -224,6 +225,15 @@ MATRIX = {
         lambda w: {"pk": w.decided_objection.pk},
         "302 404 404 404 404 200 200 404 404 404",
     ),
+    # The API takes client tokens only (tests/api/): a session is not enough, for any role. Its
+    # schema and documentation are public.
+    "api:incident_facts": (GET, None, "401 401 401 401 401 401 401 401 401 401"),
+    "api:schema": (GET, None, ALL_200),
+    "api:docs": (GET, None, ALL_200),
+    # The coordinator's API clients; a token is shown once, on the page after the POST.
+    "api_clients:list": (GET, None, COORDINATOR_LIST),
+    "api_clients:token": (POST, API_CLIENT, "302 403 403 403 403 403 403 200 404 403"),
+    "api_clients:revoke": (POST, API_CLIENT, "302 403 403 403 403 403 403 302 404 403"),
     # The public objection page: no account needed, nothing of a person on it.
     "objection": (GET, None, ALL_200),
     "bans:identity_answer": (

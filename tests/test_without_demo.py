@@ -15,6 +15,8 @@ PRODUCT = [
     "bans",
     "claims",
     "bulletins",
+    "alerts",
+    "api",
     "kvo",
 ]
 

@@ -94,6 +94,10 @@ NEW_TABLES = {
     # bans 0016: the weekly access review, its settings and what each week found
     "bans_accessreviewsettings": lambda before: 0,
     "bans_accessreview": lambda before: 0,
+    # api 0001: API clients, their shops and their tokens
+    "api_apiclient": lambda before: 0,
+    "api_apiclient_shops": lambda before: 0,
+    "api_apitoken": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
     # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
@@ -184,6 +188,8 @@ NEW_CONTENT_TYPES = {
     ("bulletins", "bulletincorrection"),
     ("bans", "accessreviewsettings"),
     ("bans", "accessreview"),
+    ("api", "apiclient"),
+    ("api", "apitoken"),
     ("merchants", "pushdevice"),
     ("alerts", "alert"),
     ("alerts", "alertdelivery"),

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from api.models import ApiClient, Scope
+from merchants.models import Shop
+
+
+class ApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    shops = forms.ModelMultipleChoiceField(
+        label=_("Its shops"),
+        queryset=Shop.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For filing and reading reports: the shops of the chain or system."),
+    )
+    days = forms.IntegerField(
+        label=_("Token valid for (days)"), min_value=1, max_value=730, initial=365
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "scopes", "shops"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shops"].queryset = (
+            Shop.objects.in_partnership(partnership).filter(active=True).order_by("name", "pk")
+        )
+
+    def clean(self):
+        data = super().clean()
+        incident_scopes = {Scope.INCIDENTS_WRITE, Scope.INCIDENTS_READ}
+        if incident_scopes & set(data.get("scopes") or ()) and not data.get("shops"):
+            self.add_error("shops", _("A client that files or reads reports needs its shops."))
+        return data
