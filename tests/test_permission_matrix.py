@@ -228,6 +228,8 @@ MATRIX = {
     # The API takes client tokens only (tests/api/): a session is not enough, for any role. Its
     # schema and documentation are public.
     "api:incident_facts": (GET, None, "401 401 401 401 401 401 401 401 401 401"),
+    "api:incidents": (GET, None, "401 401 401 401 401 401 401 401 401 401"),
+    "api:incident": (GET, INCIDENT, "401 401 401 401 401 401 401 401 401 401"),
     "api:schema": (GET, None, ALL_200),
     "api:docs": (GET, None, ALL_200),
     # The coordinator's API clients; a token is shown once, on the page after the POST.
