@@ -258,7 +258,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"PoliceReportEnum": "incidents.models.PoliceReport"},
+    "ENUM_NAME_OVERRIDES": {
+        "PoliceReportEnum": "incidents.models.PoliceReport",
+        "IncidentKindEnum": "incidents.models.IncidentType",
+        "IncidentStatusEnum": "incidents.workflow.Status",
+        "AreaKindEnum": "merchants.models.AreaKind",
+        "DossierItemKindEnum": "certification.models.DossierItemKind",
+        "SafetyMeasureStatusEnum": "certification.models.SafetyMeasure.Status",
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------------

@@ -230,6 +230,8 @@ MATRIX = {
     "api:incident_facts": (GET, None, "401 401 401 401 401 401 401 401 401 401"),
     "api:incidents": (GET, None, "401 401 401 401 401 401 401 401 401 401"),
     "api:incident": (GET, INCIDENT, "401 401 401 401 401 401 401 401 401 401"),
+    "api:dossiers": (GET, None, "401 401 401 401 401 401 401 401 401 401"),
+    "api:dossier": (GET, AREA, "401 401 401 401 401 401 401 401 401 401"),
     "api:schema": (GET, None, ALL_200),
     "api:docs": (GET, None, ALL_200),
     # The coordinator's API clients; a token is shown once, on the page after the POST.
