@@ -135,10 +135,10 @@ class IncidentListView(CaseQuerysetMixin, ListModelMixin, ApiView):
     )
     def post(self, request, *args, **kwargs):
         shops = self.client.shops.filter(active=True, area__active=True).select_related("area")
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
-        moment = data.get("occurred_at")
-        if isinstance(moment, str) and parse_datetime(moment):
-            data["occurred_at"] = parse_datetime(moment)
+        data = _form_data(request.data)
+        moment = _moment(data.get("occurred_at"))
+        if moment is not None:
+            data["occurred_at"] = moment
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
         submission = uuid.uuid5(KEYS, f"{self.client.pk}:{key}") if key else uuid.uuid4()
         data["submission_key"] = str(submission)
@@ -164,6 +164,36 @@ class IncidentListView(CaseQuerysetMixin, ListModelMixin, ApiView):
             )
         body = CaseSerializer(incident).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _moment(text):
+    """An ISO 8601 date and time, with its offset, or None (the form then says what is wrong)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_datetime(text)
+    except ValueError:  # well-formed but impossible, "2026-12-07T10:75"
+        return None
+
+
+def _form_data(data):
+    """What the form takes: multipart arrives as strings already; JSON values become the strings a
+    form would post (a list or an object where one value belongs is refused as such)."""
+    if hasattr(data, "getlist"):
+        return data.copy()
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("Send one JSON object.")]})
+    wrong = {
+        name: [_("One value, not a list or an object.")]
+        for name, value in data.items()
+        if isinstance(value, list | dict)
+    }
+    if wrong:
+        raise ValidationError(wrong)
+    return {
+        name: "" if value is None else value if isinstance(value, str) else str(value)
+        for name, value in data.items()
+    }
 
 
 @extend_schema(tags=["incidents"])
