@@ -1,9 +1,12 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
 
 from api import certification_views, incident_views, views
 
 app_name = "api"
+
+PUBLIC = {"authentication_classes": [], "permission_classes": [AllowAny]}
 
 urlpatterns = [
     path("incidents/", incident_views.IncidentListView.as_view(), name="incidents"),
@@ -19,6 +22,9 @@ urlpatterns = [
         name="dossier",
     ),
     path("statistics/incidents/", views.IncidentFactsView.as_view(), name="incident_facts"),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Public and token-free: the schema and its documentation read no client and no person.
+    path("schema/", SpectacularAPIView.as_view(api_version="v1", **PUBLIC), name="schema"),
+    path(
+        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", **PUBLIC), name="docs"
+    ),
 ]
