@@ -97,6 +97,39 @@ def add_identity_requests(world, count):
             )
 
 
+def add_objections(world, count):
+    """Objections by letter against red cards, every other one decided by the officer."""
+    from bans.objections import decide, record_objection
+
+    for index in range(count):
+        red = MeasureFactory(person=PersonFactory(partnership=world.deventer), kind="red")
+        objection = record_objection(
+            red,
+            actor=world.users["administrator"],
+            channel="letter",
+            objector="A. de Wit",
+            contact="Postbus 1",
+            grounds="Niet ik.",
+            received_on=timezone.localdate(),
+        )
+        if index % 2:
+            decide(objection, actor=world.users["officer"], outcome="rejected", reason="Wel.")
+
+
+def add_api_clients(world, count):
+    """API clients with a shop and two tokens each."""
+    from api import tokens
+    from api.models import ApiClient
+
+    for index in range(count):
+        client = ApiClient.objects.create(
+            partnership=world.deventer, name=f"Keten {index}", scopes=["incidents:read"]
+        )
+        client.shops.add(world.shop)
+        tokens.issue_token(client, actor=world.users["coordinator"])
+        tokens.rotate(client, actor=world.users["coordinator"])
+
+
 def add_dossier(world, count):
     for area in (world.binnenstad, world.colmschate):
         for index in range(count):
@@ -144,6 +177,9 @@ def add_dossier(world, count):
         ("participant", "alerts:feed", [], add_alerts),
         ("coordinator", "bans:identity_requests", [], add_identity_requests),
         ("officer", "dashboard", [], add_identity_requests),
+        ("administrator", "bans:objections", [], add_objections),
+        ("officer", "dashboard", [], add_objections),
+        ("coordinator", "api_clients:list", [], add_api_clients),
     ],
 )
 def test_new_lists_do_not_grow_with_the_data(client, world, role, page, args, grow):
