@@ -8,4 +8,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from api import schema  # noqa: F401 (registers the token's security scheme)
+        from api import (
+            schema,  # noqa: F401 (registers the token's security scheme)
+            webhooks,
+        )
+
+        webhooks.connect()

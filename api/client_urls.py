@@ -12,4 +12,5 @@ urlpatterns = [
     path("", client_views.client_list, name="list"),
     path("<id:pk>/token/", client_views.new_token, name="token"),
     path("<id:pk>/revoke/", client_views.revoke, name="revoke"),
+    path("<id:pk>/webhook/", client_views.webhook, name="webhook"),
 ]

@@ -1,5 +1,6 @@
 """The coordinator's page of API clients: make one (its token is shown once), give it a new
-token (the old ones run out a week later), or revoke it."""
+token (the old ones run out a week later), set its webhook (its secret is shown once), or revoke
+it."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -7,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from api import tokens
-from api.forms import ApiClientForm
-from api.models import ApiClient
+from api import tokens, webhooks
+from api.forms import ApiClientForm, WebhookForm
+from api.models import ApiClient, Scope
 from merchants.access import require_capability
 from merchants.services import log_action
 
@@ -69,3 +70,36 @@ def revoke(request, pk):
         tokens.revoke_client(client, actor=request.user)
         messages.success(request, _("The client is revoked; its tokens no longer work."))
     return redirect("api_clients:list")
+
+
+@require_capability("manage_api")
+def webhook(request, pk):
+    """The client's webhook: its address, a new secret with every change of address, and the
+    last deliveries with their answers."""
+    client = _client(request, pk)
+    form = WebhookForm(request.POST or None, initial={"url": client.webhook_url})
+    if request.method == "POST" and client.active and form.is_valid():
+        url = form.cleaned_data["url"]
+        client.webhook_url, client.webhook_secret = url, webhooks.new_secret() if url else ""
+        client.save(update_fields=["webhook_url", "webhook_secret"])
+        log_action(
+            "api.webhook.set" if url else "api.webhook.removed",
+            actor=request.user,
+            partnership=request.partnership,
+            obj=client,
+            data={"url": url},
+        )
+        if not url:
+            messages.success(request, _("The webhook is off."))
+            return redirect("api_clients:webhook", pk=client.pk)
+        response = render(request, "api/webhook_secret.html", {"client": client})
+        response["Cache-Control"] = "private, no-store"
+        return response
+    context = {
+        "client": client,
+        "form": form,
+        "reads_cases": client.has_scope(Scope.INCIDENTS_READ),
+        "deliveries": client.deliveries.all()[:20],
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "api/webhook.html", context, status=status)

@@ -36,3 +36,26 @@ class ApiClientForm(forms.ModelForm):
         if incident_scopes & set(data.get("scopes") or ()) and not data.get("shops"):
             self.add_error("shops", _("A client that files or reads reports needs its shops."))
         return data
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=_("Webhook address"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "The client's system hears here of its shops' case changes. Leave empty to stop."
+        ),
+    )
+
+    def clean_url(self):
+        from api.webhooks import AddressError, check_address
+
+        url = self.cleaned_data["url"]
+        if url:
+            try:
+                check_address(url)
+            except AddressError as error:
+                raise forms.ValidationError(str(error)) from None
+        return url

@@ -33,6 +33,10 @@ class ApiClient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Where the client's system hears of its shops' case changes (api.webhooks), and the key the
+    # calls are signed with (shown to the coordinator once; kept, since signing needs it).
+    webhook_url = models.URLField(_("webhook address"), max_length=500, blank=True)
+    webhook_secret = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("API client")
@@ -69,3 +73,31 @@ class ApiToken(models.Model):
     @property
     def valid(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Delivery(models.Model):
+    """One webhook call about one change of a case, tried until the client's system answers 2xx
+    or the attempts run out (api.webhooks)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Gave up")
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_answer = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="api_delivery_due")]
+
+    def __str__(self):
+        return f"{self.event} {self.id}"

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incidents import hooks
 from incidents.models import Incident, PoliceReport, PoliceStage, PoliceStep
 from incidents.notify import tell_once
 from merchants import access
@@ -106,6 +107,7 @@ def record_filing(incident, *, channel, reference, actor) -> PoliceStep:
         )
         if actor != locked.reporter:
             transaction.on_commit(lambda: _queue_step_email(step.pk), robust=True)
+        transaction.on_commit(lambda: hooks.announce(locked.pk, hooks.POLICE_STEP), robust=True)
     _copy(locked, incident)
     return step
 
@@ -150,6 +152,7 @@ def record_step(
             data={"stage": stage, "settlement": step.settlement, "hearing": step.hearing_kind},
         )
         transaction.on_commit(lambda: _queue_step_email(step.pk), robust=True)
+        transaction.on_commit(lambda: hooks.announce(locked.pk, hooks.POLICE_STEP), robust=True)
     _copy(locked, incident)
     return step
 

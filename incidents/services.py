@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incidents import hooks
 from incidents.models import (
     ContactMoment,
     Incident,
@@ -202,6 +203,7 @@ def transition(incident, *, to, actor, public_note="") -> StatusChange:
         )
         # After commit, through Celery: a dead mail server never undoes or breaks the change.
         transaction.on_commit(lambda: _queue_status_email(change.pk), robust=True)
+        transaction.on_commit(lambda: hooks.announce(locked.pk, hooks.STATUS_CHANGED), robust=True)
     incident.status, incident.closed_at = locked.status, locked.closed_at
     return change
 

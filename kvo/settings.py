@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.daily_report_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    "webhook-sweep": {
+        "task": "api.tasks.sweep_webhooks",
+        "schedule": crontab(minute="*"),
+    },
     "alert-sweep": {
         "task": "alerts.tasks.sweep_alerts",
         "schedule": crontab(minute="*"),
@@ -231,6 +235,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- API (api/, docs/api.md) ----------------------------------------------------------------------
 
 API_RATE = env.str("API_RATE", default="600/minute")
+# Webhooks call https addresses on the internet only; true allows http and private addresses
+# (a chain's on-premise system; the tests' receiver on loopback).
+API_WEBHOOKS_LOCAL = env.bool("API_WEBHOOKS_LOCAL", default=False)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],

@@ -58,8 +58,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_objections": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     "record_objections": frozenset({Role.ADMINISTRATOR}),
     "decide_objections": frozenset({Role.OFFICER}),
-    # API clients of the partnership (chains, the municipality, an auditor's tool).
-    "manage_api": frozenset({Role.COORDINATOR}),
+    # API clients of the partnership (chains, the municipality, an auditor's tool): the
+    # coordinator, or the administrator who admits a chain.
+    "manage_api": frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),
 }
 
 

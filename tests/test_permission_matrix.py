@@ -234,10 +234,12 @@ MATRIX = {
     "api:dossier": (GET, AREA, "401 401 401 401 401 401 401 401 401 401"),
     "api:schema": (GET, None, ALL_200),
     "api:docs": (GET, None, ALL_200),
-    # The coordinator's API clients; a token is shown once, on the page after the POST.
-    "api_clients:list": (GET, None, COORDINATOR_LIST),
-    "api_clients:token": (POST, API_CLIENT, "302 403 403 403 403 403 403 200 404 403"),
-    "api_clients:revoke": (POST, API_CLIENT, "302 403 403 403 403 403 403 302 404 403"),
+    # API clients, kept by the coordinator or the administrator (who admits a chain); a token
+    # is shown once, on the page after the POST.
+    "api_clients:list": (GET, None, "302 403 403 403 403 403 200 200 200 403"),
+    "api_clients:token": (POST, API_CLIENT, "302 403 403 403 403 403 200 200 404 403"),
+    "api_clients:revoke": (POST, API_CLIENT, "302 403 403 403 403 403 302 302 404 403"),
+    "api_clients:webhook": (GET, API_CLIENT, "302 403 403 403 403 403 200 200 404 403"),
     # The public objection page: no account needed, nothing of a person on it.
     "objection": (GET, None, ALL_200),
     "bans:identity_answer": (

@@ -98,6 +98,8 @@ NEW_TABLES = {
     "api_apiclient": lambda before: 0,
     "api_apiclient_shops": lambda before: 0,
     "api_apitoken": lambda before: 0,
+    # api 0002: webhook deliveries
+    "api_delivery": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
     # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
@@ -190,6 +192,7 @@ NEW_CONTENT_TYPES = {
     ("bans", "accessreview"),
     ("api", "apiclient"),
     ("api", "apitoken"),
+    ("api", "delivery"),
     ("merchants", "pushdevice"),
     ("alerts", "alert"),
     ("alerts", "alertdelivery"),
