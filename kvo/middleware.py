@@ -45,7 +45,9 @@ class EnforceMFAMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in _ALLOWED_URL_NAMES:
             return None
-        if mfa_required(user) and not has_totp(user):
+        if mfa_required(user) and not has_totp(user) and not used_second_factor(request):
+            # A login through the organisation's provider with its second factor counts; any
+            # other login sets up TOTP first.
             return redirect(reverse("mfa_activate_totp"))
         if (
             user.is_staff
@@ -64,8 +66,8 @@ class EnforceMFAMiddleware:
 
 
 def used_second_factor(request) -> bool:
-    """Whether this session's login (or a later re-authentication) included TOTP or a recovery
-    code, as allauth records it."""
+    """Whether this session's login (or a later re-authentication) included TOTP, a recovery
+    code, or a single sign-on whose provider vouched for a second factor, as allauth records it."""
     records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
 

@@ -17,7 +17,7 @@ urlpatterns = [
     path("offline/", app_views.offline, name="offline"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("language/", merchant_views.switch_language, name="switch_language"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("kvo.account_urls")),
     path("", include("certification.urls")),
     path("", include("merchants.urls")),
     path("incidents/", include("incidents.urls")),

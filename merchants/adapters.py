@@ -26,6 +26,16 @@ class AccountAdapter(DefaultAccountAdapter):
             f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
         )
 
+    def get_login_stages(self):
+        # allauth's TOTP step, but left out when the organisation's provider vouched for a
+        # second factor (merchants.sso).
+        return [
+            "merchants.sso.SsoAwareAuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
     def send_mail(self, template_prefix, email, context):
         # allauth signs its mails with the request's host name ("kvo.example.nl"); ours carry the
         # product's name and the public address, also when sent from a background job.

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from merchants import access, services
+from merchants import access, services, sso
 from merchants.access import require_capability
 from merchants.forms import (
     AcceptInvitationForm,
@@ -198,4 +198,7 @@ def invitation_accept(request, token):
             )
             return redirect(reverse("account_login"))
     context["form"] = form
+    if invitation.role in sso.SSO_ROLES:
+        context["sso"] = sso.configurations().filter(partnership=invitation.partnership).first()
+        context["token"] = token
     return render(request, "merchants/invitation_accept.html", context)

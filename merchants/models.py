@@ -597,3 +597,6 @@ class UserSession(models.Model):
 
 # A user's devices for alerts live in a module of their own (merchants/devices.py).
 from merchants.devices import PushDevice  # noqa: E402, F401
+
+# Kept in their own module; imported here so that Django finds them with the app.
+from merchants.sso_models import SingleSignOn  # noqa: E402, F401

@@ -61,6 +61,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # API clients of the partnership (chains, the municipality, an auditor's tool): the
     # coordinator, or the administrator who admits a chain.
     "manage_api": frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),
+    # Single sign-on with the organisations' OpenID Connect provider (merchants.sso).
+    "manage_sso": frozenset({Role.COORDINATOR}),
 }
 
 

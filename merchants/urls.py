@@ -1,7 +1,7 @@
 from django.urls import path
 
 import plumbing.urls  # noqa: F401 (registers the <id:…> converter)
-from merchants import device_views, member_views, views
+from merchants import device_views, member_views, sso_views, views
 
 app_name = "merchants"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("protocol/", views.protocol, name="protocol"),
     path("partnership/switch/", views.switch_partnership, name="switch_partnership"),
     path("partnership/objections/", views.objection_contact, name="objection_contact"),
+    path("partnership/sign-on/", sso_views.settings_page, name="sso_settings"),
+    path("sign-on/<slug:slug>/", sso_views.start, name="sso_start"),
     path("areas/", views.area_list, name="area_list"),
     path("areas/new/", views.area_create, name="area_create"),
     path("areas/<id:pk>/edit/", views.area_edit, name="area_edit"),

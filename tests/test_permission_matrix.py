@@ -16,6 +16,7 @@ from tests.conftest import ROLES
 #   coordinator other_coordinator auditor
 GET, POST = "get", "post"
 ALL_200 = "200 200 200 200 200 200 200 200 200 200"
+ALL_404 = "404 404 404 404 404 404 404 404 404 404"
 LOGIN_THEN_200 = "302 200 200 200 200 200 200 200 200 200"
 LOGIN_THEN_302 = "302 302 302 302 302 302 302 302 302 302"
 COORDINATOR_LIST = "302 403 403 403 403 403 403 200 200 403"
@@ -240,6 +241,9 @@ MATRIX = {
     "api_clients:token": (POST, API_CLIENT, "302 403 403 403 403 403 200 200 404 403"),
     "api_clients:revoke": (POST, API_CLIENT, "302 403 403 403 403 403 302 302 404 403"),
     "api_clients:webhook": (GET, API_CLIENT, "302 403 403 403 403 403 200 200 404 403"),
+    # Single sign-on: the coordinator's settings; the button's POST (no provider here: 404).
+    "merchants:sso_settings": (GET, None, "302 403 403 403 403 403 403 200 200 403"),
+    "merchants:sso_start": (POST, lambda w: {"slug": w.deventer.slug}, ALL_404),
     # The public objection page: no account needed, nothing of a person on it.
     "objection": (GET, None, ALL_200),
     "bans:identity_answer": (
@@ -433,6 +437,11 @@ MATRIX = {
         ALL_200,
     ),
     "account_reset_password_done": (GET, None, ALL_200),
+    # --- allauth: single sign-on (merchants.sso); the matrix's partnership has no provider ---
+    "socialaccount_login_cancelled": (GET, None, ALL_200),
+    "socialaccount_login_error": (GET, None, "401 401 401 401 401 401 401 401 401 401"),
+    "openid_connect_login": (GET, lambda w: {"provider_id": "kvo-deventer"}, ALL_404),
+    "openid_connect_callback": (GET, lambda w: {"provider_id": "kvo-deventer"}, ALL_404),
     # --- allauth: two-factor ---
     "mfa_index": (GET, None, LOGIN_THEN_200),
     "mfa_authenticate": (GET, None, LOGIN_THEN_302),

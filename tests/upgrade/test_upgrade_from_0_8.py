@@ -100,6 +100,12 @@ NEW_TABLES = {
     "api_apitoken": lambda before: 0,
     # api 0002: webhook deliveries
     "api_delivery": lambda before: 0,
+    # merchants 0014 and allauth's socialaccount: single sign-on per partnership, linked accounts
+    # (the apps come from merchants_singlesignon; allauth's own tables stay empty but for links)
+    "merchants_singlesignon": lambda before: 0,
+    "socialaccount_socialaccount": lambda before: 0,
+    "socialaccount_socialapp": lambda before: 0,
+    "socialaccount_socialtoken": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
     # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
@@ -193,6 +199,10 @@ NEW_CONTENT_TYPES = {
     ("api", "apiclient"),
     ("api", "apitoken"),
     ("api", "delivery"),
+    ("merchants", "singlesignon"),
+    ("socialaccount", "socialaccount"),
+    ("socialaccount", "socialapp"),
+    ("socialaccount", "socialtoken"),
     ("merchants", "pushdevice"),
     ("alerts", "alert"),
     ("alerts", "alertdelivery"),
