@@ -120,3 +120,20 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class SignOnFormActionMiddleware:
+    """A page with single sign-on buttons (merchants/templatetags/sign_on.py) posts to us, and we
+    send the browser on to the provider: the page's CSP form-action must allow the providers'
+    origins, which the tag leaves on the request. Sits after CSPMiddleware, so that it adds to the
+    response before the policy is written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        origins = getattr(request, "sign_on_origins", None)
+        if origins:
+            response._csp_update = {"form-action": sorted(origins)}
+        return response

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "kvo.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "kvo.middleware.SignOnFormActionMiddleware",
     "kvo.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -110,10 +110,8 @@ class PartnershipQuerySet(models.QuerySet):
 
 
 class Partnership(ObjectionContact, models.Model):
-    """A KVO covenant: one tenant. Everything a user sees is scoped to its partnerships.
-
-    Where a person objects to its letters: ``ObjectionContact`` (merchants.objection_contact).
-    """
+    """A KVO covenant: one tenant. Everything a user sees is scoped to its partnerships. Where a
+    person objects to its letters: ``ObjectionContact`` (merchants.objection_contact)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -595,8 +593,7 @@ class UserSession(models.Model):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-# A user's devices for alerts live in a module of their own (merchants/devices.py).
+# Models in modules of their own, imported here so that Django finds them with the app: a user's
+# devices for alerts (merchants/devices.py) and single sign-on (merchants/sso_models.py).
 from merchants.devices import PushDevice  # noqa: E402, F401
-
-# Kept in their own module; imported here so that Django finds them with the app.
 from merchants.sso_models import SingleSignOn  # noqa: E402, F401

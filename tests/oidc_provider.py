@@ -72,6 +72,23 @@ class OidcProvider:
         self.process.wait(timeout=10)
 
 
+def provider_for(partnership, base_url, name="Politie-account"):
+    """A running provider that knows the app at `base_url`, and the partnership set up to use it."""
+    from merchants.sso_models import SingleSignOn
+
+    slug = partnership.slug
+    provider = OidcProvider(f"kvo-{slug}", [f"{base_url}/accounts/oidc/kvo-{slug}/login/callback/"])
+    SingleSignOn.objects.create(
+        partnership=partnership,
+        enabled=True,
+        name=name,
+        issuer=provider.issuer,
+        client_id=provider.client_id,
+        client_secret=provider.secret,
+    )
+    return provider
+
+
 class LoginAtProvider:
     """The person's browser at the provider."""
 

@@ -3,8 +3,8 @@ plumbing.sms.HttpBackend posts (JSON with to, text and reference, a bearer token
 messages it accepted, and answers 401 for a wrong token and 503 while told to be down."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer
 
 
 class SmsGateway:
@@ -13,28 +13,13 @@ class SmsGateway:
         self.down = False
         self.messages: list[dict] = []
         self.refused: list[int] = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status = gateway._accept(self.headers.get("Authorization", ""), body)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args):
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server = LoopbackServer(
+            lambda headers, body: (self._accept(headers.get("Authorization", ""), body), b"{}")
+        )
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/messages"
+        return f"{self._server.origin}/messages"
 
     def _accept(self, authorization, body) -> int:
         status = 202
@@ -49,5 +34,4 @@ class SmsGateway:
         return status
 
     def close(self):
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()

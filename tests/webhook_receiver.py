@@ -6,8 +6,8 @@ next calls (then 204); ``secret`` is set once the coordinator has seen it."""
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer
 
 
 class WebhookReceiver:
@@ -15,26 +15,11 @@ class WebhookReceiver:
         self.secret = ""
         self.answers: list[int] = []
         self.calls: list[dict] = []  # every call: headers, the payload, whether it was signed right
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status = receiver._take(dict(self.headers), body)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server = LoopbackServer(lambda headers, body: (self._take(headers, body), b""))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/kvo/events"
+        return f"{self._server.origin}/kvo/events"
 
     def _take(self, headers, body) -> int:
         signed = headers.get("X-KVO-Timestamp", "") + "."
@@ -52,5 +37,4 @@ class WebhookReceiver:
         return [call["payload"] for call in self.calls if call["valid"]]
 
     def close(self):
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()

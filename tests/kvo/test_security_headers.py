@@ -85,7 +85,8 @@ import django
 django.setup()
 from django.conf import settings
 from django.test import Client
-response = Client().get("/accounts/login/", secure=True, HTTP_HOST="kvo.example.nl")
+# A page that needs no database (the probe has none), with a form: the CSRF cookie is set.
+response = Client().get("/accounts/password/reset/", secure=True, HTTP_HOST="kvo.example.nl")
 cookie = response.cookies[settings.CSRF_COOKIE_NAME]
 print(json.dumps({
     "status": response.status_code,

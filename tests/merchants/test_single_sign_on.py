@@ -2,6 +2,7 @@
 an invited officer links and logs in; a provider's login without a second factor still needs
 the app's TOTP; a stranger, a shop owner or someone else's invitation gets nothing."""
 
+import re
 import time
 
 import pytest
@@ -13,23 +14,14 @@ from merchants.models import AuditEvent, Membership, User
 from merchants.roles import Role
 from merchants.sso_models import SingleSignOn
 from tests.factories import TOTP_SECRET, InvitationFactory
-from tests.oidc_provider import LoginAtProvider, OidcProvider
+from tests.oidc_provider import LoginAtProvider, provider_for
 
 SERVER = "http://testserver"
-CALLBACK = f"{SERVER}/accounts/oidc/kvo-deventer/login/callback/"
 
 
 @pytest.fixture
 def provider(world):
-    provider = OidcProvider("kvo-deventer", [CALLBACK])
-    SingleSignOn.objects.create(
-        partnership=world.deventer,
-        enabled=True,
-        name="Politie-account",
-        issuer=provider.issuer,
-        client_id=provider.client_id,
-        client_secret=provider.secret,
-    )
+    provider = provider_for(world.deventer, SERVER)
     yield provider
     provider.close()
 
@@ -71,7 +63,11 @@ def test_an_invited_officer_links_the_organisations_account_and_logs_in(client, 
 
     # The next time, the login page's button is enough; no invitation needed.
     client.logout()
-    assert "Politie-account (KVO Deventer)" in client.get(reverse("account_login")).content.decode()
+    login_page = client.get(reverse("account_login"))
+    assert "Politie-account (KVO Deventer)" in login_page.content.decode()
+    # The browser may follow the button's redirect to the provider: CSP form-action allows it.
+    form_action = re.search(r"form-action ([^;]+)", login_page["Content-Security-Policy"])
+    assert form_action.group(1).split() == ["'self'", provider.issuer]
     answer = sso_login(client, provider, "r.dekker@politie.example", second_factor=True)
     assert answer["Location"] == reverse("home") and logged_in_as(client) == officer
 
