@@ -5,15 +5,23 @@ from api.models import ApiClient, Scope
 from merchants.models import Shop
 
 
+class ShopChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, shop):
+        return f"{shop.name} · {shop.area.name}"
+
+
 class ApiClientForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
     )
-    shops = forms.ModelMultipleChoiceField(
+    shops = ShopChoice(
         label=_("Its shops"),
         queryset=Shop.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        # A chain may have a few of the partnership's 300 shops: find them by name or area.
+        widget=forms.CheckboxSelectMultiple(
+            attrs={"data-filter-list": "", "data-filter-label": _("Find a shop or an area")}
+        ),
         help_text=_("For filing and reading reports: the shops of the chain or system."),
     )
     days = forms.IntegerField(
@@ -27,7 +35,10 @@ class ApiClientForm(forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shops"].queryset = (
-            Shop.objects.in_partnership(partnership).filter(active=True).order_by("name", "pk")
+            Shop.objects.in_partnership(partnership)
+            .filter(active=True)
+            .select_related("area")
+            .order_by("name", "pk")
         )
 
     def clean(self):

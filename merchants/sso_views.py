@@ -4,6 +4,7 @@ login page or an invitation), and the coordinator's settings (merchants.sso)."""
 from allauth.socialaccount.adapter import get_adapter
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,18 @@ def start(request, slug):
     if invitation is not None and invitation.status == Invitation.Status.PENDING:
         request.session[sso.SESSION_INVITATION] = invitation.pk
     provider = get_adapter().get_provider(request, config.provider_id)
-    return provider.redirect(request, "login", next_url=request.POST.get("next") or None)
+    return provider.redirect(
+        request, "login", next_url=_own_page(request, request.POST.get("next"))
+    )
+
+
+def _own_page(request, url):
+    """Back to where the person was going, if that is a page of ours (no open redirect)."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
 
 
 @require_capability("manage_sso")

@@ -9,6 +9,9 @@
  * - A form with data-depends-on="field" and data-depends='{"other": ["value", ...]}' shows each
  *   other field only while "field" has one of its values (the police stage's hearing date, say);
  *   without the script every field shows and the server checks what belongs together.
+ * - A long list of checkboxes marked data-filter-list gets a search field above it (labelled by
+ *   data-filter-label) that shows only the boxes whose label holds what is typed; ticked boxes
+ *   always show. Without the script the whole list shows.
  */
 (function () {
   "use strict";
@@ -108,6 +111,32 @@
   document.querySelectorAll("form[data-depends-on]").forEach(function (form) {
     showDependents(form);
     form.addEventListener("change", function () { showDependents(form); });
+  });
+
+  // Django puts a widget's attributes on each checkbox: the list is the boxes' common parent.
+  var filtered = [];
+  document.querySelectorAll("input[data-filter-list]").forEach(function (box) {
+    var list = box.closest("label").parentNode.parentNode;
+    if (filtered.indexOf(list) === -1) filtered.push(list);
+  });
+  filtered.forEach(function (list, index) {
+    var field = document.createElement("input");
+    field.type = "search";
+    field.id = "filter-list-" + index;
+    if (list.id) field.setAttribute("aria-controls", list.id);
+    var label = document.createElement("label");
+    label.htmlFor = field.id;
+    label.textContent = list.querySelector("input[data-filter-list]").getAttribute("data-filter-label");
+    list.parentNode.insertBefore(label, list);
+    list.parentNode.insertBefore(field, list);
+    field.addEventListener("input", function () {
+      var wanted = field.value.trim().toLowerCase();
+      list.querySelectorAll("label").forEach(function (option) {
+        var box = option.querySelector("input");
+        var match = option.textContent.toLowerCase().indexOf(wanted) !== -1;
+        option.parentNode.hidden = !(match || (box && box.checked));
+      });
+    });
   });
 
   unfoldFilters(document);

@@ -26,11 +26,11 @@ def provider(world):
     provider.close()
 
 
-def sso_login(client, provider, email, *, second_factor, invitation=None):
-    start = client.post(
-        reverse("merchants:sso_start", args=["deventer"]),
-        {"invitation": invitation.token} if invitation else {},
-    )
+def sso_login(client, provider, email, *, second_factor, invitation=None, next_url=None):
+    form = {"invitation": invitation.token} if invitation else {}
+    if next_url:
+        form["next"] = next_url
+    start = client.post(reverse("merchants:sso_start", args=["deventer"]), form)
     assert start.status_code == 302 and start["Location"].startswith(provider.issuer)
     back = LoginAtProvider(provider).sign_in(
         start["Location"], email, second_factor=second_factor, back_to=SERVER
@@ -172,3 +172,17 @@ def test_the_coordinator_configures_the_provider_and_a_wrong_issuer_is_caught(
     coordinator.post(url, {**form, "issuer": provider.issuer, "client_secret": ""})
     config.refresh_from_db()
     assert config.client_secret == provider.secret
+
+
+def test_after_the_login_the_officer_goes_where_he_was_going_but_never_elsewhere(
+    client, world, provider
+):
+    officer = world.users["officer"]
+    queue = reverse("incidents:queue")
+    answer = sso_login(client, provider, officer.email, second_factor=True, next_url=queue)
+    assert answer["Location"] == queue
+    client.logout()
+    answer = sso_login(
+        client, provider, officer.email, second_factor=True, next_url="https://evil.example/"
+    )
+    assert answer["Location"] == reverse("home")
