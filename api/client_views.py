@@ -80,6 +80,9 @@ def webhook(request, pk):
     form = WebhookForm(request.POST or None, initial={"url": client.webhook_url})
     if request.method == "POST" and client.active and form.is_valid():
         url = form.cleaned_data["url"]
+        if url == client.webhook_url:
+            messages.info(request, _("Nothing changed: the address and its secret stay."))
+            return redirect("api_clients:webhook", pk=client.pk)
         client.webhook_url, client.webhook_secret = url, webhooks.new_secret() if url else ""
         client.save(update_fields=["webhook_url", "webhook_secret"])
         log_action(

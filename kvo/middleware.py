@@ -53,7 +53,7 @@ class EnforceMFAMiddleware:
             user.is_staff
             and match is not None
             and match.app_name == "admin"
-            and not used_second_factor(request)
+            and not used_second_factor(request, own_only=True)
         ):
             # The Django admin reaches every partnership's data: staff get in only with a second
             # factor proven in this very session (others the admin itself refuses).
@@ -65,11 +65,15 @@ class EnforceMFAMiddleware:
         return None
 
 
-def used_second_factor(request) -> bool:
+def used_second_factor(request, own_only=False) -> bool:
     """Whether this session's login (or a later re-authentication) included TOTP, a recovery
-    code, or a single sign-on whose provider vouched for a second factor, as allauth records it."""
+    code, or a single sign-on whose provider vouched for a second factor, as allauth records it.
+    `own_only`: the provider's word does not count (the Django admin wants our own TOTP)."""
     records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
+    return any(
+        record.get("method") == "mfa" and not (own_only and record.get("type") == "sso")
+        for record in records
+    )
 
 
 access_logger = logging.getLogger("kvo.access")

@@ -368,6 +368,9 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# Sign-on providers are called on https and public addresses only; true allows http and private
+# addresses (a provider on the organisation's own network; the tests' provider on loopback).
+SSO_LOCAL_PROVIDERS = env.bool("SSO_LOCAL_PROVIDERS", default=False)
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

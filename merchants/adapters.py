@@ -81,7 +81,9 @@ class AccountAdapter(DefaultAccountAdapter):
         logins = [
             record["at"]
             for record in get_authentication_records(request, user)
-            if record.get("method") == "password" and record.get("at", 0) > recent
+            # A password, or the organisation's provider (merchants.sso): either way, just now.
+            if record.get("method") in ("password", "socialaccount")
+            and record.get("at", 0) > recent
         ]
         if not logins:
             return False

@@ -2,11 +2,11 @@ from urllib.parse import urlsplit
 
 import requests
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from merchants.sso_models import SingleSignOn
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+from plumbing import outbound
 
 
 class SingleSignOnForm(forms.ModelForm):
@@ -38,22 +38,33 @@ class SingleSignOnForm(forms.ModelForm):
 
     def clean_issuer(self):
         issuer = self.cleaned_data["issuer"].rstrip("/")
-        parts = urlsplit(issuer)
-        if parts.scheme != "https" and parts.hostname not in LOOPBACK:
+        local = settings.SSO_LOCAL_PROVIDERS
+        if urlsplit(issuer).scheme != "https" and not local:
             raise forms.ValidationError(_("The issuer's address must start with https://."))
-        # Ask the provider now, so that a typing error shows here and not at someone's login.
+        # Ask the provider now, so that a typing error shows here and not at someone's login;
+        # on public addresses only, without following redirects (plumbing.outbound).
         try:
-            answer = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=5)
+            with outbound.session(allow_local=local) as http:
+                answer = http.get(
+                    f"{issuer}/.well-known/openid-configuration", timeout=5, allow_redirects=False
+                )
             answer.raise_for_status()
-            found = answer.json().get("issuer", "").rstrip("/")
+            found = answer.json()
         except (requests.RequestException, ValueError):
             raise forms.ValidationError(
                 _("No OpenID Connect provider answers at this address.")
             ) from None
-        if found != issuer:
+        if not isinstance(found, dict) or str(found.get("issuer", "")).rstrip("/") != issuer:
             raise forms.ValidationError(
-                _("The provider calls itself %(found)s; enter that address.") % {"found": found}
+                _("The provider calls itself %(found)s; enter that address.")
+                % {"found": found.get("issuer", "?") if isinstance(found, dict) else "?"}
             )
+        for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not str(found.get(endpoint, "")).startswith("https://" if not local else "http"):
+                raise forms.ValidationError(
+                    _("The provider's %(endpoint)s is missing or not https.")
+                    % {"endpoint": endpoint}
+                )
         return issuer
 
     def clean_client_secret(self):

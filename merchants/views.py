@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from merchants import access, services
+from merchants import access, services, sso
 from merchants.access import require_capability
 from merchants.forms import (
     AreaForm,
@@ -83,6 +83,7 @@ def profile(request):
             "memberships": access.memberships(request.user),
             "devices": request.user.push_devices.all(),
             "push_key": push.public_key(),
+            "sign_ons": sso.linkable(request.user),
         },
     )
 

@@ -35,3 +35,10 @@ def allow_sign_on(context, config):
     """On a page with one sign-on form of its own (the invitation): allow its provider."""
     allow_posting_to(context["request"], [config])
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def allow_sign_on_all(context, pairs):
+    """On the profile: allow the providers of the "Link" buttons (pairs of config, linked)."""
+    allow_posting_to(context["request"], [config for config, _linked in pairs])
+    return ""

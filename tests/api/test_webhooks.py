@@ -149,12 +149,24 @@ def test_a_webhook_must_be_https_on_the_internet(client_as, world, settings):
         ("http://kassa.example.com/kvo", "moet beginnen met https://"),
         ("https://127.0.0.1/kvo", "niet op een lokaal netwerk"),
         ("https://kvo.invalid/kvo", "kan niet worden gevonden"),
+        ("https://kassa.example.com:99999/kvo", "Vul een volledig adres in"),
     ]:
         page = coordinator.post(url, {"url": address})
         assert page.status_code == 400
         assert error in page.content.decode()
     chain.refresh_from_db()
     assert chain.webhook_url == "" and chain.webhook_secret == ""
+
+
+def test_saving_the_same_address_keeps_the_secret(client_as, world, receiver):
+    chain = make_client(world)
+    secret = set_webhook(client_as, chain, receiver.url)
+    page = client_as("coordinator").post(
+        reverse("api_clients:webhook", args=[chain.pk]), {"url": receiver.url}, follow=True
+    )
+    assert "Er is niets veranderd" in page.content.decode() and secret not in page.content.decode()
+    chain.refresh_from_db()
+    assert chain.webhook_secret == secret
 
 
 def test_removing_the_webhook_stops_the_calls(client_as, world, receiver, commits):

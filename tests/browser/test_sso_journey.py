@@ -17,7 +17,8 @@ from tests.oidc_provider import provider_for
 
 
 @pytest.fixture
-def provider(live_server, world):
+def provider(live_server, world, settings):
+    settings.SSO_LOCAL_PROVIDERS = True  # the provider runs on loopback, over http
     provider = provider_for(world.deventer, live_server.url)
     yield provider
     provider.close()
@@ -59,8 +60,11 @@ def test_sso_invited_officer_totp_without_factor_and_a_stranger(
     assert officer_page.url == live_server.url + reverse("incidents:queue")
     shoot("2-officer-at-work", target=officer_page)
 
-    # 2. The partnership's own officer (with TOTP) logs in at the provider without a second
-    # factor: the app asks for its code before anything else.
+    # 2. The partnership's own officer (with TOTP; linked the provider's account from the profile
+    # earlier, see tests/merchants/test_single_sign_on.py) logs in at the provider without a
+    # second factor: the app asks for its code before anything else.
+    officer = world.users["officer"]
+    SocialAccount.objects.create(user=officer, provider="kvo-deventer", uid=officer.email)
     desk = browser.new_context(viewport=DESKTOP, locale="nl-NL").new_page()
     desk.goto(live_server.url + reverse("account_login"))
     axe_check(desk)
