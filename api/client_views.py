@@ -90,7 +90,8 @@ def webhook(request, pk):
             actor=request.user,
             partnership=request.partnership,
             obj=client,
-            data={"url": url},
+            # Without the query string: a receiver's own token may be in it.
+            data={"url": url.split("?", 1)[0]},
         )
         if not url:
             messages.success(request, _("The webhook is off."))
