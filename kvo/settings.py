@@ -332,6 +332,30 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# An S3-compatible object store instead of the disk (issue 22): set S3_BUCKET. The bucket must be
+# private; files are handed out by links signed for S3_URL_SECONDS after Django checked access
+# (plumbing.files). S3_ENDPOINT_URL is the store's address as browsers reach it (SeaweedFS, MinIO,
+# a cloud's S3); empty means AWS itself.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+S3_URL_SECONDS = env.int("S3_URL_SECONDS", default=120)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": _secret("S3_ACCESS_KEY_ID", default=""),
+            "secret_key": _secret("S3_SECRET_ACCESS_KEY", default=""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_SECONDS,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
 # Behind nginx: private files are streamed by nginx from this internal location once Django has
 # checked access (X-Accel-Redirect); empty means Django streams them itself.
 PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="")
@@ -456,8 +480,13 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        # blob: for the report form's thumbnails of photos not yet sent (our own script).
-        "img-src": ["'self'", "blob:"],
+        # blob: for the report form's thumbnails of photos not yet sent (our own script); the
+        # object store's origin for photos handed out by signed links (plumbing.files).
+        "img-src": [
+            "'self'",
+            "blob:",
+            *([S3_ENDPOINT_URL] if S3_BUCKET and S3_ENDPOINT_URL else []),
+        ],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -4,9 +4,14 @@ Private files (incident photos, person photos, PDFs) live in a storage outside s
 served by views that have checked permission first (DESIGN.md section 4). This module does the
 serving part only: the permission check is the caller's.
 
-In production nginx serves the bytes: set ``PRIVATE_FILES_ACCEL_PREFIX`` (e.g. ``"/_private"``) to
-an ``internal`` nginx location aliased to the storage's directory, and Django answers with an empty
-response carrying ``X-Accel-Redirect``. Without it Django streams the file itself.
+In production Python never streams the bytes:
+- on the disk, set ``PRIVATE_FILES_ACCEL_PREFIX`` (e.g. ``"/_private"``) to an ``internal`` nginx
+  location aliased to the storage's directory, and Django answers with an empty response carrying
+  ``X-Accel-Redirect``;
+- in an object store (``S3_BUCKET``), Django answers with a redirect to a link signed for
+  ``S3_URL_SECONDS`` that names the type, the file name and ``Cache-Control: private, no-store``
+  for the store to answer with.
+Without either (the embedded default), Django streams the file itself.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -61,6 +66,11 @@ def private_file_response(
     ``inline=False`` makes it a download.
     """
     _check_name(name)
+    disposition = content_disposition_header(
+        not inline, _safe_filename(filename or posixpath.basename(name))
+    )
+    if _signs_links(storage):
+        return _signed_link(storage, name, content_type, disposition)
     prefix = getattr(settings, "PRIVATE_FILES_ACCEL_PREFIX", None)
     if prefix:
         try:
@@ -79,11 +89,33 @@ def private_file_response(
             raise Http404("No such file.") from None
         response = FileResponse(handle, content_type=content_type)
 
-    response["Content-Disposition"] = content_disposition_header(
-        not inline, _safe_filename(filename or posixpath.basename(name))
-    )
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _signs_links(storage) -> bool:
+    """An object store that hands out files by signed links (django-storages' S3)."""
+    return bool(getattr(storage, "querystring_auth", False)) and hasattr(storage, "bucket_name")
+
+
+def _signed_link(storage, name, content_type, disposition) -> HttpResponse:
+    """A redirect to the object, signed for a short while. The object store checks the signature
+    and answers with the headers the link names; a missing object is the store's 404 (no
+    round trip to ask first)."""
+    url = storage.url(
+        name,
+        parameters={
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": disposition,
+            "ResponseCacheControl": "private, no-store",
+        },
+        expire=settings.S3_URL_SECONDS,
+    )
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
