@@ -339,11 +339,17 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 S3_BUCKET = env.str("S3_BUCKET", default="")
 S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
 S3_URL_SECONDS = env.int("S3_URL_SECONDS", default=120)
+# The disk is always there by name ("disk"), and the object store ("objectstore") when S3_BUCKET
+# is set; PRIVATE_FILES says which one the app uses: "store" (the default with S3_BUCKET) or
+# "disk" (while `manage.py move_files --to store` copies the files over, docs/scaling.md).
+STORAGES["disk"] = STORAGES["default"]
 if S3_BUCKET:
-    STORAGES["default"] = {
+    STORAGES["objectstore"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
+            # A folder in the bucket, so that installations (or test runs) can share one.
+            "location": env.str("S3_LOCATION", default=""),
             "endpoint_url": S3_ENDPOINT_URL or None,
             "region_name": env.str("S3_REGION", default="") or None,
             "access_key": _secret("S3_ACCESS_KEY_ID", default=""),
@@ -364,6 +370,11 @@ if PRIVATE_FILES_ACCEL_PREFIX and not re.fullmatch(r"/[A-Za-z0-9_/-]+", PRIVATE_
         "PRIVATE_FILES_ACCEL_PREFIX must be an absolute path such as /_private."
     )
 WHITENOISE_USE_FINDERS = DEBUG or not env.bool("STATIC_MANIFEST", default=not DEBUG)
+PRIVATE_FILES = env.str("PRIVATE_FILES", default="store" if S3_BUCKET else "disk")
+if PRIVATE_FILES not in ("disk", "store") or (PRIVATE_FILES == "store" and not S3_BUCKET):
+    raise ImproperlyConfigured('PRIVATE_FILES is "disk", or "store" with S3_BUCKET set.')
+if PRIVATE_FILES == "store":
+    STORAGES["default"] = STORAGES["objectstore"]
 
 # --- Accounts -------------------------------------------------------------------------------------
 
@@ -485,7 +496,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [
             "'self'",
             "blob:",
-            *([S3_ENDPOINT_URL] if S3_BUCKET and S3_ENDPOINT_URL else []),
+            *([S3_ENDPOINT_URL] if PRIVATE_FILES == "store" and S3_ENDPOINT_URL else []),
         ],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

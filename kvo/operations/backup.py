@@ -2,7 +2,8 @@
 
     kvo-20261126T011500Z/
         database.dump      pg_dump --format=custom (PostgreSQL)  or  database.sqlite3 (SQLite)
-        private.tar        every file of the default storage (photos, letters, dossier PDFs)
+        private.tar        every file of the default storage (photos, letters, dossier PDFs),
+                           on the disk or in the object store (kvo.operations.files)
         manifest.json      what `restore` checks: checksums, row counts, migration state
 
 The directory is built under a hidden temporary name and renamed when complete, so a directory
@@ -17,12 +18,10 @@ import json
 import os
 import shutil
 import sqlite3
-import stat
 import subprocess
 import tarfile
 from pathlib import Path, PurePosixPath
 
-from django.core.files.storage import default_storage
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
@@ -42,18 +41,6 @@ def database_vendor():
             f"Backups support PostgreSQL and SQLite; the database is {connection.vendor}."
         )
     return connection.vendor
-
-
-def media_root() -> Path:
-    """Where the default storage keeps the private files. Read from the storage itself rather
-    than MEDIA_ROOT: the files are wherever the app actually writes them."""
-    location = getattr(default_storage, "location", None)
-    if not location:
-        raise CommandError(
-            "The default storage keeps no files on this machine's disk: back its files up with "
-            "the storage provider's own tools."
-        )
-    return Path(location)
 
 
 def private_file(path):
@@ -228,54 +215,34 @@ class _HashingReader:
         return data
 
 
-def private_files(root: Path):
-    """Relative paths of the files under ROOT, sorted. Anything but plain files and directories
-    stops the backup: a link would smuggle in files from elsewhere, or miss its target."""
-    found = []
-    for directory, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            full = Path(directory) / name
-            try:
-                mode = full.lstat().st_mode
-            except FileNotFoundError:
-                continue  # deleted meanwhile (retention)
-            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                raise CommandError(
-                    f"{full} is not a regular file or directory; the private directory should "
-                    "hold nothing else. Move it away and try again."
-                )
-            if stat.S_ISREG(mode):
-                found.append(full.relative_to(root).as_posix())
-    return sorted(found)
-
-
-def add_private_file(tar, root, relative) -> dict | None:
+def add_private_file(tar, files, name) -> dict | None:
     try:
-        handle = open(root / relative, "rb")  # noqa: SIM115 - the with block below closes it
+        handle = files.open(name)
     except FileNotFoundError:
-        return None  # deleted since the walk (retention): it is gone, as intended
+        return None  # deleted since the listing (retention): it is gone, as intended
     with handle:
-        info = tarfile.TarInfo(relative)
-        info.size = os.fstat(handle.fileno()).st_size
-        info.mtime = int(os.fstat(handle.fileno()).st_mtime)
+        info = tarfile.TarInfo(name)
+        info.size = handle.size
+        info.mtime = handle.mtime
         info.mode = 0o640
         reader = _HashingReader(handle)
         tar.addfile(info, reader)
-    return {"path": relative, "size": info.size, "sha256": reader.digest.hexdigest()}
+    return {"path": name, "size": info.size, "sha256": reader.digest.hexdigest()}
 
 
-def write_private_tar(root: Path, path) -> list[dict]:
-    names = private_files(root) if root.is_dir() else []
-    files = []
+def write_private_tar(files, path) -> list[dict]:
+    """Every private file, from the disk or the object store (kvo.operations.files)."""
+    names = files.names()
+    entries = []
     with private_file(path) as output:
         with tarfile.open(fileobj=output, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for relative in names:
-                entry = add_private_file(tar, root, relative)
+            for name in names:
+                entry = add_private_file(tar, files, name)
                 if entry:
-                    files.append(entry)
+                    entries.append(entry)
         output.flush()
         os.fsync(output.fileno())
-    return files
+    return entries
 
 
 # --- the command ----------------------------------------------------------------------------------

@@ -14,14 +14,10 @@
 """
 
 import json
-import os
-import shutil
 import sqlite3
 import tarfile
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -29,7 +25,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from kvo.operations.backup import (
-    CHUNK,
     DATABASE_FILES,
     FORMAT,
     MANIFEST,
@@ -38,7 +33,6 @@ from kvo.operations.backup import (
     list_tables,
     postgres_command,
     private_file,
-    private_files,
     row_counts,
     run_tool,
     safe_relative,
@@ -137,16 +131,6 @@ def unknown_migrations(manifest) -> list[str]:
     ]
 
 
-def check_media_root(root: Path, backup: Path):
-    """--force deletes files under the private directory: make sure it is not a directory that
-    holds anything else of value."""
-    real = root.resolve()
-    if real == Path(real.anchor) or Path(settings.BASE_DIR).resolve().is_relative_to(real):
-        raise refuse(f"the private directory {root} is the root or holds the application.")
-    if backup.resolve().is_relative_to(real):
-        raise refuse(f"the backup lies inside the private directory {root}; move it elsewhere.")
-
-
 def database_tables(vendor) -> list[str]:
     if vendor == "sqlite":
         if connection.is_in_memory_db():
@@ -194,47 +178,25 @@ def restore_sqlite(copy: Path):
         source.close()
 
 
-def write_member(tar, member, target: Path):
-    """Write under a temporary name and rename: a crash never leaves half a photo in place."""
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".restoring-")
-    try:
-        with os.fdopen(fd, "wb") as output:
-            shutil.copyfileobj(tar.extractfile(member), output, CHUNK)
-            os.fchmod(output.fileno(), settings.FILE_UPLOAD_PERMISSIONS or 0o640)
-            os.fsync(output.fileno())
-        os.utime(temporary, (member.mtime, member.mtime))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def restore_private_files(tar_path: Path, root: Path, files: list[dict]) -> int:
-    """Extract the checked archive into ROOT; returns the number of files removed because the
-    backup does not have them."""
-    root.mkdir(parents=True, exist_ok=True)
-    real_root = root.resolve()
+def restore_private_files(tar_path: Path, files, entries: list[dict]) -> int:
+    """Write the checked archive's files into the disk or the object store
+    (kvo.operations.files); returns the number of files removed because the backup does not
+    have them."""
     with tarfile.open(tar_path, "r:") as tar:
         for member in tar:
-            if not member.isreg():
-                continue
-            target = root / member.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # A directory link planted in ROOT would carry the file elsewhere.
-            if not target.parent.resolve().is_relative_to(real_root):
-                raise CommandError(f"{target.parent} leads out of {root}; restore stopped.")
-            write_member(tar, member, target)
-    keep = {entry["path"] for entry in files}
-    extra = [name for name in private_files(root) if name not in keep]
+            if member.isreg():
+                files.write(member.name, tar.extractfile(member), mtime=member.mtime)
+    keep = {entry["path"] for entry in entries}
+    extra = [name for name in files.names() if name not in keep]
     for name in extra:
-        (root / name).unlink()
+        files.delete(name)
     return len(extra)
 
 
 # --- 3. comparing ---------------------------------------------------------------------------------
 
 
-def differences(vendor, root: Path, manifest) -> list[str]:
+def differences(vendor, files, manifest) -> list[str]:
     with connection.cursor() as cursor:
         counts = row_counts(cursor, vendor)
     problems = []
@@ -243,10 +205,10 @@ def differences(vendor, root: Path, manifest) -> list[str]:
         if want != got:
             problems.append(f"table {table}: {_rows(want)} in the backup, {_rows(got)} restored")
     for entry in manifest["private"]["files"]:
-        path = root / entry["path"]
-        if not path.is_file():
+        found = files.sha256(entry["path"])
+        if found is None:
             problems.append(f"private file {entry['path']}: missing")
-        elif sha256_file(path) != entry["sha256"]:
+        elif found != entry["sha256"]:
             problems.append(f"private file {entry['path']}: checksum differs from the backup")
     return problems
 

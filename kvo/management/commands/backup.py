@@ -21,10 +21,10 @@ from kvo.operations.backup import (
     file_entry,
     fsync_path,
     human_size,
-    media_root,
     write_manifest,
     write_private_tar,
 )
+from kvo.operations.files import files_of
 
 
 class Command(BaseCommand):
@@ -41,9 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         vendor = database_vendor()
-        root = media_root()
+        files = files_of()
         output = Path(options["output_dir"] or Path(settings.VAR_DIR) / "backups")
-        if output.resolve().is_relative_to(root.resolve()):
+        if files.contains(output):
             # The archive would take in itself and every earlier backup.
             raise CommandError(f"The backup directory {output} lies inside the private files.")
         try:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         # mkdtemp makes the directory 0700; the leading dot and suffix mark it unfinished.
         work = Path(tempfile.mkdtemp(prefix=f".{name}-", suffix=".partial", dir=output))
         try:
-            manifest = self.write_backup(work, vendor, root, created)
+            manifest = self.write_backup(work, vendor, files, created)
             final = output / name
             if final.exists():
                 raise CommandError(f"{final} already exists; run the backup again.")
@@ -70,15 +70,15 @@ class Command(BaseCommand):
             # A half-written backup still holds personal data: never leave it lying around.
             shutil.rmtree(work, ignore_errors=True)
             raise
-        self.report(final, manifest, root)
+        self.report(final, manifest, files)
 
-    def write_backup(self, work, vendor, root, created) -> dict:
+    def write_backup(self, work, vendor, files, created) -> dict:
         database_path = work / DATABASE_FILES[vendor]
         figures = (dump_postgresql if vendor == "postgresql" else copy_sqlite)(database_path)
-        # After the database: uploads reach the disk before their rows commit, so every file the
-        # dump refers to is there. Only a file deleted meanwhile by retention can be missing, and
-        # its row goes at the next retention run after a restore.
-        files = write_private_tar(root, work / PRIVATE_TAR)
+        # After the database: uploads reach the storage before their rows commit, so every file
+        # the dump refers to is there. Only a file deleted meanwhile by retention can be missing,
+        # and its row goes at the next retention run after a restore.
+        entries = write_private_tar(files, work / PRIVATE_TAR)
         manifest = {
             "format": FORMAT,
             "created_at": created.isoformat().replace("+00:00", "Z"),
@@ -86,13 +86,13 @@ class Command(BaseCommand):
             "migrations": figures["migrations"],
             "tables": figures["tables"],
             "database": file_entry(database_path),
-            "private": {**file_entry(work / PRIVATE_TAR), "files": files},
+            "private": {**file_entry(work / PRIVATE_TAR), "files": entries},
         }
         write_manifest(work / MANIFEST, manifest)
         fsync_path(work)
         return manifest
 
-    def report(self, final, manifest, root):
+    def report(self, final, manifest, store):
         rows = sum(manifest["tables"].values())
         files = manifest["private"]["files"]
         size = sum(entry["size"] for entry in files)
@@ -100,7 +100,7 @@ class Command(BaseCommand):
             f"Backup written to {final}\n"
             f"  database ({manifest['engine']}): {len(manifest['tables'])} tables, {rows} rows, "
             f"{human_size(manifest['database']['size'])}\n"
-            f"  private files from {root}: {len(files)} files, {human_size(size)}\n"
+            f"  private files from {store.where}: {len(files)} files, {human_size(size)}\n"
             "It holds photos and identity data: encrypt it before it leaves this machine "
             "(docs/backups.md)."
         )

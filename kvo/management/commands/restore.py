@@ -12,12 +12,10 @@ from kvo.operations.backup import (
     PRIVATE_TAR,
     database_vendor,
     human_size,
-    media_root,
-    private_files,
 )
+from kvo.operations.files import files_of
 from kvo.operations.restore import (
     apply_newer_migrations,
-    check_media_root,
     check_members,
     database_tables,
     describe_target,
@@ -62,7 +60,7 @@ class Command(BaseCommand):
             raise CommandError(f"Database error: {error}") from error
 
     def restore(self, backup, *, force, exact):
-        manifest, root = self.preflight(backup, force=force)
+        manifest, store = self.preflight(backup, force=force)
         vendor = manifest["engine"]
         database = backup / DATABASE_FILES[vendor]
         if vendor == "postgresql":
@@ -71,14 +69,14 @@ class Command(BaseCommand):
             restore_sqlite(database)
         files = manifest["private"]["files"]
         try:
-            removed = restore_private_files(backup / PRIVATE_TAR, root, files)
+            removed = restore_private_files(backup / PRIVATE_TAR, store, files)
         except OSError as error:
             raise CommandError(
                 f"The database was restored, but writing the private files failed: {error}\n"
                 "Fix the cause and restore again with --force."
             ) from error
-        problems = differences(vendor, root, manifest)
-        self.summarise(backup, manifest, root, removed, problems)
+        problems = differences(vendor, store, manifest)
+        self.summarise(backup, manifest, store, removed, problems)
         if problems:
             raise CommandError(
                 f"The restored data differs from the backup in {len(problems)} places (above). "
@@ -103,15 +101,18 @@ class Command(BaseCommand):
                 f"the backup was made by a newer version (migrations {', '.join(unknown)} are "
                 "unknown here). Restore it with that version."
             )
-        root = media_root()
-        check_media_root(root, backup)
+        store = files_of()
+        try:
+            store.check_for_force(backup)
+        except CommandError as error:
+            raise refuse(str(error)) from error
         # Listed even with --force: a link in there stops us before anything changes.
-        present = private_files(root) if root.is_dir() else []
+        present = store.names()
         if not force:
-            self.check_empty(vendor, root, present)
-        return manifest, root
+            self.check_empty(vendor, store, present)
+        return manifest, store
 
-    def check_empty(self, vendor, root, present):
+    def check_empty(self, vendor, store, present):
         tables = database_tables(vendor)
         if tables:
             raise refuse(
@@ -120,11 +121,11 @@ class Command(BaseCommand):
             )
         if present:
             raise refuse(
-                f"the private directory {root} already holds {len(present)} files. Restore into "
-                "an empty directory, or pass --force to replace them."
+                f"the private files ({store.where}) already hold {len(present)} files. Restore "
+                "into an empty place, or pass --force to replace them."
             )
 
-    def summarise(self, backup, manifest, root, removed, problems):
+    def summarise(self, backup, manifest, store, removed, problems):
         files = manifest["private"]["files"]
         same = "as in the backup" if not problems else "see the differences below"
         self.stdout.write(
@@ -133,7 +134,7 @@ class Command(BaseCommand):
             f"  database: {len(manifest['tables'])} tables, {sum(manifest['tables'].values())} "
             f"rows, {same}\n"
             f"  private files: {len(files)} files, "
-            f"{human_size(sum(entry['size'] for entry in files))} into {root}, {same}"
+            f"{human_size(sum(entry['size'] for entry in files))} into {store.where}, {same}"
         )
         if removed:
             self.stdout.write(f"  removed {removed} private files that the backup does not have")
