@@ -157,9 +157,12 @@ REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=_next_redis_db(REDIS_URL) i
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that answers from process memory while Redis is away, so that
+            # logging in keeps working (plumbing.cache, ADR 0015); it gives Redis a second.
+            "BACKEND": "plumbing.cache.ResilientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "kvo",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
