@@ -31,3 +31,6 @@ urlpatterns = [
     path("api-clients/", include("api.client_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# A database that does not answer gives "try again in a moment" (503), not an error page.
+handler500 = "kvo.views.server_error"

@@ -1,10 +1,13 @@
 import logging
+import sys
 
+from django import db
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -102,3 +105,21 @@ def dashboard(request):
             **charts_for(numbers, period),
         },
     )
+
+
+def server_error(request):
+    """handler500. A database that does not answer (restarting, fail-over) is a 503 with "try again
+    in a moment" and Retry-After; the broken connection is dropped, so that the next request of
+    this process connects afresh and the app recovers without a restart. Anything else is the
+    plain 500 page. Both are static: they render without the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (db.OperationalError, db.InterfaceError)):
+        for broken in db.connections.all(initialized_only=True):
+            if broken.connection is not None and not broken.is_usable():
+                broken.close()
+        response = HttpResponse(
+            loader.get_template("503.html").render(), status=503, content_type="text/html"
+        )
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
