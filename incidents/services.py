@@ -78,7 +78,11 @@ def report_incident(
                 )
             _take_over(kept, incident, reporter)
             StatusChange.objects.create(
-                incident=incident, from_status="", to_status=Status.REPORTED, actor=reporter
+                incident=incident,
+                from_status="",
+                to_status=Status.REPORTED,
+                actor=reporter,
+                notified_at=timezone.now(),  # the reporter knows: nobody to tell
             )
             if incident.police_report == PoliceReport.YES:
                 # Filed before the report was made: the police track starts here, untold.

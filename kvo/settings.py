@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.daily_report_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    "incident-email-sweep": {
+        "task": "incidents.tasks.sweep_unsent_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     "webhook-sweep": {
         "task": "api.tasks.sweep_webhooks",
         "schedule": crontab(minute="*"),
