@@ -37,6 +37,7 @@ TEMPLATE_HOMES = {
     "403_csrf.html": "plumbing",
     "404.html": "plumbing",
     "500.html": "plumbing",
+    "503.html": "plumbing",
     "includes": "plumbing",
     "account": "merchants",  # allauth's pages as the accounts app shows them
     "allauth": "merchants",
