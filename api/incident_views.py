@@ -10,9 +10,10 @@ import uuid
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -26,6 +27,7 @@ from incidents.forms import ReportForm
 from incidents.models import Incident, PoliceReport
 from incidents.selectors import timeline
 from merchants.services import log_action
+from plumbing.files import StorageUnavailable
 
 # Idempotency keys live in the incidents' submission_key: a UUID made from the client and key.
 KEYS = uuid.UUID("8f8e2a56-3d1b-4bd6-9a51-6d0f2f7b1c0e")
@@ -148,13 +150,17 @@ class IncidentListView(CaseQuerysetMixin, ListModelMixin, ApiView):
         existing = Incident.objects.filter(submission_key=submission).first()
         if existing is not None and existing.description != form.cleaned_data["description"]:
             raise ValidationError({"Idempotency-Key": [_("This key was used for another report.")]})
-        incident, created = services.report_incident(
-            shop=form.cleaned_data["shop"],
-            reporter=None,
-            fields=form.incident_fields(),
-            photos=form.cleaned_data["photos"],
-            submission_key=submission,
-        )
+        try:
+            incident, created = services.report_incident(
+                shop=form.cleaned_data["shop"],
+                reporter=None,
+                fields=form.incident_fields(),
+                photos=form.cleaned_data["photos"],
+                submission_key=submission,
+            )
+        except StorageUnavailable:
+            # Nothing was saved: the same request, with the same key, may be sent again.
+            raise StorageAway from None
         if created:
             log_action(
                 "api.incident.filed",
@@ -164,6 +170,15 @@ class IncidentListView(CaseQuerysetMixin, ListModelMixin, ApiView):
             )
         body = CaseSerializer(incident).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class StorageAway(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "storage_unavailable"
+    default_detail = gettext_lazy(
+        "The photos could not be stored just now; send the report again in a moment."
+    )
+    wait = 10  # seconds, as Retry-After
 
 
 def _moment(text):

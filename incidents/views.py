@@ -38,7 +38,7 @@ from merchants.access import require_capability
 from merchants.models import Membership, Shop
 from merchants.roles import Role
 from merchants.services import log_action
-from plumbing.files import private_file_response
+from plumbing.files import StorageUnavailable, private_file_response
 
 PER_PAGE = 25
 
@@ -72,16 +72,28 @@ def report(request):
     kept = KeptPhoto.objects.filter(uploaded_by=request.user, submission_key=key) if key else ()
     form = ReportForm(request.POST, request.FILES, shops=shops, initial=initial, kept=kept)
     if form.is_valid():
-        with transaction.atomic():
-            services.drop_kept_photos(form.kept_removed())
-            incident, created = services.report_incident(
-                shop=form.cleaned_data["shop"],
-                reporter=request.user,
-                fields=form.incident_fields(),
-                photos=form.cleaned_data["photos"],
-                kept=form.kept_to_use(),
-                submission_key=form.cleaned_data["submission_key"],
+        try:
+            with transaction.atomic():
+                services.drop_kept_photos(form.kept_removed())
+                incident, created = services.report_incident(
+                    shop=form.cleaned_data["shop"],
+                    reporter=request.user,
+                    fields=form.incident_fields(),
+                    photos=form.cleaned_data["photos"],
+                    kept=form.kept_to_use(),
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+        except StorageUnavailable:
+            # The photos' storage is away: nothing was saved. The form comes back filled in.
+            form.add_error(
+                None,
+                _(
+                    "The photos could not be stored just now, so the report was not sent. "
+                    "Try again in a moment; choose the photos again."
+                ),
             )
+            context = {"form": form, "photos_lost": True, "max_photos": MAX_PHOTOS}
+            return render(request, "incidents/report_form.html", context, status=503)
         if created:
             messages.success(
                 request,

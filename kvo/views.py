@@ -25,6 +25,7 @@ from kvo.forms import DashboardFilterForm
 from merchants import access, selectors
 from merchants.access import require_capability
 from plumbing.dates import add_months
+from plumbing.files import STORE_FAILURES, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -110,16 +111,23 @@ def dashboard(request):
 def server_error(request):
     """handler500. A database that does not answer (restarting, fail-over) is a 503 with "try again
     in a moment" and Retry-After; the broken connection is dropped, so that the next request of
-    this process connects afresh and the app recovers without a restart. Anything else is the
-    plain 500 page. Both are static: they render without the database."""
+    this process connects afresh and the app recovers without a restart. An object store that
+    does not answer (or a storage that took no file) is the same 503. Anything else is the plain 500
+    page. Both are static: they render without the database."""
     error = sys.exc_info()[1]
+    if isinstance(error, (StorageUnavailable, *STORE_FAILURES)):
+        return _try_again()
     if isinstance(error, (db.OperationalError, db.InterfaceError)):
         for broken in db.connections.all(initialized_only=True):
             if broken.connection is not None and not broken.is_usable():
                 broken.close()
-        response = HttpResponse(
-            loader.get_template("503.html").render(), status=503, content_type="text/html"
-        )
-        response["Retry-After"] = "10"
-        return response
+        return _try_again()
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def _try_again():
+    response = HttpResponse(
+        loader.get_template("503.html").render(), status=503, content_type="text/html"
+    )
+    response["Retry-After"] = "10"
+    return response

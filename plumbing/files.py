@@ -140,19 +140,39 @@ def _safe_filename(filename: str) -> str:
     return filename[:150] or "file"
 
 
+class StorageUnavailable(Exception):
+    """The storage did not take a file: the object store is away, or the disk is full. Nothing was
+    saved; the person can try again in a moment (a 503, never a 500)."""
+
+
+# What the storages raise when they cannot store: the disk's OSError, the object store's
+# connection and server errors (botocore).
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    STORE_FAILURES = (BotoCoreError, ClientError)
+except ImportError:  # pragma: no cover - botocore is in requirements.txt
+    STORE_FAILURES = ()
+STORAGE_FAILURES = (OSError, *STORE_FAILURES)
+
+
 def store_image(storage, processed, prefix: str, stored: list) -> tuple[str, str]:
     """Save a processed image (plumbing.images) as original and thumbnail under random names.
 
     Every saved name is appended to `stored` at once, so the caller can delete them all again
-    when its transaction fails.
+    when its transaction fails. A storage that takes nothing raises StorageUnavailable.
     """
     from django.core.files.base import ContentFile
 
-    original = storage.save(random_name(prefix, "jpg"), ContentFile(processed.original))
-    stored.append(original)
-    thumbnail = storage.save(
-        random_name(f"{prefix}/thumbs", "jpg"), ContentFile(processed.thumbnail)
-    )
+    try:
+        original = storage.save(random_name(prefix, "jpg"), ContentFile(processed.original))
+        stored.append(original)
+        thumbnail = storage.save(
+            random_name(f"{prefix}/thumbs", "jpg"), ContentFile(processed.thumbnail)
+        )
+    except STORAGE_FAILURES as error:
+        logger.warning("storage took no file: %s", type(error).__name__)
+        raise StorageUnavailable from error
     stored.append(thumbnail)
     return original, thumbnail
 
@@ -164,5 +184,5 @@ def delete_files(names, storage=None):
     for name in names:
         try:
             storage.delete(name)
-        except OSError:
+        except STORAGE_FAILURES:
             logger.warning("could not delete a stored file")

@@ -1,0 +1,72 @@
+"""The object store away (issue 22): a report with photos is not lost in a 500. The shop gets
+its form back, filled in, with "try again in a moment" (503); a chain's system gets a 503 problem
+with Retry-After and may send the same request again. Nothing half is saved."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from api import tokens
+from api.models import ApiClient
+from incidents.models import Incident
+from tests.incidents.factories import cctv_still, upload
+from tests.object_store import free_ports
+
+
+@pytest.fixture
+def store_away(seaweed, settings):
+    """The app's storage points at an object store that does not answer."""
+    _prefix, entry = seaweed.bucket()
+    (closed,) = free_ports(1)
+    entry = {**entry, "OPTIONS": {**entry["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{closed}"}}
+    settings.S3_BUCKET = seaweed.BUCKET
+    settings.STORAGES = {**settings.STORAGES, "default": entry}
+
+
+def test_the_shop_gets_its_form_back_filled_in(client, world, store_away):
+    client.force_login(world.users["participant"])
+    description = "Vrouw nam drie lippenstiften mee zonder te betalen."
+    answer = client.post(
+        reverse("incidents:report"),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "shop": world.shop.pk,
+            "kind": "shoplifting",
+            "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%d-%m-%Y %H:%M"),
+            "description": description,
+            "police_report": "will_do",
+            "photos": [upload(cctv_still(seed=1), name="cam1.jpg")],
+        },
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 503
+    assert "konden nu niet worden opgeslagen, dus de melding is niet verstuurd" in page
+    assert description in page  # filled in: nothing typed is lost
+    assert not Incident.objects.exists()
+
+
+def test_a_chains_system_gets_a_503_it_can_retry(client, world, store_away):
+    api_client = ApiClient.objects.create(
+        partnership=world.deventer, name="Keten BV", scopes=["incidents:write"]
+    )
+    api_client.shops.add(world.shop)
+    token = tokens.issue_token(api_client, actor=world.users["coordinator"])
+    answer = client.post(
+        "/api/v1/incidents/",
+        {
+            "shop": world.shop.pk,
+            "kind": "shoplifting",
+            "occurred_at": "2026-12-07T10:15:00+01:00",
+            "description": "Twee flessen wijn meegenomen zonder te betalen.",
+            "police_report": "no",
+            "photos": [upload(cctv_still(seed=2), name="cam2.jpg")],
+        },
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY="kassa-7-1",
+    )
+    assert answer.status_code == 503 and answer["Retry-After"] == "10"
+    assert answer["Content-Type"] == "application/problem+json"
+    assert not Incident.objects.exists()
