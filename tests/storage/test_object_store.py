@@ -3,30 +3,21 @@ nowhere else, come back only by a short-lived signed link after Django checked a
 private in the store, and leave it with their rows."""
 
 import time
-import uuid
-from datetime import timedelta
 
 import pytest
 import requests
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
 
 from incidents.models import Incident
 from tests.incidents.factories import cctv_still, upload
+from tests.incidents.test_reporting import form_data
 
 
 def report_with_photos(client, world, count=2):
     client.force_login(world.users["participant"])
-    data = {
-        "submission_key": str(uuid.uuid4()),
-        "shop": world.shop.pk,
-        "kind": "shoplifting",
-        "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%d-%m-%Y %H:%M"),
-        "description": "Vrouw nam drie lippenstiften mee zonder te betalen.",
-        "police_report": "will_do",
-        "photos": [upload(cctv_still(seed=i), name=f"cam{i}.jpg") for i in range(count)],
-    }
+    photos = [upload(cctv_still(seed=i), name=f"cam{i}.jpg") for i in range(count)]
+    data = form_data(world, photos=photos)
     answer = client.post(reverse("incidents:report"), data)
     assert answer.status_code == 302, answer.content.decode()[:500]
     return Incident.objects.get()

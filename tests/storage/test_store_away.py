@@ -2,17 +2,14 @@
 its form back, filled in, with "try again in a moment" (503); a chain's system gets a 503 problem
 with Retry-After and may send the same request again. Nothing half is saved."""
 
-import uuid
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from api import tokens
 from api.models import ApiClient
 from incidents.models import Incident
 from tests.incidents.factories import cctv_still, upload
+from tests.incidents.test_reporting import form_data
 from tests.object_store import free_ports
 
 
@@ -28,23 +25,12 @@ def store_away(seaweed, settings):
 
 def test_the_shop_gets_its_form_back_filled_in(client, world, store_away):
     client.force_login(world.users["participant"])
-    description = "Vrouw nam drie lippenstiften mee zonder te betalen."
-    answer = client.post(
-        reverse("incidents:report"),
-        {
-            "submission_key": str(uuid.uuid4()),
-            "shop": world.shop.pk,
-            "kind": "shoplifting",
-            "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%d-%m-%Y %H:%M"),
-            "description": description,
-            "police_report": "will_do",
-            "photos": [upload(cctv_still(seed=1), name="cam1.jpg")],
-        },
-    )
+    data = form_data(world, photos=[upload(cctv_still(seed=1), name="cam1.jpg")])
+    answer = client.post(reverse("incidents:report"), data)
     page = answer.content.decode()
     assert answer.status_code == 503
     assert "konden nu niet worden opgeslagen, dus de melding is niet verstuurd" in page
-    assert description in page  # filled in: nothing typed is lost
+    assert data["description"] in page  # filled in: nothing typed is lost
     assert not Incident.objects.exists()
 
 
