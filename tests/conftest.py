@@ -562,3 +562,14 @@ def banned(world):
     )
     issue_notice(red, actor=world.users["officer"])
     return person
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory):
+    """A real S3-compatible object store (SeaweedFS) for this test worker
+    (tests/object_store.py)."""
+    from tests.object_store import SeaweedFS
+
+    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
+    yield store
+    store.stop()

@@ -2,20 +2,11 @@
 
 import pytest
 
-from tests.object_store import SeaweedFS
-
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/storage/" in str(item.fspath):
             item.add_marker(pytest.mark.slow)
-
-
-@pytest.fixture(scope="session")
-def seaweed(tmp_path_factory):
-    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
-    yield store
-    store.stop()
 
 
 @pytest.fixture
