@@ -377,7 +377,7 @@ if PRIVATE_FILES_ACCEL_PREFIX and not re.fullmatch(r"/[A-Za-z0-9_/-]+", PRIVATE_
         "PRIVATE_FILES_ACCEL_PREFIX must be an absolute path such as /_private."
     )
 WHITENOISE_USE_FINDERS = DEBUG or not env.bool("STATIC_MANIFEST", default=not DEBUG)
-PRIVATE_FILES = env.str("PRIVATE_FILES", default="store" if S3_BUCKET else "disk")
+PRIVATE_FILES = env.str("PRIVATE_FILES", default="") or ("store" if S3_BUCKET else "disk")
 if PRIVATE_FILES not in ("disk", "store") or (PRIVATE_FILES == "store" and not S3_BUCKET):
     raise ImproperlyConfigured('PRIVATE_FILES is "disk", or "store" with S3_BUCKET set.')
 if PRIVATE_FILES == "store":
