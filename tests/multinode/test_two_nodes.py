@@ -1,8 +1,9 @@
-"""Two web nodes behind nginx (issue 22): gunicorn nodes A and B share PostgreSQL, Redis and the
-object store (SeaweedFS), nothing else. A report with photos sent to node A shows its photos
-through node B; node A is killed during a burst of reports, and every report is stored exactly
-once: a request that fails is refused with an error the client can retry, and the retry (with the
-same submission key) goes to node B.
+"""Two web nodes behind nginx and a Celery worker (issue 22): gunicorn nodes A and B share
+PostgreSQL, Redis and the object store (SeaweedFS), nothing else. A report with photos sent to node
+A shows its photos through node B; node A is killed during a burst of reports, and every report is
+stored exactly once: a request that fails is refused with an error the client can retry, and the
+retry (with the same submission key) goes to node B. The worker, taking its task from Redis,
+builds a bulletin from the shared database and store.
 
 CI only: PostgreSQL and Redis (DATABASE_URL, REDIS_URL), nginx and SeaweedFS."""
 
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
@@ -85,6 +85,12 @@ class Cluster:
             [nginx, "-c", str(conf), "-p", str(tmp / "nginx"), "-g", "daemon off;"], "nginx"
         )
         self._wait(f"{self.front}/healthz")
+        # One Celery worker beside the nodes, taking its tasks from Redis.
+        worker = [str(BIN / "celery"), "-A", "kvo", "worker", "--pool=solo", "-l", "WARNING"]
+        worker += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        self.processes["worker"] = self._start(
+            worker, "worker", env={**env, "CELERY_TASK_ALWAYS_EAGER": "false"}
+        )
 
     @property
     def front(self):
@@ -93,12 +99,12 @@ class Cluster:
     def node(self, name):
         return f"http://127.0.0.1:{self.a if name == 'A' else self.b}"
 
-    def _start(self, command, name):
+    def _start(self, command, name, env=None):
         log = (self.tmp / f"{name}.log").open("wb")
         return subprocess.Popen(
             command,
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -131,10 +137,13 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(world, seaweed, tmp_path):
+def cluster(world, seaweed, tmp_path, settings):
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         skip_or_fail("two web nodes need PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
-    prefix, _entry = seaweed.bucket()
+    prefix, entry = seaweed.bucket()
+    # The test's own writes (a person's photo) go to the same store as the nodes'.
+    settings.S3_BUCKET = seaweed.BUCKET
+    settings.STORAGES = {**settings.STORAGES, "default": entry}
     # The suite hashes passwords with MD5 for speed; the nodes run the production hashers.
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, "multinode", iterations=1000)
     User.objects.filter(pk__in=[u.pk for u in world.users.values() if u]).update(password=hashed)
@@ -243,3 +252,20 @@ def test_node_a_killed_during_a_burst_loses_no_report_and_doubles_none(cluster, 
 
     assert all(result is not None for result in results), outcomes
     assert stored.count() == len(keys)  # every report once: none lost, none twice
+
+
+# The task goes through Redis on purpose, although this test process runs its own tasks eagerly.
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
+def test_the_worker_builds_a_bulletin_from_the_shared_database_and_store(cluster, world):
+    from bulletins.models import Bulletin
+    from kvo.celery import app
+
+    person = world.banned  # a red card in force, its photo in the object store
+    app.send_task("bulletins.tasks.weekly_bulletin", args=[world.deventer.pk])  # via Redis
+    deadline = time.monotonic() + 60
+    while not Bulletin.objects.filter(partnership=world.deventer).exists():
+        assert time.monotonic() < deadline, (cluster.tmp / "worker.log").read_text()[-2000:]
+        time.sleep(0.2)
+    bulletin = Bulletin.objects.get(partnership=world.deventer)
+    assert bulletin.trigger == "weekly"
+    assert list(bulletin.entries.values_list("person", flat=True)) == [person.pk]
