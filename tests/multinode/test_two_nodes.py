@@ -150,7 +150,7 @@ def cluster(world, seaweed, tmp_path, settings):
     env = {
         **os.environ,
         "DATABASE_URL": _pg_url(connection.settings_dict["NAME"]),
-        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "REDIS_URL": settings.REDIS_URL,  # this test worker's Redis (tests/conftest.py)
         "REDIS_CACHE_URL": settings.CACHES["default"]["LOCATION"],
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
         "KVO_VAR_DIR": str(tmp_path / "var"),
