@@ -68,6 +68,14 @@ class Cluster:
     def __init__(self, tmp: Path, env: dict):
         self.tmp, self.env, self.processes = tmp, env, {}
         self.a, self.b, self.port = free_ports(3)
+        try:
+            self._start_all()
+        except BaseException:
+            self.stop()  # a part that never came up must not leave the others running
+            raise
+
+    def _start_all(self):
+        tmp, env = self.tmp, self.env
         for name, port in (("A", self.a), ("B", self.b)):
             gunicorn = [str(BIN / "gunicorn"), "kvo.wsgi:application"]
             options = ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "30"]
