@@ -11,13 +11,13 @@ from plumbing import outbound
 
 class SingleSignOnForm(forms.ModelForm):
     issuer = forms.URLField(
-        label=_("issuer"),
+        label=_("Issuer"),
         max_length=300,
         assume_scheme="https",
         help_text=_("The provider's address (its “iss”)."),
     )
     client_secret = forms.CharField(
-        label=_("client secret"),
+        label=_("Client secret"),
         max_length=300,
         required=False,
         widget=forms.PasswordInput(render_value=False),

@@ -199,6 +199,8 @@ def test_the_coordinator_configures_the_provider_and_a_wrong_issuer_is_caught(
 ):
     SingleSignOn.objects.all().delete()
     coordinator = client_as("coordinator")
+    # The coordinator finds the page from the home page.
+    assert reverse("merchants:sso_settings") in coordinator.get(reverse("home")).content.decode()
     url = reverse("merchants:sso_settings")
     form = {
         "enabled": "on",
