@@ -49,7 +49,7 @@ layers: setup
 # Validates docker-compose.yml where docker-compose exists (CI installs it).
 compose-check:
 	@if command -v docker-compose >/dev/null 2>&1; then \
-		SECRET_KEY=x POSTGRES_PASSWORD=x docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml OK"; \
+		SECRET_KEY=x POSTGRES_PASSWORD=x SIGNED_LINK_SECRET=x docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml OK"; \
 	elif [ "$$CI" = "true" ]; then echo "docker-compose missing in CI"; exit 1; \
 	else echo "SKIP compose check: docker-compose not installed"; fi
 

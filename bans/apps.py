@@ -26,6 +26,8 @@ class BansConfig(AppConfig):
             if rule.__name__ not in {kept.__name__ for kept in retention.keep_rules}:
                 retention.keep_rules.append(rule)
 
+        # The gallery copies' files go with their rows (a receiver in that module).
+        from bans import gallery_copies  # noqa: F401
         from bans.hooks import register_panel
         from incidents import panels
 

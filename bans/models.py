@@ -558,3 +558,7 @@ class AccessReview(models.Model):
 
     def __str__(self):
         return f"access review {self.partnership_id} {self.week_start}"
+
+
+# The gallery's watermarked copies, in a module of their own (bans/gallery_models.py).
+from bans.gallery_models import GalleryCopy, GalleryViewer  # noqa: E402, F401

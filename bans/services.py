@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bans import hooks, policy
+from bans import gallery_copies, hooks, policy
 from bans.models import (
     BAN_KINDS,
     COLLECTIVE_KINDS,
@@ -325,12 +325,25 @@ def _change(measure, to, actor, reason):
         obj=measure,
         data={"kind": measure.kind, "from": previous},
     )
+    if to == MeasureStatus.ACTIVE:
+        # The gallery's copies of this person, made for the shops that look before they do.
+        partnership_id = measure.partnership_id
+        transaction.on_commit(lambda: _warm_gallery(partnership_id), robust=True)
+    elif previous == MeasureStatus.ACTIVE:
+        # Out of the gallery (unless another measure keeps them there): its copies go at once.
+        gallery_copies.prune_later([measure.person_id])
     if to == MeasureStatus.ACTIVE and measure.kind in BAN_KINDS:
         partnership = measure.partnership
         transaction.on_commit(
             lambda: hooks.collective_measure_in_force.send(sender=Measure, partnership=partnership),
             robust=True,
         )
+
+
+def _warm_gallery(partnership_id):
+    from bans.tasks import warm_gallery_copies  # tasks imports this module
+
+    warm_gallery_copies.delay(partnership_id)
 
 
 def collective_in_force(partnership, day=None):
@@ -516,6 +529,7 @@ def merge_people(keep, duplicate, *, actor):
             search_name="",
             **{field: None if field == "birth_date" else "" for field in IDENTITY_FIELDS},
         )
+        gallery_copies.prune_later([duplicate.pk])
         log_action(
             "bans.person.merged",
             actor=actor,

@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from bans import access_review, identity, notices, retention, services, sightings
+from bans import access_review, gallery_copies, identity, notices, retention, services, sightings
 from bans.models import Measure
 from merchants.models import Partnership
 
@@ -15,6 +15,32 @@ def daily_register_maintenance():
     expired = services.expire_measures()
     stripped = retention.strip_people()
     return {"expired": expired, **stripped}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def daily_gallery_copies():
+    """Daily (Celery beat), after the register's maintenance: yesterday's copies go, and the
+    viewers who opened the gallery lately get today's before they ask."""
+    pruned = gallery_copies.prune()
+    made = sum(gallery_copies.warm(viewer) for viewer in gallery_copies.active_viewers())
+    return {"pruned": pruned, "made": made}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_gallery_copies():
+    """Every few minutes (Celery beat): the copies of people who left a gallery without a
+    decision (a measure's last day passed) go; idempotent."""
+    return gallery_copies.prune()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def warm_gallery_copies(partnership_id):
+    """After a measure came into force: the copies for the viewers who opened this partnership's
+    gallery lately. Idempotent: a copy that exists is not made again."""
+    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    if partnership is None:
+        return 0
+    return sum(gallery_copies.warm(viewer) for viewer in gallery_copies.active_viewers(partnership))
 
 
 @shared_task(

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bans import notices, services
+from bans import gallery_copies, notices, services
 from bans.forms import AccessLogFilterForm, OverrideForm, PersonForm, ReasonForm, SubjectRequestForm
 from bans.models import (
     COLLECTIVE_KINDS,
@@ -43,7 +43,7 @@ from merchants.purpose import Purpose, PurposeForm, purpose_page, stated_purpose
 from merchants.services import has_signed_current_protocol
 from plumbing.files import private_file_response
 from plumbing.http import client_ip
-from plumbing.images import GALLERY_BOXES, ImageRejected, fitted, process_upload, watermark
+from plumbing.images import GALLERY_BOXES, ImageRejected, process_upload
 
 # Why someone opens a person's identity or a letter naming them; why a shop prints the gallery.
 IDENTITY_PURPOSES = [
@@ -288,9 +288,14 @@ def gallery(request):
     query = request.GET.get("q", "").strip()[:100]
     card = request.GET.get("card", "")
     card = card if card in GALLERY_CARDS else ""
+    today = timezone.localdate()
     people = gallery_people(
-        request.partnership, day=timezone.localdate(), query=query, card=card, viewer_shops=shops
+        request.partnership, day=today, query=query, card=card, viewer_shops=shops
     )
+    # The photos come from copies watermarked for these shops, by signed links (no request of
+    # theirs reaches Python); bans/gallery_copies.py.
+    copies_viewer = gallery_copies.viewer_for(request.partnership, shops, viewer, day=today)
+    gallery_copies.links(copies_viewer, people, day=today)
     services.log_gallery_view(request.partnership, actor=request.user, request=request, query=query)
     response = render(
         request,
@@ -323,15 +328,12 @@ def gallery_image(request, pk, photo_pk):
     # The rendition the page asked for (srcset: the screen's pixel density); anything else, "m".
     size = request.GET.get("size")
     size = size if size in GALLERY_BOXES else "m"
-    stamp = f"{viewer} · {timezone.localdate():%d-%m-%Y}"
-    if size == "s":
-        with default_storage.open(picture.thumbnail.name) as stored:
-            marked = watermark(stored.read(), stamp, fast=True)
-    else:
-        # The large rendition when there is one (scaling it is quick), else the original.
-        with default_storage.open(picture.display.name or picture.original.name) as stored:
-            marked = watermark(fitted(stored.read(), GALLERY_BOXES[size]), stamp, fast=True)
-    response = HttpResponse(marked, content_type="image/jpeg")
+    # The page found no copy for this size: make it (and keep it for the next request), or send
+    # the browser to the one made meanwhile.
+    today = timezone.localdate()
+    copies_viewer = gallery_copies.viewer_for(request.partnership, shops, viewer, day=today)
+    marked, url = gallery_copies.copy_for(copies_viewer, picture, size, day=today)
+    response = HttpResponse(marked, content_type="image/jpeg") if marked else redirect(url)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -6,6 +6,8 @@ files under var/mail/. Production sets the variables listed in .env.example; a v
 parsed stops the start-up instead of being ignored.
 """
 
+import hashlib
+import hmac
 import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -186,6 +188,14 @@ CELERY_BEAT_SCHEDULE = {
     "register-maintenance": {
         "task": "bans.tasks.daily_register_maintenance",
         "schedule": crontab(hour=0, minute=15),
+    },
+    "daily-gallery-copies": {
+        "task": "bans.tasks.daily_gallery_copies",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "sweep-gallery-copies": {
+        "task": "bans.tasks.sweep_gallery_copies",
+        "schedule": crontab(minute="*/5"),
     },
     "bulletin-weekly": {
         "task": "bulletins.tasks.weekly_bulletins",
@@ -369,6 +379,18 @@ if S3_BUCKET:
             "signature_version": "s3v4",
         },
     }
+# Links that need no decision (the gallery's photos, after the page was authorised): the object
+# store's signed links, or on the disk links under SIGNED_FILES_URL that nginx checks with
+# secure_link against SIGNED_LINK_SECRET (deploy/nginx/kvo.conf; Django checks them itself when
+# no nginx is in front). They work for GALLERY_LINK_SECONDS.
+SIGNED_FILES_URL = env.str("SIGNED_FILES_URL", default="/signed/")
+if not re.fullmatch(r"/[A-Za-z0-9_/-]+/", SIGNED_FILES_URL):
+    raise ImproperlyConfigured("SIGNED_FILES_URL must be a path such as /signed/.")
+SIGNED_LINK_SECRET = (
+    _secret("SIGNED_LINK_SECRET", default="")
+    or hmac.new(SECRET_KEY.encode(), b"kvo signed links", hashlib.sha256).hexdigest()
+)
+GALLERY_LINK_SECONDS = env.int("GALLERY_LINK_SECONDS", default=300)
 # Behind nginx: private files are streamed by nginx from this internal location once Django has
 # checked access (X-Accel-Redirect); empty means Django streams them itself.
 PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="")

@@ -16,6 +16,10 @@ urlpatterns = [
     path("sw.js", app_views.service_worker, name="service_worker"),
     path("offline/", app_views.offline, name="offline"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    # Signed links to files (the gallery's copies): nginx answers them in production.
+    path(
+        f"{settings.SIGNED_FILES_URL.strip('/')}/<path:name>", views.signed_file, name="signed_file"
+    ),
     path("language/", merchant_views.switch_language, name="switch_language"),
     path("accounts/", include("kvo.account_urls")),
     path("", include("certification.urls")),

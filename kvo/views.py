@@ -4,8 +4,9 @@ import sys
 from django import db
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -24,6 +25,7 @@ from kvo.dashboard import figures as dashboard_figures
 from kvo.forms import DashboardFilterForm
 from merchants import access, selectors
 from merchants.access import require_capability
+from plumbing import files
 from plumbing.dates import add_months
 from plumbing.files import STORE_FAILURES, StorageUnavailable
 
@@ -68,6 +70,22 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+def signed_file(request, name):
+    """A signed link to a gallery copy (plumbing.files.signed_url), checked as nginx's
+    ``secure_link`` location checks it in production (deploy/nginx/kvo.conf): 403 for a link we
+    did not sign, 410 for one past its time, 404 once the copy is deleted. No session needed: the
+    page that gave out the link was authorised and logged."""
+    try:
+        stored = files.verify_signed(
+            request.path, request.GET.get("md5", ""), request.GET.get("expires", "")
+        )
+    except files.LinkExpired:
+        return HttpResponse(status=410)
+    if not stored.startswith("gallery/"):
+        raise Http404
+    return files.private_file_response(default_storage, stored, content_type="image/jpeg")
 
 
 @require_capability("review_incidents")

@@ -61,6 +61,8 @@ MATRIX = {
     # --- ours ---
     "home": (GET, None, LOGIN_THEN_200),
     "healthz": (GET, None, ALL_200),
+    # A signed link's signature is the permission (plumbing.files.signed_url): none here.
+    "signed_file": (GET, lambda w: {"name": "gallery/2026/12/x.jpg"}, " ".join(["403"] * 10)),
     # The app on the home screen: the same for everyone, nothing personal in them.
     "manifest": (GET, None, ALL_200),
     "service_worker": (GET, None, ALL_200),

@@ -72,6 +72,7 @@ def test_gallery_people_is_one_query(world, django_assert_num_queries):
     from django.template.loader import render_to_string
     from django.utils import timezone
 
+    from bans import gallery_copies
     from bans.models import Measure
     from bans.selectors import gallery_people
     from tests.incidents.factories import report
@@ -85,6 +86,11 @@ def test_gallery_people_is_one_query(world, django_assert_num_queries):
             people = gallery_people(
                 world.deventer, day=timezone.localdate(), viewer_shops=[world.shop]
             )
+        viewer = gallery_copies.viewer_for(
+            world.deventer, [world.shop], world.shop.name, day=timezone.localdate()
+        )
+        with django_assert_num_queries(1):  # the copies the viewer has today
+            gallery_copies.links(viewer, people, day=timezone.localdate())
         with django_assert_num_queries(0):
             html = render_to_string(
                 "bans/gallery.html", {"people": people, "shops": [world.shop], "query": ""}

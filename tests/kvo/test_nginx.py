@@ -9,7 +9,9 @@ Outside CI the test skips when nginx is not installed (`apt-get install nginx`);
 """
 
 import gzip
+import html
 import http.client
+import io
 import json
 import os
 import pwd
@@ -29,6 +31,7 @@ from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.core.signals import request_started
 from django.urls import reverse
+from PIL import Image
 
 from tests.conftest import ROOT, skip_or_fail
 
@@ -143,6 +146,11 @@ def nginx(live_server, settings, tmp_path):
         # Debian 12's nginx 1.22 predates the `http2` directive; HTTP/2 is not what is tested.
         conf = _replace(conf, "    http2 on;\n", "")
     (base / "kvo.conf").write_text(conf)
+    # What the nginx image does with the template at start (envsubst of SIGNED_LINK_SECRET).
+    template = (ROOT / "deploy" / "nginx" / "signed-links.conf.template").read_text()
+    (base / "signed-links.conf").write_text(
+        _replace(template, "${SIGNED_LINK_SECRET}", settings.SIGNED_LINK_SECRET)
+    )
 
     # The production image's workers read the files as members of the app's group
     # (deploy/nginx/Dockerfile); here, as the user that wrote them.
@@ -162,6 +170,7 @@ http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
 {temp_paths}
+    include {base / "signed-links.conf"};
     include {base / "kvo.conf"};
 }}
 """
@@ -401,3 +410,48 @@ def test_the_access_log_has_no_query_strings(nginx, world, client):
     assert [line["status"] for line in lines][1:] == [301, 200]
     assert all(re.fullmatch(r"[0-9a-f]{32}", line["request_id"]) for line in lines)
     assert PRIVATE_PREFIX not in log
+
+
+def test_gallery_photos_come_from_nginx_by_links_that_end(nginx, world, client, django_requests):
+    """Issue 22: the gallery page is Django's; its photos are copies watermarked for the shop and
+    day, which nginx hands out by the signed links on the page without asking Django. A link we
+    did not sign is a 403, one past its time a 410, and once the person left the gallery the link
+    the page gave earlier is a 404."""
+    from bans import gallery_copies
+    from bans import services as register
+    from bans.gallery_models import GalleryViewer
+    from merchants.services import sign_protocol
+    from plumbing.files import signed_url
+
+    staff = world.users["participant"]
+    sign_protocol(world.protocol, actor=staff)
+    cookie = _session_cookie(client, staff)
+    measure = world.banned.measures.get()
+    assert nginx.request("GET", reverse("bans:gallery"), headers={"Cookie": cookie})[0] == 200
+    assert gallery_copies.warm(GalleryViewer.objects.get()) == 3  # s, m and l of one photo
+
+    status, _, page = nginx.request("GET", reverse("bans:gallery"), headers={"Cookie": cookie})
+    links = [
+        html.unescape(link) for link in re.findall(r'src="(/signed/gallery/[^"]+)"', page.decode())
+    ]
+    assert status == 200 and len(links) == 1
+    django_requests.clear()
+    status, headers, body = nginx.request("GET", links[0])
+    assert status == 200 and headers["Content-Type"] == "image/jpeg"
+    assert headers["Cache-Control"] == "private, no-store"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert Image.open(io.BytesIO(body)).width == 480  # the "m" copy
+    assert django_requests == []  # no request of the photo's reached Django
+
+    path, query = links[0].split("?")
+    md5 = re.search(r"md5=([^&]+)", query).group(1)
+    tampered = links[0].replace(md5, ("A" if md5[0] != "A" else "B") + md5[1:])
+    assert nginx.request("GET", tampered)[0] == 403
+    other = path.replace(path.rsplit("/", 1)[1], "0" * 32 + ".jpg") + "?" + query
+    assert nginx.request("GET", other)[0] == 403  # the signature covers the file's name
+    name = path.removeprefix("/signed/")
+    assert nginx.request("GET", signed_url(default_storage, name, seconds=-5))[0] == 410
+
+    register.revoke(measure, actor=world.users["officer"], reason="Ten onrechte opgelegd")
+    assert nginx.request("GET", links[0])[0] == 404
+    assert django_requests == []

@@ -108,6 +108,9 @@ NEW_TABLES = {
     "socialaccount_socialtoken": lambda before: 0,
     # merchants 0012: the devices a user allowed to receive alerts
     "merchants_pushdevice": lambda before: 0,
+    # bans 0017: the gallery's watermarked copies and the viewers they are made for
+    "bans_galleryviewer": lambda before: 0,
+    "bans_gallerycopy": lambda before: 0,
     # alerts 0001: alerts, their deliveries, and what a partnership's alerts reach
     "alerts_alert": lambda before: 0,
     "alerts_alertdelivery": lambda before: 0,
@@ -204,6 +207,8 @@ NEW_CONTENT_TYPES = {
     ("socialaccount", "socialapp"),
     ("socialaccount", "socialtoken"),
     ("merchants", "pushdevice"),
+    ("bans", "galleryviewer"),
+    ("bans", "gallerycopy"),
     ("alerts", "alert"),
     ("alerts", "alertdelivery"),
     ("alerts", "alertsettings"),

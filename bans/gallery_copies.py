@@ -1,0 +1,224 @@
+"""The gallery's photos without Python in the path (issue 22).
+
+The gallery page is authorised and logged by Django (bans/views.py). Its photos are copies
+watermarked for one viewer (the shops whose names the watermark carries), one day and one size,
+kept in the private storage and handed out by links signed for ``GALLERY_LINK_SECONDS``: the
+object store's own signed links, or nginx's ``secure_link`` on the disk (plumbing/files.py). A
+photo request then never reaches a web worker.
+
+- Copies are made before anyone asks: every night for the viewers who opened the gallery in the
+  last ``ACTIVE_DAYS`` days, and when a collective measure comes into force (bans/tasks.py). A
+  copy that is missing all the same is made by the photo view the first time it is asked for
+  (``copy_for``), which then serves the bytes itself.
+- A copy is deleted when its person leaves the viewer's gallery (a measure ends, is revoked or
+  suspended, a person is merged) and when its day is over: the file goes with the row, so a link
+  made before gives a 404 from then on, however long it had left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+
+from bans.gallery_models import GalleryCopy, GalleryViewer
+from bans.models import COLLECTIVE_KINDS, Measure, MeasureKind, PersonPhoto
+from bans.selectors import gallery_people, shops_sharing_an_owner
+from merchants.models import Shop
+from plumbing.files import STORAGE_FAILURES, delete_files, random_name, signed_url
+from plumbing.images import GALLERY_BOXES, fitted, watermark
+
+logger = logging.getLogger(__name__)
+
+# Viewers who opened the gallery within this many days get their copies made every night.
+ACTIVE_DAYS = 14
+
+
+def stamp(text: str, day) -> str:
+    """The watermark: the viewer's shops and the day (DESIGN.md section 3)."""
+    return f"{text} · {day:%d-%m-%Y}"
+
+
+def viewer_for(partnership, shops, text: str, *, day) -> GalleryViewer:
+    """The viewer of these shops, marked as seen on ``day``. A shop renamed since today's copies
+    were made makes new ones (the watermark must name the shop as it is called now)."""
+    shop_ids = sorted(shop.pk for shop in shops)
+    key = hashlib.sha256(",".join(map(str, shop_ids)).encode()).hexdigest()[:32]
+    viewer, created = GalleryViewer.objects.get_or_create(
+        partnership=partnership,
+        key=key,
+        defaults={"shop_ids": shop_ids, "text": text, "last_seen": day},
+    )
+    if not created and (viewer.last_seen != day or viewer.text != text):
+        if viewer.text != text:
+            GalleryCopy.objects.filter(viewer=viewer).delete()
+        GalleryViewer.objects.filter(pk=viewer.pk).update(last_seen=day, text=text)
+        viewer.last_seen, viewer.text = day, text
+    return viewer
+
+
+def links(viewer: GalleryViewer, people, *, day) -> None:
+    """Give each person with a photo ``photo_links``: size -> link. A size whose copy exists gets
+    its signed link (one query for the page); the others the photo view, which makes the copy."""
+    photo_ids = [person.photo_pk for person in people if person.photo_pk]
+    if not photo_ids:
+        return
+    copies = GalleryCopy.objects.filter(viewer=viewer, day=day, photo_id__in=photo_ids)
+    found = {}
+    seconds = settings.GALLERY_LINK_SECONDS
+    for photo_id, size, name in copies.values_list("photo_id", "size", "name"):
+        found[photo_id, size] = signed_url(default_storage, name, seconds=seconds)
+    for person in people:
+        if person.photo_pk:
+            view = reverse("bans:gallery_image", args=[person.pk, person.photo_pk])
+            person.photo_links = {
+                size: found.get((person.photo_pk, size)) or f"{view}?size={size}"
+                for size in GALLERY_BOXES
+            }
+
+
+def copy_for(viewer: GalleryViewer, picture: PersonPhoto, size: str, *, day) -> tuple[bytes, str]:
+    """(JPEG, signed link) of the copy of ``picture`` for this viewer, day and size, made now when
+    there is none. The link is empty when the copy could not be kept (the store is away): the
+    caller serves the bytes, and the next request tries again."""
+    existing = GalleryCopy.objects.filter(photo=picture, viewer=viewer, day=day, size=size).first()
+    if existing is not None:
+        url = signed_url(default_storage, existing.name, seconds=settings.GALLERY_LINK_SECONDS)
+        return b"", url
+    marked = render(picture, size, stamp(viewer.text, day))
+    name = _keep(viewer, picture, size, day, marked)
+    url = signed_url(default_storage, name, seconds=settings.GALLERY_LINK_SECONDS) if name else ""
+    return marked, url
+
+
+def render(picture: PersonPhoto, size: str, text: str) -> bytes:
+    """The photo in the gallery's box of ``size``, watermarked with ``text``."""
+    if size == "s":
+        with default_storage.open(picture.thumbnail.name) as stored:
+            return watermark(stored.read(), text, fast=True)
+    # The large rendition when there is one (scaling it is quick), else the original.
+    with default_storage.open(picture.display.name or picture.original.name) as stored:
+        return watermark(fitted(stored.read(), GALLERY_BOXES[size]), text, fast=True)
+
+
+def _keep(viewer, picture, size, day, marked) -> str:
+    """Store a copy and its row; the name, or "" when the storage took nothing. Two requests
+    making the same copy at once: the second's file is deleted again, the first one stays."""
+    try:
+        name = default_storage.save(random_name("gallery", "jpg"), ContentFile(marked))
+    except STORAGE_FAILURES as error:
+        logger.warning("gallery copy not kept: %s", type(error).__name__)
+        return ""
+    try:
+        with transaction.atomic():
+            GalleryCopy.objects.create(
+                viewer=viewer,
+                person_id=picture.person_id,
+                photo=picture,
+                day=day,
+                size=size,
+                name=name,
+            )
+    except IntegrityError:
+        delete_files([name])
+        existing = GalleryCopy.objects.filter(photo=picture, viewer=viewer, day=day, size=size)
+        return existing.values_list("name", flat=True).first() or ""
+    return name
+
+
+def warm(viewer: GalleryViewer, *, day=None) -> int:
+    """Make the copies this viewer's gallery needs on ``day`` and does not have yet: every size
+    of each person's newest photo. Returns the number made."""
+    day = day or timezone.localdate()
+    shops = list(Shop.objects.filter(pk__in=viewer.shop_ids))
+    people = gallery_people(viewer.partnership, day=day, viewer_shops=shops)
+    photo_ids = {person.photo_pk for person in people if person.photo_pk}
+    have = set(
+        GalleryCopy.objects.filter(viewer=viewer, day=day, photo_id__in=photo_ids).values_list(
+            "photo_id", "size"
+        )
+    )
+    pictures = PersonPhoto.objects.filter(pk__in=photo_ids).only(
+        "person_id", "thumbnail", "original", "display"
+    )
+    made = 0
+    text = stamp(viewer.text, day)
+    for picture in pictures:
+        for size in GALLERY_BOXES:
+            if (picture.pk, size) in have:
+                continue
+            try:
+                marked = render(picture, size, text)
+            except (OSError, ValueError) as error:  # a file gone missing: the orphan check's work
+                logger.warning("gallery copy not made: %s", type(error).__name__)
+                continue
+            if _keep(viewer, picture, size, day, marked):
+                made += 1
+    return made
+
+
+def active_viewers(partnership=None, *, day=None):
+    day = day or timezone.localdate()
+    viewers = GalleryViewer.objects.filter(last_seen__gte=day - timedelta(days=ACTIVE_DAYS))
+    if partnership is not None:
+        viewers = viewers.filter(partnership=partnership)
+    return viewers.select_related("partnership").order_by("pk")
+
+
+def prune(*, person_ids=None, day=None) -> int:
+    """Delete the copies no viewer may see any more: those of past days, and those whose person
+    is no longer in their viewer's gallery today. ``person_ids`` limits the second check to these
+    people (after a decision about them). Returns the number deleted."""
+    day = day or timezone.localdate()
+    deleted, _ = GalleryCopy.objects.filter(day__lt=day).delete()
+    current = GalleryCopy.objects.filter(day=day)
+    if person_ids is not None:
+        current = current.filter(person_id__in=person_ids)
+    pairs = set(current.values_list("viewer_id", "person_id"))
+    if not pairs:
+        return deleted
+    viewers = GalleryViewer.objects.in_bulk({viewer_id for viewer_id, _ in pairs})
+    gone = Q(pk__in=[])
+    for viewer_id, viewer in viewers.items():
+        people = {person_id for v, person_id in pairs if v == viewer_id}
+        shops = Shop.objects.filter(pk__in=viewer.shop_ids)
+        applies = Q(kind__in=COLLECTIVE_KINDS) | Q(
+            kind=MeasureKind.INDIVIDUAL, issuing_shop__in=shops_sharing_an_owner(shops)
+        )
+        seen = set(
+            Measure.objects.filter(
+                applies,
+                partnership_id=viewer.partnership_id,
+                person_id__in=people,
+                person__merged_into__isnull=True,
+            )
+            .in_force_on(day)
+            .values_list("person_id", flat=True)
+        )
+        if people - seen:
+            gone |= Q(viewer_id=viewer_id, person_id__in=people - seen)
+    count, _ = current.filter(gone).delete()
+    return deleted + count
+
+
+def prune_later(person_ids) -> None:
+    """After this transaction: the copies of these people that may no longer be seen."""
+    person_ids = list(person_ids)
+    transaction.on_commit(lambda: prune(person_ids=person_ids), robust=True)
+
+
+@receiver(post_delete, sender=GalleryCopy, dispatch_uid="bans.gallery_copy_file")
+def _delete_file(sender, instance, **kwargs):
+    """The file goes with its row, once the deletion is committed."""
+    name = instance.name
+    transaction.on_commit(lambda: delete_files([name]), robust=True)
