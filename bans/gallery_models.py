@@ -18,6 +18,9 @@ class GalleryViewer(models.Model):
     shop_ids = models.JSONField(default=list)
     text = models.CharField(max_length=500)
     last_seen = models.DateField()
+    # The sizes (plumbing.images.GALLERY_BOXES) this viewer's screens asked for: a phone the
+    # large one, a desktop the middle one. The nightly run makes these; empty means all.
+    sizes = models.CharField(max_length=3, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -22,7 +22,7 @@ def daily_gallery_copies():
     """Daily (Celery beat), after the register's maintenance: yesterday's copies go, and the
     viewers who opened the gallery lately get today's before they ask."""
     pruned = gallery_copies.prune()
-    made = sum(gallery_copies.warm(viewer) for viewer in gallery_copies.active_viewers())
+    made = gallery_copies.warm(gallery_copies.active_viewers())
     return {"pruned": pruned, "made": made}
 
 
@@ -40,7 +40,7 @@ def warm_gallery_copies(partnership_id):
     partnership = Partnership.objects.filter(pk=partnership_id).first()
     if partnership is None:
         return 0
-    return sum(gallery_copies.warm(viewer) for viewer in gallery_copies.active_viewers(partnership))
+    return gallery_copies.warm(gallery_copies.active_viewers(partnership))
 
 
 @shared_task(

@@ -137,6 +137,8 @@ def floor_context(response, people):
                 display_name=person.display_name,
                 description=person.description,
                 photo_pk=person.photo_pk,
+                photo_sizes=person.photo_sizes,
+                photo_links=person.photo_links,
                 measure=SimpleNamespace(
                     kind=measure.kind,
                     kind_label=measure.kind_label,

@@ -7,7 +7,10 @@
    photo, 5,000 claims, two officers per partnership).
 2. A logged-in session for each simulated person, as a phone that logged in earlier has one:
    300 merchants of the first partnership, 20 officers, 10 reporters of another partnership.
-3. gunicorn (WORKERS sync workers, as in production) on 127.0.0.1 with production settings
+   The 300 merchants opened the gallery yesterday: the nightly run makes today's watermarked
+   copies of their galleries (bans/gallery_copies.py), timed.
+3. gunicorn (WORKERS sync workers, as in production) on 127.0.0.1 with production settings,
+   behind nginx with the production location for the gallery's signed links (bench/_nginx.py)
    (DEBUG off, JSON logs to a file); with Redis on 127.0.0.1:6379 the Celery tasks go to a real
    worker, otherwise they run in the web process.
 4. locust, headless, bounded: users arrive at SPAWN_RATE a second (300 merchants within the
@@ -33,6 +36,7 @@ import urllib.request
 from pathlib import Path
 
 from _common import RESULTS_DIR, ROOT, postgres_admin, revision
+from _nginx import Nginx, signed_location
 
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "kvo_bench_load"
@@ -82,6 +86,7 @@ def environment(var_dir, with_redis):
         TRUSTED_PROXY_COUNT="1",
         LOG_LEVEL="INFO",
         BULLETIN_DELAY_SECONDS="0",
+        SIGNED_LINK_SECRET="load-test-signed-links-" + "s" * 20,
     )
     if with_redis:
         env["REDIS_URL"] = REDIS
@@ -116,7 +121,27 @@ for number, (kind, people) in enumerate(groups.items()):
         client.force_login(user)
         address = f"127.{{10 + number}}.{{index // 250}}.{{index % 250 + 1}}"
         users[kind].append({{"session": client.cookies["sessionid"].value, "address": address}})
-print(json.dumps({{"users": users, "counts": result["counts"], "seconds": result["seconds"]}}))
+# The merchants opened the gallery yesterday on screens that ask for the middle size (what the
+# locustfile fetches); the nightly run (bans.tasks.daily_gallery_copies) makes today's copies.
+import time
+from datetime import timedelta
+from django.utils import timezone
+from bans import gallery_copies
+from bans.gallery_models import GalleryCopy, GalleryViewer
+from bans.selectors import working_shops
+from bans.tasks import daily_gallery_copies
+yesterday = timezone.localdate() - timedelta(days=1)
+for user in groups["merchant"]:
+    shops = list(working_shops(user, first).order_by("name", "pk"))
+    text = ", ".join(sorted({{shop.name for shop in shops}}))
+    viewer = gallery_copies.viewer_for(first, shops, text, day=yesterday)
+    GalleryViewer.objects.filter(pk=viewer.pk).update(sizes="m")
+started = time.perf_counter()
+nightly = daily_gallery_copies()
+nightly = {{**nightly, "seconds": round(time.perf_counter() - started, 1),
+           "viewers": GalleryViewer.objects.count(), "copies": GalleryCopy.objects.count()}}
+print(json.dumps({{"users": users, "counts": result["counts"], "seconds": result["seconds"],
+                  "nightly": nightly}}))
 """
 
 
@@ -187,6 +212,12 @@ def main():
         users_file = var_dir / "users.json"
         users_file.write_text(json.dumps(prepared["users"]))
         print(f"  {prepared['counts']} in {prepared['prepare_seconds']} s", flush=True)
+        nightly = prepared["nightly"]
+        print(
+            f"  nightly gallery copies: {nightly['made']} for {nightly['viewers']} shops in "
+            f"{nightly['seconds']} s",
+            flush=True,
+        )
 
         port = free_port()
         log = (var_dir / "gunicorn.log").open("w")
@@ -216,13 +247,31 @@ def main():
                 stderr=subprocess.STDOUT,
             )
             processes.append(worker)
-        host = f"http://127.0.0.1:{port}"
-        wait_for(f"{host}/healthz", web)
+        wait_for(f"http://127.0.0.1:{port}/healthz", web)
+        # nginx in front, as in production: the gallery's photos by their signed links from the
+        # disk, everything else to gunicorn. The phones' addresses pass as they came.
+        nginx = Nginx(
+            var_dir,
+            signed_location(var_dir / "private")
+            + f"""
+        client_max_body_size 30m;
+        location / {{
+            proxy_pass http://127.0.0.1:{port};
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto http;
+            proxy_read_timeout 60s;
+        }}
+""",
+            env["SIGNED_LINK_SECRET"],
+        )
+        processes.append(nginx.process)
+        host = nginx.url
 
         prefix = str(var_dir / "locust")
         total = sum(COUNTS.values())
         print(
-            f"locust: {total} users at {SPAWN_RATE}/s for {RUN_TIME} against gunicorn "
+            f"locust: {total} users at {SPAWN_RATE}/s for {RUN_TIME} against nginx and gunicorn "
             f"({WORKERS} workers, Celery {'worker on Redis' if with_redis else 'eager'}) ...",
             flush=True,
         )
@@ -285,6 +334,7 @@ def main():
                 "gunicorn_workers": WORKERS,
                 "celery": "worker on Redis" if with_redis else "eager",
                 "data": prepared["counts"],
+                "nightly_gallery_copies": prepared["nightly"],
                 "seconds": round(elapsed, 1),
                 "error_rate": error_rate,
                 "stats": stats,

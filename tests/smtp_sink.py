@@ -36,7 +36,9 @@ class Received:
 class SmtpSink:
     """Use as a context manager; `port` is free once it has started."""
 
-    def __init__(self):
+    def __init__(self, port=None):
+        """``port``: listen there (a test brings the mail server back where it was)."""
+        self._wanted_port = port
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._messages = []
@@ -134,7 +136,7 @@ class SmtpSink:
     def __enter__(self):
         error = None
         for _attempt in range(5):  # the free port may be taken between finding and binding it
-            controller = Controller(self, hostname=HOST, port=_free_port())
+            controller = Controller(self, hostname=HOST, port=self._wanted_port or _free_port())
             try:
                 controller.start()
             except OSError as exc:

@@ -19,6 +19,8 @@ SECRET_LINKS = {
     "merchants:invitation_accept",
     "account_confirm_email",
     "account_reset_password_from_key",
+    # a gallery copy's link, signed when the gallery page was authorised (bans/gallery_copies.py)
+    "signed_file",
 }
 # Single sign-on starts from a partnership's public short name, for anyone (logged in or not):
 # without a provider it is a 404 for every role, which the matrix pins.

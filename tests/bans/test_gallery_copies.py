@@ -58,6 +58,11 @@ def test_the_first_view_makes_the_copy_and_the_next_page_links_to_it(client, wor
     copy = GalleryCopy.objects.get()
     assert (copy.day, copy.size, copy.person_id) == (timezone.localdate(), "m", world.banned.pk)
     assert copy.viewer.text == world.shop.name
+    # The shop's screens asked for the middle size: the night makes that one only.
+    assert copy.viewer.sizes == "m"
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    assert gallery_copies.warm(GalleryViewer.objects.all(), day=tomorrow) == 1
+    GalleryCopy.objects.filter(day=tomorrow).delete()
 
     (link,) = signed_links(client.get(reverse("bans:gallery")))
     client.logout()
