@@ -87,9 +87,11 @@ def delivery_report(request, pk):
         {
             "bulletin": bulletin,
             "counts": [(state, counts.get(state.value, 0)) for state in DeliveryState],
+            # Not delivered, and waiting for another attempt after one that failed (the mail
+            # server away): the officer sees why, and when it is tried again.
             "problems": deliveries.exclude(
-                state__in=(DeliveryState.SENT, DeliveryState.QUEUED, DeliveryState.SENDING)
-            ),
+                state__in=(DeliveryState.SENT, DeliveryState.SENDING)
+            ).exclude(state=DeliveryState.QUEUED, reason=""),
             "retryable": counts.get(DeliveryState.FAILED, 0) + counts.get(DeliveryState.BOUNCED, 0),
             "entries": bulletin.entries.select_related("person", "measure"),
         },

@@ -30,7 +30,6 @@ from bulletins import editions as bulletin_editions
 from bulletins import outbox as bulletin_outbox
 from bulletins.models import BulletinDelivery, DeliveryState
 from bulletins.tasks import send_bulletin_deliveries
-from kvo.celery import app
 from merchants.models import ProtocolDeclaration, Shop
 from tests.conftest import skip_or_fail
 from tests.factories import bulletin_mode
@@ -59,19 +58,6 @@ def sink(settings):
         settings.EMAIL_USE_SSL = False
         settings.EMAIL_TIMEOUT = 10
         yield server
-
-
-@pytest.fixture
-def services(settings):
-    """The Celery app, sending to Redis for the duration of the test."""
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        skip_or_fail(
-            "a real worker needs PostgreSQL (DATABASE_URL, for SKIP LOCKED) and Redis (REDIS_URL)"
-        )
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield app
-    app.conf.task_always_eager = eager
 
 
 @pytest.fixture

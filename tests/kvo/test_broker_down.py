@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools
 
 from incidents import tasks
 from incidents.models import Incident
@@ -26,9 +27,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def _new_connections():
     """Celery keeps its broker connections and producers: drop them, so the next task is sent
     with the broker URL as it is now."""
-    app.pool.force_close_all()
-    app._pool = None
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture
