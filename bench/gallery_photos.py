@@ -80,9 +80,7 @@ def main():
         world = make_world()
         make_gallery(world, PEOPLE)
         today = timezone.localdate()
-        viewer = gallery_copies.viewer_for(
-            world.deventer, [world.shop], world.shop.name, day=today
-        )
+        viewer = gallery_copies.viewer_for(world.deventer, [world.shop], world.shop.name, day=today)
         started = time.perf_counter()
         made = gallery_copies.warm(viewer)
         warm_ms = (time.perf_counter() - started) * 1000 / max(1, made)
