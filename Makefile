@@ -72,6 +72,7 @@ demo: setup
 bench: setup
 	$(PY) bench/query_ratio.py
 	$(PY) bench/gallery.py
+	$(PY) bench/gallery_photos.py
 	$(PY) bench/dashboard_national.py
 	$(PY) bench/bulletin_fanout.py
 	$(PY) bench/photo_intake.py

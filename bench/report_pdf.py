@@ -225,7 +225,7 @@ def report_html(area, quarter):
     from kvo.reports import report_context
 
     with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string("reports/area_pdf.html", report_context(area, quarter))
+        return render_to_string("reports/area_pdf.html", report_context(area, quarter, pdf=True))
 
 
 # --- Timing -------------------------------------------------------------------------------------

@@ -328,9 +328,10 @@ def _change(value, previous) -> dict | None:
     return {"difference": difference, "percent": percent}
 
 
-def report_context(area, quarter, today=None) -> dict:
+def report_context(area, quarter, today=None, *, pdf=False) -> dict:
     """Everything the PDF shows, and the HTML page with the partnership's overview added: the
-    figures and the charts."""
+    figures and the charts. For the PDF (``pdf``), the quarter chart leaves its values off the
+    bars: the table above it prints them, and a printed page cannot show them on hover."""
     from plumbing.charts import Series, bar_chart
 
     report = area_report(area, quarter=quarter, today=today)
@@ -351,6 +352,7 @@ def report_context(area, quarter, today=None) -> dict:
         decimals=0,
         x_title=_("Figure"),
         missing_label=_("No data"),
+        value_labels=not pdf,
     )
     # The 24 months up to the end of the report's quarter: a report over Q3 says nothing about
     # the months after it, and the month in progress would show as a drop.

@@ -24,7 +24,7 @@ def render_report(job_id):
     job = ReportJob.objects.select_related("area__partnership").get(pk=job_id)
     try:
         year, number = (int(part) for part in job.quarter.split("-"))
-        context = reports.report_context(job.area, reports.Quarter(year, number))
+        context = reports.report_context(job.area, reports.Quarter(year, number), pdf=True)
         ReportJob.objects.filter(pk=job.pk).update(progress=40)
         pdf = render_pdf("reports/area_pdf.html", context)
         ReportJob.objects.filter(pk=job.pk).update(progress=90)

@@ -21,7 +21,7 @@ import re
 import uuid
 from datetime import datetime, timedelta
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 USERS = json.loads(open(os.environ["KVO_LOAD_USERS"]).read())  # noqa: SIM115
 # The photos' signed links (nginx answers them) or, for a copy not made yet, the photo view.
@@ -48,6 +48,23 @@ def _photo() -> bytes:
 
 
 PHOTO = _photo()
+
+
+# Every request of the burst (the gallery pages and their photos), for one percentile over them
+# all: bench/load.py reads the file when locust has stopped.
+BURST = []
+
+
+@events.request.add_listener
+def _record_burst(request_type, name, response_time, exception, **kwargs):
+    if name.startswith("gallery"):
+        BURST.append((round(response_time, 1), exception is not None))
+
+
+@events.quitting.add_listener
+def _write_burst(environment, **kwargs):
+    with open(os.environ["KVO_LOAD_BURST"], "w") as handle:
+        json.dump(BURST, handle)
 
 
 def _photo_name(src):

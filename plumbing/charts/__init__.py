@@ -105,6 +105,7 @@ def bar_chart(
     x_title: str = "",
     rotate_x_labels: bool = False,
     missing_label: str = "",
+    value_labels: bool = True,
     width: int = 640,
     height: int | None = None,
     id_prefix: str | None = None,
@@ -116,7 +117,8 @@ def bar_chart(
     bars to what the rows need. Unstacked bars carry their value where it fits. With
     ``missing_label`` (say "No data") a value that is not known is told apart from a zero:
     horizontal bars write the label in its row, upright bars hatch the labels where no series
-    has a value, as a line chart does.
+    has a value, as a line chart does. ``value_labels=False`` leaves the values off the bars
+    (a printed page whose table above the chart gives them: fewer boxes to lay out).
     """
     chart = _ChartData.build(
         labels,
@@ -132,9 +134,11 @@ def bar_chart(
     else:
         desc = _("Bar chart of %(series)s, from %(first)s to %(last)s.") % chart.summary()
     drawing = (
-        _HorizontalBarDrawing(stacked=stacked)
+        _HorizontalBarDrawing(stacked=stacked, value_labels=value_labels)
         if horizontal
-        else _BarDrawing(stacked=stacked, rotate_x_labels=rotate_x_labels)
+        else _BarDrawing(
+            stacked=stacked, rotate_x_labels=rotate_x_labels, value_labels=value_labels
+        )
     )
     return chart.render(
         drawing,

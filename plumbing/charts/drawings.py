@@ -176,9 +176,10 @@ class _LineDrawing(_Drawing):
 
 
 class _BarDrawing(_Drawing):
-    def __init__(self, *, stacked, rotate_x_labels):
+    def __init__(self, *, stacked, rotate_x_labels, value_labels=True):
         self.stacked = stacked
         self.rotate_x_labels = rotate_x_labels
+        self.value_labels = value_labels and not stacked
 
     def legend_kind(self):
         return "bar"
@@ -187,7 +188,7 @@ class _BarDrawing(_Drawing):
         return _bar_ends(chart, stacked=self.stacked)
 
     def draw(self, svg: _Svg, chart: _ChartData, width, height):
-        headroom = 0 if self.stacked else FONT_SIZE + 2
+        headroom = FONT_SIZE + 2 if self.value_labels else 0
         scale, centres, left, right = self.vertical_frame(
             svg, chart, width, height, headroom=headroom
         )
@@ -204,7 +205,7 @@ class _BarDrawing(_Drawing):
                 height = abs(y_start - y_end)
                 svg.bar(x, min(y_start, y_end), bar, height, tip=chart.tip(index, i))
                 text = chart.format(value)
-                if not self.stacked and _text_width(text) <= bar + 2:
+                if self.value_labels and _text_width(text) <= bar + 2:
                     y = y_end - 4 if end >= 0 else y_end + FONT_SIZE
                     labels.append((x + bar / 2, y, text))
             svg.close_series()
@@ -218,8 +219,9 @@ class _HorizontalBarDrawing(_Drawing):
     (it is shortened only where two lines do not hold it); with ``missing_label`` an unknown
     value is named where its bar would be, so that it does not pass for a zero."""
 
-    def __init__(self, *, stacked):
+    def __init__(self, *, stacked, value_labels=True):
         self.stacked = stacked
+        self.value_labels = value_labels and not stacked
 
     def legend_kind(self):
         return "bar"
@@ -248,7 +250,7 @@ class _HorizontalBarDrawing(_Drawing):
         names = self.names(chart)
         widest_name = max(_text_width(line) for name in names for line in name)
         left = 8 + min(widest_name, width * 0.35) + 8
-        value_labels = not self.stacked
+        value_labels = self.value_labels
         # An unknown value's label starts at zero, by the names: it needs no room on the right.
         widest_value = max(_text_width(chart.format(value)) for value in values)
         right = width - 8 - (widest_value + 6 if value_labels else 0)
@@ -287,7 +289,7 @@ class _HorizontalBarDrawing(_Drawing):
                     else:
                         labels.append((x_end - 4, y_text, chart.format(value), "end", None))
             svg.close_series()
-        if value_labels and chart.missing_label and thickness >= FONT_SIZE - 2:
+        if not self.stacked and chart.missing_label and thickness >= FONT_SIZE - 2:
             for index, one in enumerate(chart.series):
                 for i, value in enumerate(one.values):
                     if value is None:
