@@ -29,7 +29,13 @@ from merchants import access
 from merchants.purpose import Purpose, purpose_of
 from merchants.services import log_action
 from plumbing.dates import last_day_of_term
-from plumbing.files import random_name, store_image
+from plumbing.files import (
+    STORAGE_FAILURES,
+    StorageUnavailable,
+    delete_files,
+    random_name,
+    store_image,
+)
 from plumbing.http import client_ip
 from plumbing.images import GALLERY_BOXES, rendition
 from plumbing.pdf import render_pdf
@@ -385,17 +391,20 @@ def add_photo(person, processed, *, actor):
                 "bans.person.photo_added", actor=actor, partnership=person.partnership, obj=person
             )
     except BaseException:
-        for name in stored:
-            default_storage.delete(name)
+        delete_files(stored)
         raise
     return photo
 
 
 def store_rendition(original: bytes, prefix: str, stored: list) -> str:
-    """Save the gallery's large rendition of an original; its name is appended to `stored`."""
-    name = default_storage.save(
-        random_name(prefix, "jpg"), ContentFile(rendition(original, GALLERY_BOXES["l"]))
-    )
+    """Save the gallery's large rendition of an original; its name is appended to `stored`. A
+    storage that takes nothing raises StorageUnavailable."""
+    try:
+        name = default_storage.save(
+            random_name(prefix, "jpg"), ContentFile(rendition(original, GALLERY_BOXES["l"]))
+        )
+    except STORAGE_FAILURES as error:
+        raise StorageUnavailable from error
     stored.append(name)
     return name
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from bans import access_review, gallery_copies, identity, notices, retention, services, sightings
 from bans.models import Measure
 from merchants.models import Partnership
+from plumbing.files import STORAGE_FAILURES
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -59,7 +60,12 @@ def notify_officers_of_withdrawn_sighting(facts):
 
 
 @shared_task(
-    acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=10, max_retries=8
+    acks_late=True,
+    ignore_result=True,
+    # OSError: the disk; STORAGE_FAILURES: the object store away. The letter waits, not lost.
+    autoretry_for=STORAGE_FAILURES,
+    retry_backoff=10,
+    max_retries=8,
 )
 def issue_notices_for_decision(measure_id, actor_id):
     """After a decision: its notice letters. Idempotent (one letter per measure); a measure

@@ -41,7 +41,7 @@ from merchants import access
 from merchants.access import require_capability
 from merchants.purpose import Purpose, PurposeForm, purpose_page, stated_purpose
 from merchants.services import has_signed_current_protocol
-from plumbing.files import private_file_response
+from plumbing.files import StorageUnavailable, private_file_response
 from plumbing.http import client_ip
 from plumbing.images import GALLERY_BOXES, ImageRejected, process_upload
 
@@ -245,6 +245,14 @@ def add_photo(request, pk):
         services.add_photo(subject, process_upload(upload, name=upload.name), actor=request.user)
     except ImageRejected as rejection:
         messages.error(request, str(rejection))
+    except StorageUnavailable:
+        messages.error(
+            request,
+            _(
+                "The photo could not be stored just now, so nothing was saved. Try again in a "
+                "moment."
+            ),
+        )
     else:
         messages.success(request, _("The photo has been added."))
     return redirect("bans:person", pk=subject.pk)

@@ -27,7 +27,7 @@ from merchants import access
 from merchants.models import ShoppingArea
 from merchants.services import log_action
 from plumbing.dates import add_months, last_day_of_term
-from plumbing.files import random_name
+from plumbing.files import STORAGE_FAILURES, delete_files, random_name
 
 CERTIFICATE_MONTHS = 36
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -56,7 +56,19 @@ def read_pdf(upload) -> bytes:
 
 
 def _store(data) -> str:
-    return default_storage.save(random_name("dossier", "pdf"), ContentFile(data)) if data else ""
+    """Keep a document; a storage that takes nothing (the object store away, a full disk) is a
+    DossierError the form shows, with the rest of what was typed kept."""
+    if not data:
+        return ""
+    try:
+        return default_storage.save(random_name("dossier", "pdf"), ContentFile(data))
+    except STORAGE_FAILURES:
+        raise DossierError(
+            _(
+                "The document could not be stored just now, so nothing was saved. Try again in a "
+                "moment; choose the document again."
+            )
+        ) from None
 
 
 def add_certificate(
@@ -98,7 +110,7 @@ def add_certificate(
             )
     except BaseException:
         if stored:
-            default_storage.delete(stored)
+            delete_files([stored])
         raise
     return certificate
 
@@ -137,7 +149,7 @@ def add_item(
             )
     except BaseException:
         if stored:
-            default_storage.delete(stored)
+            delete_files([stored])
         raise
     return item
 

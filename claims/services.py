@@ -33,7 +33,7 @@ from claims.models import (
 from incidents.models import Incident, PoliceReport
 from merchants import access
 from merchants.services import log_action
-from plumbing.files import random_name
+from plumbing.files import STORAGE_FAILURES, random_name
 
 logger = logging.getLogger(__name__)
 
@@ -354,7 +354,15 @@ def send_claim(claim, *, actor, email="", today=None) -> Claim:
                         "IBAN and the name it is paid to."
                     )
                 ) from None
-            stored = default_storage.save(random_name("claims", "pdf"), ContentFile(pdf))
+            try:
+                stored = default_storage.save(random_name("claims", "pdf"), ContentFile(pdf))
+            except STORAGE_FAILURES:
+                raise RegisterError(
+                    _(
+                        "The letter could not be stored just now, so the claim was not sent. "
+                        "Try again in a moment."
+                    )
+                ) from None
             claim.snapshot = {**claim.snapshot, "letter": snapshot}
             claim.letter = stored
             claim.sent_on = today

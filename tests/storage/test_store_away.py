@@ -56,3 +56,44 @@ def test_a_chains_system_gets_a_503_it_can_retry(client, world, store_away):
     assert answer.status_code == 503 and answer["Retry-After"] == "10"
     assert answer["Content-Type"] == "application/problem+json"
     assert not Incident.objects.exists()
+
+
+def test_a_person_photo_is_refused_with_a_message_and_nothing_half_saved(
+    client, world, store_away
+):
+    """The officer's other uploads: the person's page comes back with what happened."""
+    from bans.models import PersonPhoto
+    from tests.bans.factories import PersonFactory
+
+    person = PersonFactory(partnership=world.deventer, display_name="Sem D.")
+    client.force_login(world.users["officer"])
+    answer = client.post(
+        reverse("bans:add_photo", args=[person.pk]),
+        {"photo": upload(cctv_still(seed=3), name="still.jpg")},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    assert "De foto kon nu niet worden opgeslagen" in answer.content.decode()
+    assert not PersonPhoto.objects.exists()
+
+
+def test_a_dossier_document_is_refused_and_what_was_typed_stays(client, world, store_away):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certification.models import DossierItem
+
+    client.force_login(world.users["coordinator"])
+    answer = client.post(
+        reverse("certification:add_item", args=[world.binnenstad.pk]),
+        {
+            "item-kind": "inspection",
+            "item-held_on": "2026-03-10",
+            "item-title": "Schouw Brink en Lange Bisschopstraat",
+            "item-document": SimpleUploadedFile("schouw.pdf", b"%PDF-1.4\n% schouw\n"),
+        },
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "Het document kon nu niet worden opgeslagen" in page
+    assert "Schouw Brink en Lange Bisschopstraat" in page
+    assert not DossierItem.objects.exists()
