@@ -58,9 +58,7 @@ def test_a_chains_system_gets_a_503_it_can_retry(client, world, store_away):
     assert not Incident.objects.exists()
 
 
-def test_a_person_photo_is_refused_with_a_message_and_nothing_half_saved(
-    client, world, store_away
-):
+def test_a_person_photo_is_refused_with_a_message_and_nothing_half_saved(client, world, store_away):
     """The officer's other uploads: the person's page comes back with what happened."""
     from bans.models import PersonPhoto
     from tests.bans.factories import PersonFactory
