@@ -42,6 +42,8 @@ class Chart:
     description: str
     svg: SafeString
     table: list[list[str]]
+    # The drawing for print (``data_url``): without tooltips, each series painted once.
+    print_svg: str = ""
 
     def __html__(self) -> SafeString:
         return self.svg
@@ -56,7 +58,7 @@ class Chart:
         elements first: the same pages, made faster (bench/report_pdf.py). Without the tooltips
         of bars, points and shortened labels (a printed page has no pointer to hover with); the
         chart's own title and description stay."""
-        printed = _TOOLTIP.sub("", self.svg)
+        printed = self.print_svg or _TOOLTIP.sub("", self.svg)
         return "data:image/svg+xml;base64," + base64.b64encode(printed.encode()).decode("ascii")
 
 
@@ -206,6 +208,7 @@ class _ChartData:
             description=desc,
             svg=svg.finish(),
             table=self.table(x_title, total_column=total_column),
+            print_svg=svg.finish_print(),
         )
 
 

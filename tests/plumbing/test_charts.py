@@ -668,3 +668,31 @@ def _screenshot(page_file: Path, image: Path):
             return boxes, violations
         finally:
             browser.close()
+
+
+def test_a_printed_chart_paints_each_series_once_without_tooltips():
+    """For print (Chart.data_url) the bars of a series are one path, painted once: a PDF reader
+    shows the same shapes, and WeasyPrint fills a pattern once instead of per bar. The texts and
+    every bar's outline are still there; a printed page has no tooltips."""
+    import base64
+
+    chart = bar_chart(
+        SHOPS, [Series("2025", [3, 5, 2, 4]), Series("2026", [4, 1, 6, 2])], title="Diefstal"
+    )
+    printed = base64.b64decode(chart.data_url.split(",", 1)[1]).decode()
+    root = ET.fromstring(printed)  # noqa: S314 (our own output, no entities)
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-series"]
+    assert len(groups) == 2
+    for group in groups:
+        (path,) = list(group)
+        assert path.tag == f"{SVG}path" and path.get("d").count("z") == len(SHOPS)
+    assert "<title>" not in printed.split("</desc>", 1)[1]  # only the chart's own title
+
+    def shown(text):  # a shortened label has the full one as its tooltip, before the text
+        tooltip = text.find(f"{SVG}title")
+        return text.text if tooltip is None else tooltip.tail
+
+    web_texts = [shown(t) for t in parse(chart).iter(f"{SVG}text")]
+    assert [t.text for t in root.iter(f"{SVG}text")] == web_texts
+    # The web's SVG keeps a rectangle with its tooltip per bar.
+    assert len(list(parse(chart).iter(f"{SVG}rect"))) >= 2 * len(SHOPS)
