@@ -17,22 +17,27 @@ from merchants.services import sign_protocol
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_gallery_photos_come_from_the_store_until_the_measure_ends(
-    client, world, seaweed, object_storage, settings
-):
-    settings.GALLERY_LINK_SECONDS = 240
+def store_links(client, world, seaweed):
+    """The participant opens the gallery, the night makes the shop's copies, and the page is
+    opened again: its photos' links that point at the store."""
     staff = world.users["participant"]
     sign_protocol(world.protocol, actor=staff)
     client.force_login(staff)
     world.banned  # noqa: B018 (stored in the store: the storage is the object store by now)
     assert client.get(reverse("bans:gallery")).status_code == 200
     assert gallery_copies.warm(GalleryViewer.objects.get()) == 3
-    names = set(GalleryCopy.objects.values_list("name", flat=True))
-    assert names <= set(seaweed.keys(object_storage))
-
     page = client.get(reverse("bans:gallery")).content.decode()
     links = [html.unescape(link) for link in re.findall(r'src="([^"]+)"', page)]
-    links = [link for link in links if link.startswith(seaweed.endpoint)]
+    return [link for link in links if link.startswith(seaweed.endpoint)]
+
+
+def test_gallery_photos_come_from_the_store_until_the_measure_ends(
+    client, world, seaweed, object_storage, settings
+):
+    settings.GALLERY_LINK_SECONDS = 240
+    links = store_links(client, world, seaweed)
+    names = set(GalleryCopy.objects.values_list("name", flat=True))
+    assert names <= set(seaweed.keys(object_storage))
     assert len(links) == 1 and "X-Amz-Expires=240" in links[0]
     got = requests.get(links[0], timeout=10)
     assert got.status_code == 200 and got.content[:3] == b"\xff\xd8\xff"
@@ -47,17 +52,6 @@ def test_a_gallery_link_stops_working_when_it_expires(
     client, world, seaweed, object_storage, settings
 ):
     settings.GALLERY_LINK_SECONDS = 1
-    staff = world.users["participant"]
-    sign_protocol(world.protocol, actor=staff)
-    client.force_login(staff)
-    world.banned  # noqa: B018
-    client.get(reverse("bans:gallery"))
-    gallery_copies.warm(GalleryViewer.objects.get())
-    page = client.get(reverse("bans:gallery")).content.decode()
-    (link,) = [
-        html.unescape(link)
-        for link in re.findall(r'src="([^"]+)"', page)
-        if link.startswith(seaweed.endpoint)
-    ]
+    (link,) = store_links(client, world, seaweed)
     time.sleep(2.5)
     assert requests.get(link, timeout=10).status_code == 403
