@@ -5,6 +5,7 @@ storage at it.
 
 Outside CI, without the `weed` binary, the tests that need it skip; in CI they fail."""
 
+import contextlib
 import json
 import shutil
 import socket
@@ -70,7 +71,8 @@ class SeaweedFS:
             "-master.volumeSizeLimitMB=64",
             f"-volume.port={volume}",
             f"-volume.port.grpc={volume_grpc}",
-            "-volume.max=16",
+            # Each bucket takes 7 volumes when its first object arrives: room for several.
+            "-volume.max=64",
             "-filer",
             f"-filer.port={filer}",
             f"-filer.port.grpc={filer_grpc}",
@@ -105,13 +107,17 @@ class SeaweedFS:
         raise RuntimeError("SeaweedFS did not answer within a minute")
 
     def _wait_for_writes(self, deadline):
-        """The gateway answers before the volume server takes data: write until it does."""
-        name = f"ready-{uuid.uuid4().hex[:8]}"
+        """The gateway answers before the volume server takes data: write until it does. One
+        bucket for this, whatever the number of starts (a bucket holds volumes of its own)."""
         client = self.client()
-        client.create_bucket(Bucket=name)
+        made = False
         while time.monotonic() < deadline:
             try:
-                client.put_object(Bucket=name, Key="probe", Body=b"ok")
+                if not made:
+                    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+                        client.create_bucket(Bucket="ready")
+                    made = True
+                client.put_object(Bucket="ready", Key="probe", Body=b"ok")
                 return
             except Exception:  # not ready yet, whatever it says
                 time.sleep(0.3)

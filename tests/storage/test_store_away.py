@@ -2,6 +2,8 @@
 its form back, filled in, with "try again in a moment" (503); a chain's system gets a 503 problem
 with Retry-After and may send the same request again. Nothing half is saved."""
 
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -95,3 +97,43 @@ def test_a_dossier_document_is_refused_and_what_was_typed_stays(client, world, s
     assert "Het document kon nu niet worden opgeslagen" in page
     assert "Schouw Brink en Lange Bisschopstraat" in page
     assert not DossierItem.objects.exists()
+
+
+@pytest.fixture
+def own_store(tmp_path, settings):
+    """A SeaweedFS of this test's own, to stop and start again."""
+    from tests.object_store import SeaweedFS
+
+    store = SeaweedFS(tmp_path / "seaweedfs")
+    _prefix, entry = store.bucket()
+    settings.S3_BUCKET = store.BUCKET
+    settings.STORAGES = {**settings.STORAGES, "default": entry}
+    yield store
+    store.stop()
+
+
+def test_a_report_refused_while_the_store_was_stopped_goes_through_once_it_is_back(
+    client, world, own_store
+):
+    from django.core.files.storage import default_storage
+
+    client.force_login(world.users["participant"])
+    own_store.stop()
+    data = form_data(world, photos=[upload(cctv_still(seed=4), name="cam4.jpg")])
+    refused = client.post(reverse("incidents:report"), data)
+    assert refused.status_code == 503 and data["description"] in refused.content.decode()
+    assert not Incident.objects.exists()
+
+    own_store.start()  # the same ports and data: the store is back
+    # As the shop does: "try again in a moment" (the store may take a few seconds to take data
+    # for a bucket it had before the stop).
+    deadline = time.monotonic() + 60
+    while True:
+        data = {**data, "photos": [upload(cctv_still(seed=4), name="cam4.jpg")]}
+        answer = client.post(reverse("incidents:report"), data)
+        if answer.status_code != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert answer.status_code == 302
+    photo = Incident.objects.get().photos.get()
+    assert default_storage.exists(photo.original.name)
