@@ -179,7 +179,7 @@ def warm(viewers, *, day=None) -> int:
                 if size not in bases:
                     bases[size] = _base(picture, size)
                 marked = watermark(bases[size], stamp(viewer.text, day), fast=True)
-            except (OSError, ValueError) as error:  # a file gone missing: the orphan check's work
+            except (OSError, ValueError) as error:  # its file gone missing: no copies of it
                 logger.warning("gallery copy not made: %s", type(error).__name__)
                 break
             if _keep(viewer, picture, size, day, marked):
