@@ -5,8 +5,9 @@ from tests.bans.factories import MeasureFactory, PersonFactory
 
 
 def test_gallery_on_a_phone(browser, live_server, world, login_as, axe_check, shoot):
-    """On a phone of pixel density 3 the browser picks the large rendition; the compact list
-    shows small photos, one person per row; both fit 360 px."""
+    """On a phone of pixel density 3 the browser picks the large rendition, made for the shop on
+    the first visit and by its signed link after that; the compact list shows small photos, one
+    person per row; both fit 360 px."""
     from tests.browser.conftest import PHONE, assert_fits
 
     sign_protocol(world.protocol, actor=world.users["participant"])
@@ -21,6 +22,12 @@ def test_gallery_on_a_phone(browser, live_server, world, login_as, axe_check, sh
     page.wait_for_function("img => img.complete", arg=photo.element_handle())
     assert "size=l" in photo.evaluate("img => img.currentSrc")
     assert photo.evaluate("img => img.naturalWidth") > 0
+    # That request made the shop's copy: the next visit shows it by its signed link (issue 22).
+    page.reload()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
+    assert "/signed/gallery/" in photo.evaluate("img => img.currentSrc")
     assert_fits(page, "gallery")
     axe_check(page)
     shoot("gallery", target=page)
