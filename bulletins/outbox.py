@@ -210,8 +210,11 @@ def _send_batch(rows, result, editions, marks, connection):
         connection.open()  # nothing to do when it is open
     except (OSError, smtplib.SMTPException) as error:
         # Nobody's fault but the server's: no attempt is counted.
+        logger.warning("mail server not reached: %s", error)
         for row in rows:
-            _pause(row, _("The mail server could not be reached: %(error)s") % {"error": error})
+            # Stored untranslated and shown in the reader's language (bulletin_report.html); the
+            # technical detail goes to the log.
+            _pause(row, gettext_noop("The mail server could not be reached."))
             result.retried += 1
         return
     merged = sends_merged(connection)
@@ -238,7 +241,7 @@ def _send_batch(rows, result, editions, marks, connection):
                     connection.open()
                 except (OSError, smtplib.SMTPException):
                     for rest in rows[index + 1 :]:
-                        _pause(rest, _("The mail server went away."))
+                        _pause(rest, gettext_noop("The mail server went away."))
                         result.retried += 1
                     return
 
@@ -249,7 +252,7 @@ def _fail_build(row, error):
         return
     # A content fault fails this row only, and is not retried.
     logger.error("bulletins: could not build the email for delivery %s", row.pk, exc_info=error)
-    _finish(row, DeliveryState.FAILED, _("The email could not be made."))
+    _finish(row, DeliveryState.FAILED, gettext_noop("The email could not be made."))
 
 
 class _Builder:
@@ -310,7 +313,7 @@ def _deliver(message, row, connection, marks) -> str:
             return "failed"
         return "retry" if _retry(row, reason) else "failed"
     except smtplib.SMTPServerDisconnected as error:
-        _retry(row, str(error) or _("The mail server went away."))
+        _retry(row, str(error) or gettext_noop("The mail server went away."))
         return "reconnect"
     except smtplib.SMTPResponseException as error:
         # Sender refused, data refused (too large, policy): permanent if 5xx.

@@ -56,6 +56,9 @@ def test_bulletins_wait_visibly_while_the_mail_server_is_away(
             lambda: all(row.reason for row in bulletin.deliveries.filter(state=QUEUED)),
             lambda: f"rows back in the queue with a reason ({dict(states(bulletin))})",
         )
+        # Kept in no language (a worker's language is nobody's), shown in the officer's.
+        reasons = set(bulletin.deliveries.filter(state=QUEUED).values_list("reason", flat=True))
+        assert reasons == {"The mail server could not be reached."}
         report = client.get(answer["Location"]).content.decode()
         assert report.count("De mailserver was niet bereikbaar") == len(shops)
         assert report.count("opnieuw geprobeerd om") == len(shops)
