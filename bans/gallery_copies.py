@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -81,8 +82,11 @@ def links(viewer: GalleryViewer, people, *, day) -> None:
     for person in people:
         if person.photo_pk:
             view = reverse("bans:gallery_image", args=[person.pk, person.photo_pk])
+            # The photo view per size: where a page left open past its links' time asks again
+            # (static/js/enhance.js), with access checked anew.
+            person.photo_views = {size: f"{view}?size={size}" for size in GALLERY_BOXES}
             person.photo_links = {
-                size: found.get((person.photo_pk, size)) or f"{view}?size={size}"
+                size: found.get((person.photo_pk, size)) or person.photo_views[size]
                 for size in GALLERY_BOXES
             }
 
@@ -170,7 +174,7 @@ def warm(viewers, *, day=None) -> int:
     pictures = PersonPhoto.objects.filter(pk__in=list(wanted)).only(
         "person_id", "thumbnail", "original", "display"
     )
-    made = 0
+    made, warmed = 0, set()
     for picture in pictures.iterator():
         todo = [(v, size) for v, size in wanted[picture.pk] if (picture.pk, v.pk, size) not in have]
         bases = {}
@@ -179,11 +183,15 @@ def warm(viewers, *, day=None) -> int:
                 if size not in bases:
                     bases[size] = _base(picture, size)
                 marked = watermark(bases[size], stamp(viewer.text, day), fast=True)
-            except (OSError, ValueError) as error:  # its file gone missing: no copies of it
+            except (*STORAGE_FAILURES, ValueError) as error:  # no file, or no store just now
                 logger.warning("gallery copy not made: %s", type(error).__name__)
                 break
             if _keep(viewer, picture, size, day, marked):
                 made += 1
+                warmed.add(picture.person_id)
+    # A decision taken while these copies were being made has pruned before they existed.
+    if warmed:
+        prune(person_ids=warmed, day=day, past_days=False)
     return made
 
 
@@ -195,20 +203,19 @@ def active_viewers(partnership=None, *, day=None):
     return viewers.select_related("partnership").order_by("pk")
 
 
-def prune(*, person_ids=None, day=None) -> int:
-    """Delete the copies no viewer may see any more: those of past days, and those whose person
-    is no longer in their viewer's gallery today. ``person_ids`` limits the second check to these
-    people (after a decision about them). Returns the number deleted."""
+def prune(*, person_ids=None, day=None, past_days=True) -> int:
+    """Delete the copies no viewer may see any more: those whose person is no longer in their
+    viewer's gallery today, and those of past days (at most PRUNE_BATCH a run: they are not
+    linked from any page any more, and the sweep comes back in five minutes). ``person_ids``
+    limits the first check to these people (after a decision about them). Returns the number
+    deleted. ``past_days=False`` leaves past days' copies to the sweep."""
     day = day or timezone.localdate()
-    deleted, _ = GalleryCopy.objects.filter(day__lt=day).delete()
     current = GalleryCopy.objects.filter(day=day)
     if person_ids is not None:
         current = current.filter(person_id__in=person_ids)
     pairs = set(current.values_list("viewer_id", "person_id"))
-    if not pairs:
-        return deleted
-    viewers = GalleryViewer.objects.in_bulk({viewer_id for viewer_id, _ in pairs})
     gone = Q(pk__in=[])
+    viewers = GalleryViewer.objects.in_bulk({viewer_id for viewer_id, _ in pairs})
     for viewer_id, viewer in viewers.items():
         people = {person_id for v, person_id in pairs if v == viewer_id}
         shops = Shop.objects.filter(pk__in=viewer.shop_ids)
@@ -227,8 +234,37 @@ def prune(*, person_ids=None, day=None) -> int:
         )
         if people - seen:
             gone |= Q(viewer_id=viewer_id, person_id__in=people - seen)
-    count, _ = current.filter(gone).delete()
-    return deleted + count
+    count = _delete(current.filter(gone)) if pairs else 0
+    if past_days:
+        count += _delete(GalleryCopy.objects.filter(day__lt=day).order_by("pk")[:PRUNE_BATCH])
+    return count
+
+
+PRUNE_BATCH = 5000
+# Names whose files `_delete` removed itself: the receiver below need not try again.
+_FILES_GONE: ContextVar[frozenset] = ContextVar("gallery_files_gone", default=frozenset())
+
+
+def _delete(copies) -> int:
+    """Files first, then the rows of the files that went (or were gone already). A file the
+    storage would not delete keeps its row, so the next sweep tries again, and until then the
+    copy is not deleted in name only: deleting the file is what ends a link already given out."""
+    rows = list(copies.values_list("pk", "name"))
+    done, names = [], []
+    for pk, name in rows:
+        try:
+            default_storage.delete(name)
+        except STORAGE_FAILURES:
+            logger.warning("a gallery copy's file could not be deleted; tried again later")
+            continue
+        done.append(pk)
+        names.append(name)
+    token = _FILES_GONE.set(frozenset(names))
+    try:
+        GalleryCopy.objects.filter(pk__in=done).delete()
+    finally:
+        _FILES_GONE.reset(token)
+    return len(done)
 
 
 def prune_later(person_ids) -> None:
@@ -239,6 +275,8 @@ def prune_later(person_ids) -> None:
 
 @receiver(post_delete, sender=GalleryCopy, dispatch_uid="bans.gallery_copy_file")
 def _delete_file(sender, instance, **kwargs):
-    """The file goes with its row, once the deletion is committed."""
+    """The file goes with its row (a person or photo deleted, a viewer's copies dropped), once
+    the deletion is committed; `_delete` removed its files itself."""
     name = instance.name
-    transaction.on_commit(lambda: delete_files([name]), robust=True)
+    if name not in _FILES_GONE.get():
+        transaction.on_commit(lambda: delete_files([name]), robust=True)

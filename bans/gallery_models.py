@@ -16,7 +16,7 @@ class GalleryViewer(models.Model):
     # A hash of the sorted shop ids: fixed length, whatever the number of shops.
     key = models.CharField(max_length=32)
     shop_ids = models.JSONField(default=list)
-    text = models.CharField(max_length=500)
+    text = models.TextField()
     last_seen = models.DateField()
     # The sizes (plumbing.images.GALLERY_BOXES) this viewer's screens asked for: a phone the
     # large one, a desktop the middle one. The nightly run makes these; empty means all.

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from bans import access_review, gallery_copies, identity, notices, retention, services, sightings
+from bans.gallery_models import GalleryViewer
 from bans.models import Measure
 from merchants.models import Partnership
 from plumbing.files import STORAGE_FAILURES
@@ -20,28 +21,42 @@ def daily_register_maintenance():
 
 @shared_task(acks_late=True, ignore_result=True)
 def daily_gallery_copies():
-    """Daily (Celery beat), after the register's maintenance: yesterday's copies go, and the
-    viewers who opened the gallery lately get today's before they ask."""
+    """Daily (Celery beat), after the register's maintenance: yesterday's copies go (the sweep
+    finishes what one run leaves), and each viewer who opened the gallery lately gets today's
+    before they ask, in a task of its own (a few seconds each, however many viewers)."""
     pruned = gallery_copies.prune()
-    made = gallery_copies.warm(gallery_copies.active_viewers())
-    return {"pruned": pruned, "made": made}
+    viewers = list(gallery_copies.active_viewers().values_list("pk", flat=True))
+    for viewer_id in viewers:
+        warm_viewer_copies.delay(viewer_id)
+    return {"pruned": pruned, "viewers": len(viewers)}
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_gallery_copies():
     """Every few minutes (Celery beat): the copies of people who left a gallery without a
-    decision (a measure's last day passed) go; idempotent."""
+    decision (a measure's last day passed), and what is left of past days' copies, go;
+    idempotent."""
     return gallery_copies.prune()
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def warm_gallery_copies(partnership_id):
     """After a measure came into force: the copies for the viewers who opened this partnership's
-    gallery lately. Idempotent: a copy that exists is not made again."""
+    gallery lately, a task each."""
     partnership = Partnership.objects.filter(pk=partnership_id).first()
     if partnership is None:
         return 0
-    return gallery_copies.warm(gallery_copies.active_viewers(partnership))
+    viewers = list(gallery_copies.active_viewers(partnership).values_list("pk", flat=True))
+    for viewer_id in viewers:
+        warm_viewer_copies.delay(viewer_id)
+    return len(viewers)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def warm_viewer_copies(viewer_id):
+    """One viewer's copies for today. Idempotent: a copy that exists is not made again."""
+    viewer = GalleryViewer.objects.filter(pk=viewer_id).select_related("partnership").first()
+    return gallery_copies.warm(viewer) if viewer is not None else 0
 
 
 @shared_task(

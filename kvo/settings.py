@@ -390,6 +390,11 @@ SIGNED_LINK_SECRET = (
     _secret("SIGNED_LINK_SECRET", default="")
     or hmac.new(SECRET_KEY.encode(), b"kvo signed links", hashlib.sha256).hexdigest()
 )
+if not re.fullmatch(r"[A-Za-z0-9_.~+/=-]{16,200}", SIGNED_LINK_SECRET):
+    # It goes into nginx's configuration as a quoted string: no quotes, `$` or spaces.
+    raise ImproperlyConfigured(
+        "SIGNED_LINK_SECRET must be 16 to 200 letters, digits or _.~+/=- characters."
+    )
 GALLERY_LINK_SECONDS = env.int("GALLERY_LINK_SECONDS", default=300)
 # Behind nginx: private files are streamed by nginx from this internal location once Django has
 # checked access (X-Accel-Redirect); empty means Django streams them itself.

@@ -25,7 +25,7 @@ import re
 import secrets
 import time
 import unicodedata
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -165,24 +165,30 @@ def signed_url(storage, name: str, *, seconds: int, content_type: str = "image/j
             expire=seconds,
         )
     expires = int(time.time()) + seconds
-    path = f"{settings.SIGNED_FILES_URL.rstrip('/')}/{quote(name)}"
-    return f"{path}?{urlencode({'md5': _link_hash(path, expires), 'expires': expires})}"
+    path = f"{settings.SIGNED_FILES_URL.rstrip('/')}/{name}"
+    link = f"{settings.SIGNED_FILES_URL.rstrip('/')}/{quote(name)}"
+    return f"{link}?{urlencode({'md5': _link_hash(path, expires), 'expires': expires})}"
 
 
 def verify_signed(path: str, md5: str, expires: str) -> str:
     """What nginx's ``secure_link`` answers for a link made by ``signed_url``, as the storage
     name it names: raises ``PermissionDenied`` for a link not signed by us (nginx: 403) and
-    ``LinkExpired`` for one past its time (nginx: 410). ``path`` is the request's path, as sent."""
+    ``LinkExpired`` for one past its time (nginx: 410). ``path`` is the request's path, decoded
+    once (Django's ``request.path``, nginx's ``$uri``)."""
     from django.core.exceptions import PermissionDenied
 
     prefix = settings.SIGNED_FILES_URL.rstrip("/") + "/"
-    if not path.startswith(prefix) or not expires.isdigit() or len(expires) > 12:
+    if (
+        not path.startswith(prefix)
+        or not _EXPIRES.fullmatch(expires)
+        or not _LINK_HASH.fullmatch(md5)
+    ):
         raise PermissionDenied
     if not hmac.compare_digest(_link_hash(path, int(expires)), md5):
         raise PermissionDenied
     if int(expires) < time.time():
         raise LinkExpired
-    name = unquote(path[len(prefix) :])
+    name = path[len(prefix) :]
     _check_name(name)
     return name
 
@@ -191,10 +197,14 @@ class LinkExpired(Exception):
     """A signed link past its time (410 Gone, as nginx answers)."""
 
 
+_EXPIRES = re.compile(r"[0-9]{1,12}")
+_LINK_HASH = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
 def _link_hash(path: str, expires: int) -> str:
     """nginx's ``secure_link_md5 "$secure_link_expires$uri $signed_link_secret"``: the MD5 of
-    that string, in URL-safe base64 without padding. ``$uri`` is the decoded path."""
-    text = f"{expires}{unquote(path)} {settings.SIGNED_LINK_SECRET}"
+    that string, in URL-safe base64 without padding. ``path`` is decoded, as ``$uri`` is."""
+    text = f"{expires}{path} {settings.SIGNED_LINK_SECRET}"
     digest = hashlib.md5(text.encode(), usedforsecurity=False).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 

@@ -12,6 +12,9 @@
  * - A long list of checkboxes marked data-filter-list gets a search field above it (labelled by
  *   data-filter-label) that shows only the boxes whose label holds what is typed; ticked boxes
  *   always show. Without the script the whole list shows.
+ * - A gallery photo whose signed link has run out (a page left open, a late scroll) is asked for
+ *   again from the photo view named by data-renew-src (and data-renew-srcset), which checks
+ *   access anew and sends the browser to a fresh link.
  */
 (function () {
   "use strict";
@@ -141,4 +144,15 @@
 
   unfoldFilters(document);
   document.addEventListener("htmx:afterSwap", function (event) { unfoldFilters(event.target); });
+  function renew(img) {
+    if (!(img instanceof HTMLImageElement) || !img.dataset.renewSrc || img.dataset.renewed) return;
+    img.dataset.renewed = "1";
+    if (img.dataset.renewSrcset) img.srcset = img.dataset.renewSrcset;
+    img.src = img.dataset.renewSrc;
+  }
+  document.addEventListener("error", function (event) { renew(event.target); }, true);
+  // A photo that failed before this script ran (the first ones load at once).
+  document.querySelectorAll("img[data-renew-src]").forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0) renew(img);
+  });
 })();

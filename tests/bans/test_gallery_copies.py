@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from bans import gallery_copies, services
+from bans import gallery_copies, services, tasks
 from bans.gallery_models import GalleryCopy, GalleryViewer
 from merchants.services import sign_protocol
 from plumbing.files import signed_url
@@ -167,3 +167,49 @@ def test_a_merged_duplicates_copies_go(world):
     keep = PersonFactory(partnership=world.deventer, display_name="Rob Kramer")
     services.merge_people(keep, world.banned, actor=world.users["administrator"])
     assert not GalleryCopy.objects.filter(person=world.banned).exists()
+
+
+def test_a_copy_whose_file_would_not_go_keeps_its_row_until_the_sweep_deletes_it(
+    world, monkeypatch
+):
+    """Deleting the file is what ends a link given out: a store that refuses the delete leaves
+    the row, and the next sweep tries again."""
+    world.banned  # noqa: B018
+    today = timezone.localdate()
+    viewer = gallery_copies.viewer_for(world.deventer, [world.shop], "Bakkerij", day=today)
+    gallery_copies.warm(viewer)
+    world.banned.measures.update(ends_on=today - timedelta(days=1))
+
+    def refuse(name):
+        raise OSError("the store is away")
+
+    with monkeypatch.context() as away:
+        away.setattr(default_storage, "delete", refuse)
+        assert gallery_copies.prune() == 0
+        assert GalleryCopy.objects.count() == 3
+    names = list(GalleryCopy.objects.values_list("name", flat=True))
+    assert tasks.sweep_gallery_copies() == 3
+    assert not GalleryCopy.objects.exists()
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_the_night_makes_each_recent_viewers_copies_and_clears_yesterday(world):
+    world.banned  # noqa: B018
+    today = timezone.localdate()
+    recent = gallery_copies.viewer_for(world.deventer, [world.shop], "Bakkerij", day=today)
+    idle = gallery_copies.viewer_for(
+        world.deventer, [world.neighbour_shop], "Drogisterij", day=today - timedelta(days=30)
+    )
+    gallery_copies.warm(recent, day=today - timedelta(days=1))  # yesterday's
+    assert tasks.daily_gallery_copies() == {"pruned": 3, "viewers": 1}
+    assert set(GalleryCopy.objects.values_list("viewer_id", "day").distinct()) == {
+        (recent.pk, today)
+    }
+    assert not GalleryCopy.objects.filter(viewer=idle).exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["md5=%C2%B2%C2%B2&expires=1", "md5=AAAAAAAAAAAAAAAAAAAAAA&expires=%C2%B2", ""]
+)
+def test_a_link_that_is_not_ours_is_a_403_whatever_it_holds(client, query):
+    assert client.get(f"/signed/gallery/2026/12/x.jpg?{query}").status_code == 403

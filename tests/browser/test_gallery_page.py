@@ -114,3 +114,37 @@ def test_the_gallery_does_not_jump_while_photos_load(browser, live_server, world
     print(f"\ngallery of 24 photos on a phone: cumulative layout shift {shift:.3f}")
     assert shift < 0.1
     context.close()
+
+
+def test_a_photo_whose_link_ran_out_is_asked_for_again(
+    browser, live_server, world, login_as, settings
+):
+    """A gallery page left open past its links' five minutes: the photo's link answers 410, and
+    the page asks the photo view again, which checks access anew and sends a fresh link."""
+    from bans import gallery_copies
+    from bans.gallery_models import GalleryViewer
+
+    sign_protocol(world.protocol, actor=world.users["participant"])
+    assert world.banned.photos.exists()
+    context = browser.new_context(locale="nl-NL")
+    login_as(context, world.users["participant"])
+    page = context.new_page()
+    page.goto(live_server.url + reverse("bans:gallery"))
+    gallery_copies.warm(GalleryViewer.objects.get())
+    settings.GALLERY_LINK_SECONDS = -60  # the page's links have run out before they load
+    asked_again = []
+
+    def photo_view(route):
+        asked_again.append(route.request.url)
+        settings.GALLERY_LINK_SECONDS = 300  # the view's fresh link works
+        route.continue_()
+
+    page.route("**/register/gallery/*/photos/**", photo_view)
+    page.reload()
+    photo = page.locator(".gallery__card img")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
+    assert photo.get_attribute("data-renewed") == "1"
+    assert asked_again and "size=" in asked_again[0]
+    context.close()
