@@ -13,6 +13,8 @@ day, both included.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+
 from bans.models import BAN_KINDS, Measure, MeasureKind
 from bans.reasons import reason_text
 from incidents.models import IncidentType
@@ -41,7 +43,9 @@ def in_force(person, day):
 def propose(person, incident, *, today=None) -> Proposal:
     """The measure the rules call for when `person` committed `incident`."""
     policy = person.partnership
-    offence_day = incident.occurred_at.date()
+    # The day in the partnership's time (Europe/Amsterdam): in UTC, an offence between midnight
+    # and one or two o'clock fell on the day before, before a warning given that day.
+    offence_day = timezone.localdate(incident.occurred_at)
     start = today or offence_day
     current = list(in_force(person, offence_day))
     bans = [m for m in current if m.kind in BAN_KINDS]

@@ -59,7 +59,7 @@ def eligibility(incident, person) -> Eligibility:
     elif not (person.full_name and person.birth_date):
         reasons.append(_("The person is not identified: full name and date of birth are needed."))
     else:
-        day = incident.occurred_at.date()
+        day = timezone.localdate(incident.occurred_at)  # the local day, not UTC's
         born = person.birth_date
         age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         if age < MINIMUM_AGE:

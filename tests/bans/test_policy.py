@@ -15,9 +15,9 @@ AMS = ZoneInfo("Europe/Amsterdam")
 YELLOW_START, YELLOW_END = date(2026, 1, 15), date(2027, 1, 14)
 
 
-def offence(world, day, kind="shoplifting"):
+def offence(world, day, kind="shoplifting", hour=14):
     incident = report(world.users["participant"], world.shop, kind=kind)
-    moment = datetime(day.year, day.month, day.day, 14, 0, tzinfo=AMS)
+    moment = datetime(day.year, day.month, day.day, hour, 0, tzinfo=AMS)
     Incident.objects.filter(pk=incident.pk).update(occurred_at=moment)
     incident.occurred_at = moment
     return incident
@@ -59,6 +59,16 @@ def test_offence_around_a_yellow_card(world, person, day, expected):
         person=person, kind=MeasureKind.YELLOW, starts_on=YELLOW_START, ends_on=YELLOW_END
     )
     assert policy.propose(person, offence(world, day)).kind == expected
+
+
+def test_the_day_of_an_offence_is_amsterdams_not_utcs(world, person):
+    """Half past midnight on a warning's first day is the day before in UTC: still during the
+    warning (found by CI, which ran across midnight)."""
+    MeasureFactory(
+        person=person, kind=MeasureKind.YELLOW, starts_on=YELLOW_START, ends_on=YELLOW_END
+    )
+    late = Incident.objects.get(pk=offence(world, YELLOW_START, hour=0).pk)  # as stored: UTC
+    assert policy.propose(person, late).kind == MeasureKind.RED
 
 
 @pytest.mark.parametrize(

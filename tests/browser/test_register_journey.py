@@ -57,8 +57,9 @@ def test_yellow_then_red_then_gallery_and_sighting(
     officer.get_by_role("button", name="Uploaden").click()
     person_url = officer.url
 
-    # A second incident three months later proposes red.
-    second = report(world.users["participant"], world.shop)
+    # A second incident three months later proposes red. It happens now: the factory's "two
+    # hours ago" is the day before the warning began, between midnight and two o'clock.
+    second = report(world.users["participant"], world.shop, occurred_at=timezone.now())
     officer.goto(live_server.url + reverse("bans:link_person", args=[second.pk]))
     officer.get_by_label("Zoeken in het register").fill("visser mark")
     officer.get_by_role("button", name="Zoeken", exact=True).click()
