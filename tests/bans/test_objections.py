@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from bans import objections, services
@@ -212,7 +213,10 @@ class TestMistakenIdentity:
         correction = Bulletin.objects.exclude(pk=shown.pk).get()
         assert list(correction.entries.all()) == []
         (mail,) = mailoutbox
-        day = f"{shown.created_at.day} december {shown.created_at.year}"
+        # The bulletin's day in Amsterdam, as the mail writes it (in UTC it was the day before
+        # between midnight and one or two o'clock).
+        with translation.override("nl"):
+            day = date_format(timezone.localdate(shown.created_at), "j F Y")
         assert (
             f"CORRECTIE: de persoon die als “Sjaak B.” in het bulletin van {day} stond, "
             "heeft geen maatregel." in mail.body
