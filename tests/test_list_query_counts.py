@@ -243,3 +243,28 @@ def test_a_bulletin_does_not_grow_with_its_people(client, world, page):
     small = _queries(client, latest())
     add_bulletins(world, 5)
     assert _queries(client, latest()) == small
+
+
+def test_the_delivery_report_does_not_grow_with_the_waiting_shops(client, world):
+    """Issue 22: the rows waiting for the mail server are listed with their reason and next
+    attempt, each with its shop and area, in the same queries for 2 shops or 8."""
+    from bulletins.models import BulletinDelivery, DeliveryState
+    from tests.bulletins.test_delivery import signed_shops
+
+    assert world.banned.pk
+    client.force_login(world.users["officer"])
+
+    def report_queries(count, prefix):
+        signed_shops(world, count, prefix)
+        bulletin = bulletin_editions.make_bulletin(
+            world.deventer, trigger="manual", actor=world.users["officer"]
+        )
+        BulletinDelivery.objects.filter(bulletin=bulletin, state=DeliveryState.QUEUED).update(
+            reason="The mail server could not be reached.",
+            next_attempt_at=timezone.now() + timedelta(minutes=5),
+        )
+        url = reverse("bulletins:delivery_report", args=[bulletin.pk])
+        assert client.get(url).content.decode().count("De mailserver was niet bereikbaar") >= count
+        return _queries(client, url)
+
+    assert report_queries(2, "a") == report_queries(8, "b")
