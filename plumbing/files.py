@@ -108,19 +108,20 @@ def _signed_link(storage, name, content_type, disposition) -> HttpResponse:
     """A redirect to the object, signed for a short while. The object store checks the signature
     and answers with the headers the link names; a missing object is the store's 404 (no
     round trip to ask first)."""
-    url = storage.url(
-        name,
-        parameters={
-            "ResponseContentType": content_type,
-            "ResponseContentDisposition": disposition,
-            "ResponseCacheControl": "private, no-store",
-        },
-        expire=settings.S3_URL_SECONDS,
-    )
+    url = _store_url(storage, name, content_type, settings.S3_URL_SECONDS, disposition=disposition)
     response = HttpResponseRedirect(url)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _store_url(storage, name, content_type, seconds, *, disposition=None) -> str:
+    """The object store's link to ``name``, signed for ``seconds``, naming the headers the store
+    answers with: the type, the file name when given, and no caching."""
+    parameters = {"ResponseContentType": content_type, "ResponseCacheControl": "private, no-store"}
+    if disposition:
+        parameters["ResponseContentDisposition"] = disposition
+    return storage.url(name, parameters=parameters, expire=seconds)
 
 
 def _check_name(name: str) -> None:
@@ -156,14 +157,7 @@ def signed_url(storage, name: str, *, seconds: int, content_type: str = "image/j
     request for the bytes reaches Django in production."""
     _check_name(name)
     if _signs_links(storage):
-        return storage.url(
-            name,
-            parameters={
-                "ResponseContentType": content_type,
-                "ResponseCacheControl": "private, no-store",
-            },
-            expire=seconds,
-        )
+        return _store_url(storage, name, content_type, seconds)
     expires = int(time.time()) + seconds
     path = f"{settings.SIGNED_FILES_URL.rstrip('/')}/{name}"
     link = f"{settings.SIGNED_FILES_URL.rstrip('/')}/{quote(name)}"
