@@ -8,7 +8,6 @@ Outside CI, without the `weed` binary, the tests that need it skip; in CI they f
 import contextlib
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import requests
 
 from tests.conftest import skip_or_fail
+from tests.ports import free_ports
 
 ACCESS_KEY = "kvo-test"
 SECRET_KEY = "kvo-test-secret"  # a store on loopback, for the tests
@@ -37,16 +37,6 @@ CONFIG = json.dumps(
 def weed_binary() -> str | None:
     beside_python = Path(sys.executable).parent / "weed"
     return str(beside_python) if beside_python.exists() else shutil.which("weed")
-
-
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(("127.0.0.1", 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
 
 
 class SeaweedFS:

@@ -9,7 +9,6 @@ thread and event loop, the test and the workers in others.
 
 import asyncio
 import email
-import socket
 import threading
 import time
 from collections import Counter
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from email import policy
 
 from aiosmtpd.controller import Controller
+
+from tests.ports import free_ports
 
 HOST = "127.0.0.1"
 TEMPORARY = "451 4.3.0 Mailbox busy, try again later"
@@ -136,7 +137,8 @@ class SmtpSink:
     def __enter__(self):
         error = None
         for _attempt in range(5):  # the free port may be taken between finding and binding it
-            controller = Controller(self, hostname=HOST, port=self._wanted_port or _free_port())
+            port = self._wanted_port or free_ports(1, HOST)[0]
+            controller = Controller(self, hostname=HOST, port=port)
             try:
                 controller.start()
             except OSError as exc:
@@ -150,9 +152,3 @@ class SmtpSink:
     def __exit__(self, *exc_info):
         self.held.set()
         self.controller.stop()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]

@@ -23,7 +23,8 @@ from tests.bulletins.test_delivery import (
     wait_until_settled,
     worker,
 )
-from tests.smtp_sink import HOST, SmtpSink, _free_port
+from tests.ports import free_ports
+from tests.smtp_sink import HOST, SmtpSink
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +33,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def no_mail_server(settings):
     """Mail settings pointing at a loopback port where nothing listens (yet)."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = HOST, _free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = HOST, free_ports(1, HOST)[0]
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5

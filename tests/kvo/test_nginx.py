@@ -34,6 +34,7 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.conftest import ROOT, skip_or_fail
+from tests.ports import free_ports
 
 CONF = ROOT / "deploy" / "nginx" / "kvo.conf"
 PRIVATE_PREFIX = "/_private"
@@ -57,12 +58,6 @@ def _nginx_binary():
 def _nginx_version(binary):
     output = subprocess.run([binary, "-v"], capture_output=True, text=True, check=True).stderr
     return tuple(int(part) for part in re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", output).groups())
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _replace(text, old, new):
@@ -128,7 +123,7 @@ def nginx(live_server, settings, tmp_path):
     )  # fmt: skip
 
     upstream = urlsplit(live_server.url)
-    https_port, http_port = _free_port(), _free_port()
+    https_port, http_port = free_ports(2)
     conf = CONF.read_text()
     replacements = {
         "server web:8000 resolve;": f"server 127.0.0.1:{upstream.port};",

@@ -31,7 +31,8 @@ from tests.conftest import ROOT, skip_or_fail
 from tests.factories import PASSWORD
 from tests.incidents.factories import cctv_still
 from tests.kvo.test_backup_restore import _pg_url
-from tests.object_store import ACCESS_KEY, SECRET_KEY, free_ports
+from tests.object_store import ACCESS_KEY, SECRET_KEY
+from tests.ports import free_ports
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 BIN = Path(sys.executable).parent

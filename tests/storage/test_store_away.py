@@ -12,7 +12,7 @@ from api.models import ApiClient
 from incidents.models import Incident
 from tests.incidents.factories import cctv_still, upload
 from tests.incidents.test_reporting import form_data
-from tests.object_store import free_ports
+from tests.ports import free_ports
 
 
 @pytest.fixture
