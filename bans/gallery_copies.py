@@ -26,7 +26,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -60,11 +61,18 @@ def viewer_for(partnership, shops, text: str, *, day) -> GalleryViewer:
         key=key,
         defaults={"shop_ids": shop_ids, "text": text, "last_seen": day},
     )
-    if not created and (viewer.last_seen != day or viewer.text != text):
-        if viewer.text != text:
+    if not created and viewer.text != text:
+        with transaction.atomic():
+            # The viewer's row locked first, as `_keep` locks it: a copy with the old name is
+            # either kept before this and deleted here, or refused by `_keep` after it.
+            GalleryViewer.objects.select_for_update().filter(pk=viewer.pk).update(
+                last_seen=day, text=text
+            )
             GalleryCopy.objects.filter(viewer=viewer).delete()
-        GalleryViewer.objects.filter(pk=viewer.pk).update(last_seen=day, text=text)
         viewer.last_seen, viewer.text = day, text
+    elif not created and viewer.last_seen != day:
+        GalleryViewer.objects.filter(pk=viewer.pk).update(last_seen=day)
+        viewer.last_seen = day
     return viewer
 
 
@@ -96,8 +104,12 @@ def copy_for(viewer: GalleryViewer, picture: PersonPhoto, size: str, *, day) -> 
     there is none. The link is empty when the copy could not be kept (the store is away): the
     caller serves the bytes, and the next request tries again."""
     if size not in viewer.sizes:  # this viewer's screens ask for this size: made nightly from now
-        viewer.sizes = "".join(sorted(viewer.sizes + size))
-        GalleryViewer.objects.filter(pk=viewer.pk).update(sizes=viewer.sizes)
+        # Added in the database, not written back from this request: two requests at once
+        # asking for two new sizes keep both.
+        GalleryViewer.objects.filter(pk=viewer.pk).exclude(sizes__contains=size).update(
+            sizes=Concat("sizes", Value(size))
+        )
+        viewer.sizes += size
     existing = GalleryCopy.objects.filter(photo=picture, viewer=viewer, day=day, size=size).first()
     if existing is not None:
         url = signed_url(default_storage, existing.name, seconds=settings.GALLERY_LINK_SECONDS)
@@ -124,8 +136,9 @@ def _base(picture: PersonPhoto, size: str):
 
 
 def _keep(viewer, picture, size, day, marked) -> str:
-    """Store a copy and its row; the name, or "" when the storage took nothing. Two requests
-    making the same copy at once: the second's file is deleted again, the first one stays."""
+    """Store a copy and its row; the name, or "" when the storage took nothing or the viewer's
+    shops were renamed since ``marked`` was watermarked. Two requests making the same copy at
+    once: the second's file is deleted again, the first one stays."""
     try:
         name = default_storage.save(random_name("gallery", "jpg"), ContentFile(marked))
     except STORAGE_FAILURES as error:
@@ -133,6 +146,15 @@ def _keep(viewer, picture, size, day, marked) -> str:
         return ""
     try:
         with transaction.atomic():
+            # Kept only while the viewer's shops are still called what the watermark says (a
+            # shop renamed meanwhile: `viewer_for` has deleted the copies with the old name).
+            if (
+                not GalleryViewer.objects.select_for_update()
+                .filter(pk=viewer.pk, text=viewer.text)
+                .exists()
+            ):
+                delete_files([name])
+                return ""
             GalleryCopy.objects.create(
                 viewer=viewer,
                 person_id=picture.person_id,

@@ -169,6 +169,42 @@ def test_a_merged_duplicates_copies_go(world):
     assert not GalleryCopy.objects.filter(person=world.banned).exists()
 
 
+def test_a_shop_renamed_while_its_copies_are_made_gets_none_with_the_old_name(world, monkeypatch):
+    """The night's run read the viewer before the shop was renamed; the page has since asked for
+    the new name. Copies watermarked with the old name are neither kept nor left as files."""
+    world.banned  # noqa: B018
+    today = timezone.localdate()
+    read_by_the_night = gallery_copies.viewer_for(
+        world.deventer, [world.shop], "Bakkerij", day=today
+    )
+    renamed = gallery_copies.viewer_for(world.deventer, [world.shop], "Bakkerij Jansen", day=today)
+    assert renamed.pk == read_by_the_night.pk
+    folder = f"gallery/{today:%Y/%m}"
+
+    def files():
+        return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+
+    before = files()
+    assert gallery_copies.warm(read_by_the_night, day=today) == 0
+    assert files() == before
+    assert not GalleryCopy.objects.exists()
+    # With the shop's name as it is now, the copies are made and kept.
+    assert gallery_copies.warm(GalleryViewer.objects.get(), day=today) == 3
+
+
+def test_two_screens_asking_for_new_sizes_at_once_keep_both(world):
+    """Each request read the viewer before the other wrote: both sizes are made nightly."""
+    world.banned  # noqa: B018
+    today = timezone.localdate()
+    phone = gallery_copies.viewer_for(world.deventer, [world.shop], "Bakkerij", day=today)
+    desktop = GalleryViewer.objects.get(pk=phone.pk)
+    picture = world.banned.photos.get()
+    gallery_copies.copy_for(phone, picture, "l", day=today)
+    gallery_copies.copy_for(desktop, picture, "m", day=today)
+    gallery_copies.copy_for(desktop, picture, "m", day=today)
+    assert sorted(GalleryViewer.objects.get().sizes) == ["l", "m"]
+
+
 def test_a_copy_whose_file_would_not_go_keeps_its_row_until_the_sweep_deletes_it(
     world, monkeypatch
 ):
