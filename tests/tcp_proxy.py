@@ -5,13 +5,13 @@ import contextlib
 import socket
 import threading
 
+from tests.ports import free_ports
+
 
 class TcpProxy:
     def __init__(self, host, port):
         self.target = (host, port)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        (self.port,) = free_ports(1)
         self._listener = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()

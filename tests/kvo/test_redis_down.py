@@ -14,6 +14,7 @@ from django.urls import reverse
 from plumbing import cache as resilient
 from tests.conftest import skip_or_fail
 from tests.factories import PASSWORD
+from tests.ports import free_ports
 
 pytestmark = pytest.mark.slow
 
@@ -23,9 +24,7 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             skip_or_fail("redis-server not found (apt-get install redis-server)")
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        (self.port,) = free_ports(1)
         self.command = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         self.command += ["--appendonly", "no"]
         self.process = None
