@@ -43,7 +43,9 @@ def no_mail_server(settings):
 def test_bulletins_wait_visibly_while_the_mail_server_is_away(
     services, world, client, no_mail_server, monkeypatch
 ):
-    monkeypatch.setattr(bulletin_outbox, "SERVER_DOWN_PAUSE", timedelta(seconds=1))
+    # Long enough for the page below to be read while every row waits (the worker's next try
+    # takes them back to "sending" for a moment), short enough for the test.
+    monkeypatch.setattr(bulletin_outbox, "SERVER_DOWN_PAUSE", timedelta(seconds=3))
     shops = signed_shops(world, 5, "away")
     assert world.banned.pk  # a red card in force: something to send
     client.force_login(world.users["officer"])
@@ -52,14 +54,18 @@ def test_bulletins_wait_visibly_while_the_mail_server_is_away(
         answer = client.post(reverse("bulletins:make"))
         assert answer.status_code == 302  # the officer's page answers as always
         bulletin = Bulletin.objects.get()
-        # The worker tried, found no server, and put every row back with the reason.
+
+        # The worker tried, found no server, and put every row back with the reason (all of
+        # them: while the worker holds them they are "sending", and none is queued).
+        def waiting_reasons():
+            return list(bulletin.deliveries.filter(state=QUEUED).values_list("reason", flat=True))
+
         wait_until(
-            lambda: all(row.reason for row in bulletin.deliveries.filter(state=QUEUED)),
-            lambda: f"rows back in the queue with a reason ({dict(states(bulletin))})",
+            lambda: len(reasons := waiting_reasons()) == len(shops) and all(reasons),
+            lambda: f"every shop's row back in the queue with a reason ({dict(states(bulletin))})",
         )
         # Kept in no language (a worker's language is nobody's), shown in the officer's.
-        reasons = set(bulletin.deliveries.filter(state=QUEUED).values_list("reason", flat=True))
-        assert reasons == {"The mail server could not be reached."}
+        assert set(waiting_reasons()) == {"The mail server could not be reached."}
         report = client.get(answer["Location"]).content.decode()
         assert report.count("De mailserver was niet bereikbaar") == len(shops)
         assert report.count("opnieuw geprobeerd om") == len(shops)
