@@ -63,11 +63,10 @@ def viewer_for(partnership, shops, text: str, *, day) -> GalleryViewer:
     )
     if not created and viewer.text != text:
         with transaction.atomic():
-            # The viewer's row locked first, as `_keep` locks it: a copy with the old name is
-            # either kept before this and deleted here, or refused by `_keep` after it.
-            GalleryViewer.objects.select_for_update().filter(pk=viewer.pk).update(
-                last_seen=day, text=text
-            )
+            # The UPDATE holds the viewer's row until the old copies are gone, and `_keep` locks
+            # that row too: a copy with the old name is kept before this and deleted here, or
+            # refused by `_keep` after it.
+            GalleryViewer.objects.filter(pk=viewer.pk).update(last_seen=day, text=text)
             GalleryCopy.objects.filter(viewer=viewer).delete()
         viewer.last_seen, viewer.text = day, text
     elif not created and viewer.last_seen != day:
