@@ -39,6 +39,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from plumbing import svg_labels
+
 PRIVATE_SCHEME = "private"
 STATIC_SCHEME = "static"
 PRIVATE_PATH = "/private/"
@@ -262,6 +264,7 @@ def _weasyprint():
         import weasyprint.images  # the module that flips the flag
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = before
+    svg_labels.install()
     return weasyprint
 
 
