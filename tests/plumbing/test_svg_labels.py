@@ -26,7 +26,7 @@ def chart_pdf(*texts: str) -> bytes:
     )
 
 
-def shown_pieces(pdf: bytes) -> list[str]:
+def shown_pieces(pdf: bytes) -> list[bytes]:
     """The pieces of text the page shows, one per text-showing operator: what a PDF reader
     selects and finds as a unit, in drawing order."""
     pieces = []
@@ -82,7 +82,8 @@ def test_labels_anchored_at_their_end_and_middle_end_and_centre_on_their_point()
 
 
 def test_letters_placed_one_by_one_keep_their_places():
-    """x lists, dx and rotate place each letter: WeasyPrint's own drawing does that."""
+    """A list of x positions places each letter (as dx, dy and rotate do): WeasyPrint's own
+    drawing does that, letter by letter."""
     pdf = chart_pdf('<text x="10 110 210" y="50">abc</text>')
 
     assert len(shown_pieces(pdf)) == 3
